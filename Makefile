@@ -1,0 +1,49 @@
+# Poverty-reduction analytics suite: the front door. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+CONFIG ?= config/huong_son.yaml
+YEAR ?= 2024
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lab bench sample lint format clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m ipykernel install --user --name poverty-analysis --display-name "Python (poverty-analysis)" >/dev/null
+	@touch $(STAMP)
+
+run: $(STAMP) ## run the whole annual cycle on the embedded sample (CONFIG=…, YEAR=…)
+	$(PY) -m analysis run --config $(CONFIG) --year $(YEAR)
+
+sample: $(STAMP) ## (re)generate the synthetic sample district into data/sample/
+	$(PY) -m analysis sample --config $(CONFIG) --force
+
+test: $(STAMP) ## run the tests (unit, property, bad-input corpus, end-to-end)
+	$(PY) -m ruff check src tests benchmarks
+	$(PY) -m pytest
+
+lab: $(STAMP) ## open JupyterLab on notebooks/ with the project's kernel
+	$(PY) -m pip install --quiet -e ".[dev,lab]"
+	$(PY) -m jupyter lab --notebook-dir=notebooks
+
+bench: $(STAMP) ## run the speed and memory benchmarks (prints figures)
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+lint: $(STAMP) ## lint and check formatting
+	$(PY) -m ruff check src tests benchmarks
+	$(PY) -m ruff format --check src tests benchmarks
+
+format: $(STAMP) ## format the code
+	$(PY) -m ruff format src tests benchmarks
+	$(PY) -m ruff check --fix src tests benchmarks
+
+clean: ## remove generated data and outputs (keeps .venv)
+	rm -rf data/sample data/interim data/processed outputs

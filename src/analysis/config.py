@@ -1,0 +1,204 @@
+"""Load and validate a district config: one YAML file per district.
+
+The file is parsed into frozen pydantic models that forbid unknown keys. Every
+error names the file and the key path, in the user's language (Vietnamese by
+default). Functions elsewhere receive values from these models; they never read
+the config file themselves.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from analysis.errors import UserError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class District(_Frozen):
+    slug: str = Field(pattern=r"^[a-z0-9-]+$")
+    name: str
+    type: str = "Huyện"
+    province: str
+    province_code: str
+    district_code: str
+    region: Literal[
+        "north_central",
+        "northern_midlands_mountains",
+        "red_river_delta",
+        "south_central_coast",
+        "central_highlands",
+        "southeast",
+        "mekong_delta",
+    ]
+    legacy_district_name: str
+
+
+class Periods(_Frozen):
+    baseline_year: int
+    target_year: int
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Periods:
+        if self.target_year <= self.baseline_year:
+            raise ValueError("target_year must be after baseline_year")
+        return self
+
+
+class YearRange(_Frozen):
+    from_year: int
+    to_year: int
+
+    @model_validator(mode="after")
+    def _ordered(self) -> YearRange:
+        if self.to_year < self.from_year:
+            raise ValueError("to_year must not be before from_year")
+        return self
+
+    def covers(self, year: int) -> bool:
+        return self.from_year <= year <= self.to_year
+
+
+class StandardRange(YearRange):
+    standard: str
+
+
+class VintageRange(YearRange):
+    vintage: int
+
+
+class Data(_Frozen):
+    synthetic: bool = False
+    household_lists: Path | None = None
+    household_totals: Path | None = None
+    summary_tables: Path | None = None
+    pseudonym_key_env: str = "POVERTY_PSEUDONYM_KEY"
+
+
+class Sample(_Frozen):
+    seed: int = 20211231
+    first_year: int = 2021
+    last_year: int = 2025
+    households: int = Field(40000, gt=0)
+
+
+class Boundaries(_Frozen):
+    path: Path | None = None
+    vintage: int = 2025
+    code_field: str | None = None
+    name_field: str | None = None
+
+
+class Target(_Frozen):
+    id: str
+    label: str
+    metric: str
+    population: list[str] = Field(default_factory=lambda: ["poor"])
+    low: float | None = None
+    high: float | None = None
+    baseline_year: int | None = None
+    target_year: int | None = None
+    source: str
+    verified: bool = True
+
+    @field_validator("population", mode="before")
+    @classmethod
+    def _listify(cls, v: object) -> object:
+        return [v] if isinstance(v, str) else v
+
+
+class Criterion(_Frozen):
+    name: str
+    weight: float = Field(ge=0)
+
+
+class Allocation(_Frozen):
+    total_million_vnd: int = Field(gt=0)
+    illustrative: bool = True
+    criteria: list[Criterion]
+    remote_communes: list[str] = Field(default_factory=list)
+
+
+class Config(_Frozen):
+    district: District
+    language: Literal["vi", "en"] = "vi"
+    periods: Periods
+    standards: list[StandardRange]
+    units: list[VintageRange]
+    data: Data
+    sample: Sample = Sample()
+    boundaries: Boundaries = Boundaries()
+    targets: list[Target] = Field(default_factory=list)
+    allocation: Allocation | None = None
+    source_path: Path | None = None
+
+    def standard_for(self, year: int) -> str:
+        for r in self.standards:
+            if r.covers(year):
+                return r.standard
+        raise UserError(f"Cấu hình không có chuẩn nghèo cho năm {year} (khóa 'standards').")
+
+    def vintage_for(self, year: int) -> int:
+        for r in self.units:
+            if r.covers(year):
+                return r.vintage
+        raise UserError(f"Cấu hình không có kỳ đơn vị hành chính cho năm {year} (khóa 'units').")
+
+    def resolve(self, path: Path | None) -> Path | None:
+        """A config path, made absolute against the project root."""
+        if path is None:
+            return None
+        return path if path.is_absolute() else PROJECT_ROOT / path
+
+    def target(self, target_id: str) -> Target:
+        for t in self.targets:
+            if t.id == target_id:
+                return t
+        raise KeyError(target_id)
+
+
+def _key_path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(gốc)"
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a district config; raise UserError naming file and key."""
+    path = Path(path)
+    if not path.is_absolute() and not path.exists():
+        path = PROJECT_ROOT / path
+    if not path.exists():
+        raise UserError(f"Không tìm thấy tệp cấu hình: {path}")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
+        raise UserError(
+            f"{path}{where}: YAML không hợp lệ ({getattr(exc, 'problem', exc)})"
+        ) from None
+    if not isinstance(raw, dict):
+        raise UserError(f"{path}: tệp cấu hình phải là một bảng khóa: giá trị")
+    try:
+        return Config.model_validate({**raw, "source_path": path})
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            key = _key_path(err["loc"])
+            if err["type"] == "extra_forbidden":
+                lines.append(f"  - khóa không được phép: '{key}'")
+            elif err["type"] == "missing":
+                lines.append(f"  - thiếu khóa bắt buộc: '{key}'")
+            else:
+                lines.append(f"  - khóa '{key}': {err['msg']} (giá trị: {err.get('input')!r})")
+        raise UserError(f"{path}: cấu hình không hợp lệ\n" + "\n".join(lines)) from None
