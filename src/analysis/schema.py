@@ -289,3 +289,29 @@ def _dynamics(group: str, other: str) -> tuple[str, ...]:
 POOR_DYNAMICS = _dynamics("poor", "near_poor")
 NEAR_POOR_DYNAMICS = _dynamics("near_poor", "poor")
 DYNAMICS_COLUMNS = POOR_DYNAMICS + NEAR_POOR_DYNAMICS
+
+
+# Vietnamese headers of the dynamics columns, as in the district's summary tables
+# ("Biến động hộ nghèo"/"Biến động hộ cận nghèo"): group header (row 1) and column header (row 2).
+def _dynamics_labels(
+    group: str, other: str, other_vi: str, self_vi: str
+) -> dict[str, tuple[str, str]]:
+    cols = _dynamics(group, other)
+    labels = (
+        ("", f"Số hộ {self_vi} đầu kỳ"),
+        ("Giảm", f"Chuyển sang hộ {other_vi}"),
+        ("Giảm", "Thoát khỏi chuẩn cận nghèo"),
+        ("Giảm", "Giảm khác"),
+        ("Tăng", f"Từ hộ {other_vi} chuyển sang"),
+        ("Tăng", f"Tái {self_vi}"),
+        ("Tăng", "Phát sinh mới"),
+        ("Tăng", "Tăng khác"),
+        ("", f"Số hộ {self_vi} cuối kỳ"),
+    )
+    return dict(zip(cols, labels, strict=True))
+
+
+DYNAMICS_LABELS_VI = {
+    **_dynamics_labels("poor", "near_poor", "cận nghèo", "nghèo"),
+    **_dynamics_labels("near_poor", "poor", "nghèo", "cận nghèo"),
+}
