@@ -1,0 +1,47 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+# ---
+
+# %% [markdown]
+# # 02 · Hồ sơ nghèo của huyện
+#
+# Số hộ nghèo, cận nghèo và tỷ lệ theo xã và toàn huyện, từ kết quả rà soát đã được phê duyệt.
+
+# %% tags=["parameters"]
+config_path = "config/huong_son.yaml"
+year = 2024
+run_dir = "outputs/huong-son/2024"
+
+# %%
+from IPython.display import Markdown, display
+
+from analysis import measures, store
+from analysis.config import load_config
+from analysis.registry import registry_for
+
+config = load_config(config_path)
+registry = registry_for(config)
+households = store.load_table(run_dir, "households")
+totals = store.load_table(run_dir, "totals")
+indicators = measures.commune_indicators(
+    households, totals, registry.names_by_vintage(), crosswalk=registry.to_merged()
+)
+district = measures.district_indicators(indicators, config.district.name)
+store.save_table(run_dir, "indicators", indicators)
+store.save_table(run_dir, "district", district)
+
+# %%
+display(Markdown(measures.describe_district(district, year)))
+measures.district_table_vi(district)
+
+# %%
+display(Markdown(measures.describe_communes(indicators, year)))
+measures.commune_table_vi(indicators, year)
