@@ -29,6 +29,7 @@ from tqdm import tqdm
 import analysis
 from analysis.config import PROJECT_ROOT, Config, load_config
 from analysis.errors import UserError
+from analysis.export import html_to_pdf
 
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
 NOTEBOOKS = (
@@ -131,19 +132,18 @@ def _keep_failed(work: Path, final: Path) -> Path:
 
 
 def _export_briefing(work: Path) -> None:
-    """The briefing as HTML without code cells, and every notebook likewise for reading."""
+    """The briefing as HTML and PDF without code cells, and every notebook as HTML for reading."""
     exporter = HTMLExporter(
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
     )
     for nb_path in sorted((work / "notebooks").glob("*.ipynb")):
         nb = nbformat.read(nb_path, as_version=4)
         body, _ = exporter.from_notebook_node(nb)
-        target = work / (
-            "briefing.html"
-            if nb_path.stem == BRIEFING_NOTEBOOK
-            else f"notebooks/{nb_path.stem}.html"
-        )
-        target.write_text(body, encoding="utf-8")
+        if nb_path.stem == BRIEFING_NOTEBOOK:
+            (work / "briefing.html").write_text(body, encoding="utf-8")
+            html_to_pdf(body, work / "briefing.pdf")
+        else:
+            (work / "notebooks" / f"{nb_path.stem}.html").write_text(body, encoding="utf-8")
 
 
 def _sha256(path: Path) -> str:
