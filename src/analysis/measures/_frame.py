@@ -1,0 +1,107 @@
+"""Shared checks and small helpers of the measures: validated copies of the inputs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from analysis.errors import UserError
+from analysis.schema import STATUSES
+
+DISTRICT_LABEL_VI = "Toàn huyện"
+LISTED = ("poor", "near_poor")
+
+
+def require_columns(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise UserError(f"{what}: thiếu cột {', '.join(missing)}")
+
+
+def prepare_households(households: pd.DataFrame, status_col: str) -> pd.DataFrame:
+    """The columns the measures need, checked: year, id, commune, vintage, status, members."""
+    cols = ["year", "household_id", "commune_code", "unit_vintage", status_col, "n_members"]
+    require_columns(households, cols, "Bảng hộ")
+    hh = pd.DataFrame(
+        {
+            "year": households["year"].to_numpy(dtype=np.int64),
+            "household_id": households["household_id"].astype("string").to_numpy(),
+            "commune_code": households["commune_code"].astype("string").to_numpy(),
+            "unit_vintage": households["unit_vintage"].to_numpy(dtype=np.int64),
+            "status": households[status_col].astype("string").to_numpy(),
+            "n_members": households["n_members"].to_numpy(dtype=np.int64),
+        }
+    )
+    bad = ~hh["status"].isin(STATUSES) | hh["status"].isna()
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise UserError(
+            f"Bảng hộ, dòng {row + 1}, cột '{status_col}': phân loại hộ "
+            f"'{hh['status'].iloc[row]}' không hợp lệ (cho phép: {', '.join(STATUSES)})"
+        )
+    dup = hh.duplicated(["year", "household_id"])
+    if dup.any():
+        first = hh.loc[dup].iloc[0]
+        raise UserError(
+            f"Bảng hộ: mã hộ '{first['household_id']}' xuất hiện nhiều lần trong năm "
+            f"{first['year']} ({int(dup.sum())} dòng trùng)"
+        )
+    return hh
+
+
+def prepare_totals(totals: pd.DataFrame) -> pd.DataFrame:
+    require_columns(totals, ["year", "commune_code", "n_households"], "Bảng tổng số hộ")
+    out = pd.DataFrame(
+        {
+            "year": totals["year"].to_numpy(dtype=np.int64),
+            "commune_code": totals["commune_code"].astype("string").to_numpy(),
+            "n_households": totals["n_households"].to_numpy(dtype=np.int64),
+            "n_persons": (
+                totals["n_persons"].astype("Int64")
+                if "n_persons" in totals
+                else pd.Series(pd.NA, index=totals.index, dtype="Int64")
+            ).to_numpy(),
+            "totals_name": (
+                totals["commune_name"].astype("string")
+                if "commune_name" in totals
+                else pd.Series(pd.NA, index=totals.index, dtype="string")
+            ).to_numpy(),
+        }
+    )
+    out["n_persons"] = out["n_persons"].astype("Int64")
+    dup = out.duplicated(["year", "commune_code"])
+    if dup.any():
+        first = out.loc[dup].iloc[0]
+        raise UserError(
+            f"Bảng tổng số hộ: xã {first['commune_code']} có nhiều dòng trong năm {first['year']}"
+        )
+    return out
+
+
+def vintage_by_year(hh: pd.DataFrame) -> dict[int, int]:
+    """Review year -> the unit vintage of its codes; one vintage per year."""
+    pairs = hh[["year", "unit_vintage"]].drop_duplicates()
+    several = pairs["year"][pairs["year"].duplicated()]
+    if len(several):
+        raise UserError(
+            f"Bảng hộ: năm {int(several.iloc[0])} trộn mã xã của nhiều kỳ đơn vị hành chính"
+        )
+    return dict(zip(pairs["year"].astype(int), pairs["unit_vintage"].astype(int), strict=True))
+
+
+def name_of(names: Mapping, vintage: int, code: str) -> str | None:
+    """Look a code up in {code: name} or {vintage: {code: name}}."""
+    if vintage in names and isinstance(names[vintage], Mapping):
+        return names[vintage].get(code)
+    value = names.get(code)
+    return value if isinstance(value, str) else None
+
+
+def safe_rate(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    num = np.asarray(num, dtype=float)
+    den = np.asarray(den, dtype=float)
+    out = np.full(num.shape, np.nan)
+    np.divide(num, den, out=out, where=den > 0)
+    return out
