@@ -52,3 +52,11 @@ def test_allocate_budget__weighted_shares_and_exact_total():
 def test_allocate_budget__unknown_criterion_is_a_user_error():
     with pytest.raises(UserError, match="n_orphans"):
         allocate_budget(_criteria(), {"n_orphans": 1.0}, 100)
+
+
+def test_remote_codes_for_vintage__merged_commune_is_remote_if_any_part_was():
+    from analysis.allocation import remote_codes_for_vintage
+
+    to_merged = {"a": "X", "b": "X", "c": "Y", "d": "Z"}
+    assert remote_codes_for_vintage(["a", "d"], 2024, to_merged) == ["a", "d"]
+    assert remote_codes_for_vintage(["b", "d"], 2025, to_merged) == ["X", "Z"]

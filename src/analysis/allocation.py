@@ -43,6 +43,18 @@ def largest_remainder(values: np.ndarray | pd.Series, total: int) -> np.ndarray:
     return floors
 
 
+def remote_codes_for_vintage(
+    remote_codes: list[str], vintage: int, to_merged: dict[str, str], legacy_vintage: int = 2024
+) -> list[str]:
+    """Remote communes of the config (legacy vintage codes), in the codes of `vintage`.
+
+    A merged commune is remote when any unit it absorbed was.
+    """
+    if vintage == legacy_vintage:
+        return list(remote_codes)
+    return sorted({to_merged[c] for c in remote_codes if c in to_merged})
+
+
 def allocation_criteria(
     households: pd.DataFrame, indicators: pd.DataFrame, year: int, remote_codes: list[str]
 ) -> pd.DataFrame:
@@ -96,17 +108,3 @@ def allocate_budget(
         )
     assert int(out["amount_million_vnd"].sum()) == total_million_vnd
     return out
-
-
-def describe_allocation(result: pd.DataFrame, total_million_vnd: int, illustrative: bool) -> str:
-    top = result.sort_values("amount_million_vnd", ascending=False).iloc[0]
-    from analysis.vietnamese import format_number
-
-    text = (
-        f"Tổng {format_number(total_million_vnd, 0)} triệu đồng được chia cho {len(result)} xã; "
-        f"xã nhận nhiều nhất là {top['commune_name']} với {format_number(top['amount_million_vnd'], 0)} triệu đồng "
-        f"({format_number(100 * top['share'], 1)} %)."
-    )
-    if illustrative:
-        text += " Trọng số tiêu chí chỉ mang tính minh họa, chưa theo hệ số của Quyết định 02/2022/QĐ-TTg."
-    return text
