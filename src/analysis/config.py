@@ -108,6 +108,12 @@ class Target(_Frozen):
     target_year: int | None = None
     source: str
     verified: bool = True
+    # Where the number comes from: "review" (review counts: microdata or summary tables),
+    # "review_microdata" (deprivation shares, only from household lists) or "monitoring"
+    # (the program monitoring sheet, data/reference/monitoring_template.csv).
+    data_source: Literal["review", "review_microdata", "monitoring"] = "review"
+    # Deprivation column (schema.DEPRIVATION_COLUMNS) or monitoring-sheet indicator name.
+    indicator: str | None = None
 
     @field_validator("population", mode="before")
     @classmethod
