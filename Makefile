@@ -49,6 +49,6 @@ clean: ## remove generated data and outputs (keeps .venv)
 	rm -rf data/sample data/interim data/processed outputs
 
 notebooks: $(STAMP) ## rebuild notebooks/*.ipynb from their paired percent scripts, without outputs
-	$(VENV)/bin/jupytext --quiet --set-formats ipynb,py:percent notebooks/*.py
+	$(VENV)/bin/jupytext --quiet --set-formats ipynb,py:percent --set-kernel python3 notebooks/*.py
 	$(VENV)/bin/jupytext --quiet --sync notebooks/*.py
 	$(PY) -m nbconvert --log-level=WARN --clear-output --inplace notebooks/*.ipynb

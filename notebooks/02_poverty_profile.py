@@ -8,6 +8,10 @@
 #       format_name: percent
 #       format_version: '1.3'
 #       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
 # ---
 
 # %% [markdown]
@@ -21,9 +25,7 @@ year = 2024
 run_dir = "outputs/huong-son/2024"
 
 # %%
-from IPython.display import Markdown, display
-
-from analysis import measures, store
+from analysis import documents, measures, store
 from analysis.config import load_config
 from analysis.registry import registry_for
 
@@ -38,10 +40,16 @@ district = measures.district_indicators(indicators, config.district.name)
 store.save_table(run_dir, "indicators", indicators)
 store.save_table(run_dir, "district", district)
 
-# %%
-display(Markdown(measures.describe_district(district, year)))
-measures.district_table_vi(district)
+# %% [markdown]
+# Toàn huyện qua các năm: số hộ, tỷ lệ hộ nghèo và cận nghèo, thay đổi so với năm trước.
 
 # %%
-display(Markdown(measures.describe_communes(indicators, year)))
-measures.commune_table_vi(indicators, year)
+source = documents.review_source(config, year)
+documents.show(documents.Paragraph(documents.key_figures_text(district, year)))
+documents.show(documents.district_trend_table(district, source))
+
+# %% [markdown]
+# Các xã trong năm, xếp từ tỷ lệ hộ nghèo cao nhất.
+
+# %%
+documents.show(documents.commune_table(indicators, year, source))

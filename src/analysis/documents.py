@@ -17,17 +17,17 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.config import Config
-from analysis.vietnamese import format_number
+from analysis.vietnamese import format_number, format_pct
 
 SYNTHETIC_NOTE = "Dữ liệu mô phỏng, không phải số liệu thật của huyện."
 
 
 # ---------------------------------------------------------------- number formats
 def pct(fraction: float, decimals: int = 2) -> str:
-    """0.05123 -> '5,12 %'."""
+    """0.05123 -> '5,12%'; missing -> '–'."""
     if fraction is None or pd.isna(fraction):
         return "–"
-    return f"{format_number(100 * fraction, decimals)} %"
+    return format_pct(fraction, decimals)
 
 
 def pp(delta_fraction: float, decimals: int = 2) -> str:
@@ -35,7 +35,7 @@ def pp(delta_fraction: float, decimals: int = 2) -> str:
     if delta_fraction is None or pd.isna(delta_fraction):
         return "–"
     sign = "+" if delta_fraction > 0 else ("−" if delta_fraction < 0 else "")
-    return f"{sign}{format_number(abs(100 * delta_fraction), decimals)} điểm %"
+    return f"{sign}{format_number(abs(100 * delta_fraction), decimals)}\u00a0điểm\u00a0%"
 
 
 def count(n: float) -> str:
@@ -77,10 +77,11 @@ def block_html(block) -> str:
         return f"<p>{_bold_html(block.text)}</p>"
     if isinstance(block, Table):
         table = block.data.to_html(index=False, escape=True, border=0, classes="vn-table")
-        table = table.replace(
-            '<table border="0" class="dataframe vn-table">',
+        table = re.sub(
+            r"<table[^>]*>",
             f'<table class="vn-table"><caption>{escape(block.caption)}</caption>',
-            1,
+            table,
+            count=1,
         )
         source = f'<p class="source">Nguồn: {escape(block.source)}</p>' if block.source else ""
         return table + source
@@ -94,6 +95,13 @@ def section_html(section: Section, level: int = 2) -> str:
     return f"<h{level}>{escape(section.title)}</h{level}>" + "".join(
         block_html(b) for b in section.blocks
     )
+
+
+def show(*blocks) -> None:
+    """Display briefing blocks as notebook outputs."""
+    from IPython.display import HTML, display
+
+    display(HTML("".join(block_html(b) for b in blocks)))
 
 
 def display_briefing(sections: list[Section]) -> None:
@@ -120,7 +128,7 @@ def header_section(config: Config, year: int, today: date | None = None) -> Sect
         blocks.append(
             Paragraph(f"**{SYNTHETIC_NOTE}** Bộ số liệu mẫu dùng để minh họa cách dùng bộ công cụ.")
         )
-    return Section(f"Báo cáo tóm tắt năm {year}", blocks)
+    return Section(f"{d.type} {d.name}, tỉnh {d.province} · năm {year}", blocks)
 
 
 def _row(district: pd.DataFrame, year: int) -> pd.Series | None:
@@ -214,7 +222,7 @@ def allocation_table(result: pd.DataFrame) -> Table:
                 "Mã xã": "",
                 "Xã": "Tổng",
                 "Hộ nghèo": count(result["n_poor"].sum()),
-                "Tỷ trọng": "100,0 %",
+                "Tỷ trọng": "100,0%",
                 "Phân bổ (triệu đồng)": count(result["amount_million_vnd"].sum()),
                 "Triệu đồng/hộ nghèo": "",
             }

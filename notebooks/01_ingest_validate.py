@@ -1,0 +1,45 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 01 · Nhập và kiểm tra dữ liệu rà soát
+#
+# Đọc danh sách hộ rà soát của từng xã và bảng tổng số hộ, kiểm tra từng dòng, thay họ tên và
+# số giấy tờ bằng mã ẩn danh, và giữ lại mọi dòng bị loại cùng lý do.
+
+# %% tags=["parameters"]
+config_path = "config/huong_son.yaml"
+year = 2024
+run_dir = "outputs/huong-son/2024"
+
+# %%
+from IPython.display import HTML, display
+
+from analysis import ingest, store
+from analysis.config import load_config
+
+config = load_config(config_path)
+review = ingest.read_review(config, years=list(range(config.periods.baseline_year, year + 1)))
+store.save_table(run_dir, "households", review.households)
+store.save_table(run_dir, "totals", review.totals)
+store.save_table(run_dir, "summary", review.summary)
+paths = ingest.write_validation_report(review, run_dir)
+
+# %% [markdown]
+# Đối chiếu từng tệp: số dòng đọc được bằng số dòng nhận cộng số dòng bị loại.
+
+# %%
+display(HTML(ingest.validation_summary_html(review)))
