@@ -3,7 +3,7 @@
 The facts are data, not code: 2025 populations of the merged communes (DOMAIN.md §4),
 how each merged commune splits among its 2024 units, and each unit's propensities
 (urban share, remoteness, income and deprivation effects, income growth, ethnic
-minority share). Codes are checked against the unit registry.
+minority share, pace of progress relative to the district). Codes are checked against the unit registry.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ UNIT_FIELDS = {
     "remote": "bool",
     "income_effect": "float64",
     "deprivation_effect": "float64",
-    "income_growth": "float64",
     "ethnic_minority_rate": "float64",
+    "progress": "float64",
 }
 
 
