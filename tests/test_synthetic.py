@@ -1,3 +1,4 @@
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ from analysis.schema import DEPRIVATION_COLUMNS, HOUSEHOLD_COLUMNS, columns_by_n
 from analysis.standard import classify
 from analysis.synthetic import simulate, simulate_population, write_sample
 from analysis.synthetic.lists import SHEET, SYNTHETIC_NOTE, TOTAL_LABEL, slugify
-from analysis.synthetic.reference import apportion
+from analysis.synthetic.reference import REFERENCE_DIR, apportion, load_units
 
 SMALL = 3000
 BORDER = ["18196", "18199"]  # Sơn Kim 1, Sơn Kim 2
@@ -239,3 +240,39 @@ def test_write_sample__same_seed_gives_identical_files(config, written, tmp_path
     assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
     for rel in files:
         assert (written / rel).read_bytes() == (again / rel).read_bytes(), rel
+
+
+def test_load_units__bad_number_names_file_row_and_column(small, tmp_path):
+    text = (REFERENCE_DIR / "sample_communes.csv").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    lines[3] = lines[3].replace(",0.55,", ",năm mươi,", 1)  # row 4: Sơn Hồng's weight
+    (tmp_path / "sample_communes.csv").write_text("\n".join(lines), encoding="utf-8")
+    shutil.copy(REFERENCE_DIR / "sample_communes_2025.csv", tmp_path)
+    with pytest.raises(UserError, match=r"sample_communes.csv, dòng 4, cột 'weight'"):
+        load_units(small.registry, SMALL, tmp_path)
+
+
+def test_load_units__unknown_code_is_a_user_error(small, tmp_path):
+    text = (REFERENCE_DIR / "sample_communes.csv").read_text(encoding="utf-8")
+    (tmp_path / "sample_communes.csv").write_text(
+        text.replace("18199,", "18999,"), encoding="utf-8"
+    )
+    shutil.copy(REFERENCE_DIR / "sample_communes_2025.csv", tmp_path)
+    with pytest.raises(UserError, match="18999"):
+        load_units(small.registry, SMALL, tmp_path)
+
+
+def test_load_units__baseline_households_follow_2025_populations(small):
+    units = load_units(small.registry, 40_000)
+    assert units["n_households"].sum() == 40_000
+    by_merged = units.groupby("merged_code")["n_households"].sum()
+    assert by_merged["18133"] > by_merged["18196"] * 5  # Hương Sơn 31,486 vs Sơn Kim 1 5,782
+
+
+def test_write_sample__discrepancies_file_lists_the_deliberate_swaps(written):
+    wrong = pd.read_csv(written / "discrepancies.csv", dtype=str)
+    assert len(wrong) > 0
+    assert set(zip(wrong["computed_status"], wrong["reported_status"], strict=True)) <= {
+        ("poor", "near_poor"),
+        ("near_poor", "poor"),
+    }

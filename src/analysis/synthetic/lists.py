@@ -19,6 +19,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from analysis.schema import DEPRIVATION_COLUMNS, HOUSEHOLD_COLUMNS, columns_by_name
 
@@ -122,11 +125,16 @@ def write_list(
     labels = columns_by_name(HOUSEHOLD_COLUMNS)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(SHEET)
-    ws.append([f"UBND {unit_type.upper()} {name.upper()}"])
-    ws.append([f"DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO, HỘ THOÁT NGHÈO VÀ THOÁT CẬN NGHÈO NĂM {year}"])
+    for i, width in enumerate(_widths(), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.append([_bold(ws, f"UBND {unit_type.upper()} {name.upper()}")])
+    title = f"DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO, HỘ THOÁT NGHÈO VÀ THOÁT CẬN NGHÈO NĂM {year}"
+    ws.append([_bold(ws, title)])
     ws.append([SYNTHETIC_NOTE if synthetic else None])
     ws.append([])
-    ws.append(["STT", *(labels[c].label_vi for c in LIST_COLUMNS)])
+    header = ("STT", *(labels[c].label_vi for c in LIST_COLUMNS))
+    ws.append([_bold(ws, v, wrap=True) for v in header])
+    listed = listed.sort_values(["village", "household_id"])
     for row in _list_rows(listed):
         ws.append(row)
     ws.append(_total_row(listed))
@@ -138,6 +146,20 @@ def write_list(
     )
     ws.append([None, "(Ký, ghi rõ họ tên)"] + [None] * (sign_col - 2) + ["CHỦ TỊCH"])
     save_reproducibly(wb, path, datetime(year, 12, 15))
+
+
+def _bold(ws, value: str, wrap: bool = False) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    cell.font = Font(bold=True)
+    if wrap:
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    return cell
+
+
+def _widths() -> list[float]:
+    wide = {"head_name": 24, "head_id_number": 15, "village": 16, "income_pc_vnd": 14,
+            "reported_status": 16}  # fmt: skip
+    return [5, *(wide.get(c, 11) for c in LIST_COLUMNS)]
 
 
 def write_totals(path: Path, totals: pd.DataFrame) -> None:

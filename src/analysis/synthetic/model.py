@@ -25,13 +25,13 @@ from analysis.standard import classify
 from analysis.synthetic.people import build_villages, new_households
 from analysis.synthetic.reference import Reference
 
-LOG_INCOME_LEVEL = np.log(2_950_000)  # district median income per person per month at baseline
+LOG_INCOME_LEVEL = np.log(2_880_000)  # district median income per person per month at baseline
 URBAN_PREMIUM = 0.22
 INCOME_GROWTH = 0.08  # yearly log growth of income per person at the district's usual pace
 COMMUNE_YEAR_SD = 0.03
 SHOCK_RHO, SHOCK_SD = 0.55, 0.30
-INCOME_GAP_WEIGHT, PROPENSITY_WEIGHT = 0.55, 0.55
-PERSISTENT_SD, YEARLY_SD = 0.75, 0.35
+INCOME_GAP_WEIGHT, PROPENSITY_WEIGHT = 0.45, 0.4
+PERSISTENT_SD, YEARLY_SD = 0.8, 0.45
 EXIT_RATE, EXIT_RATE_FRAIL, ENTRY_RATE = 0.006, 0.03, 0.013
 DISCREPANCY_RATE = 0.002  # share of households whose reported status deliberately differs
 N_DEP = len(DEPRIVATION_COLUMNS)
