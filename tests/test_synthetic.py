@@ -1,9 +1,12 @@
+import itertools
 import shutil
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from analysis.config import load_config
@@ -96,19 +99,16 @@ def test_simulate__deprivations_more_common_among_poor(small):
 
 
 def _flows(before: pd.DataFrame, after: pd.DataFrame, ever_listed: set) -> dict[str, int]:
-    prev = dict(zip(before["household_id"], before["reported_status"], strict=True))
-    now = after.set_index("household_id")["reported_status"]
-    was = now.index.map(prev)
-    poor = now.eq("poor").to_numpy()
-    listed_before = was.isin(["poor", "near_poor"])
+    """Household counts of the poor list's flows from `before` to `after`."""
+    was = after["household_id"].map(before.set_index("household_id")["reported_status"])
+    poor_now = after["reported_status"].eq("poor")
+    seen = after["household_id"].isin(ever_listed)
     return {
-        "escape": int(
-            (before["reported_status"].eq("poor")).sum() - now[was == "poor"].eq("poor").sum()
-        ),
-        "relapse": int((poor & (was == "not_poor") & now.index.isin(list(ever_listed))).sum()),
-        "new": int((poor & ~listed_before & ~now.index.isin(list(ever_listed))).sum()),
-        "left": int((~before["household_id"].isin(now.index)).sum()),
-        "formed": int(pd.isna(was).sum()),
+        "escape": int((was.eq("poor") & after["reported_status"].eq("not_poor")).sum()),
+        "relapse": int((poor_now & was.eq("not_poor") & seen).sum()),
+        "new": int((poor_now & was.eq("not_poor") & ~seen).sum()),
+        "left": int((~before["household_id"].isin(after["household_id"])).sum()),
+        "formed": int((poor_now & was.isna()).sum()),
     }
 
 
@@ -116,11 +116,10 @@ def test_simulate__escape_relapse_new_and_other_flows_occur(small):
     years = sorted(small.households)
     ever: set = set()
     totals = dict.fromkeys(["escape", "relapse", "new", "left", "formed"], 0)
-    for y0, y1 in zip(years, years[1:], strict=False):
+    for y0, y1 in itertools.pairwise(years):
         before = small.households[y0]
-        ever |= set(
-            before.loc[before["reported_status"].isin(["poor", "near_poor"]), "household_id"]
-        )
+        listed = before["reported_status"].isin(["poor", "near_poor"])
+        ever |= set(before.loc[listed, "household_id"])
         for k, v in _flows(before, small.households[y1], ever).items():
             totals[k] += v
     assert all(v > 0 for v in totals.values()), totals
@@ -157,6 +156,14 @@ def test_simulate__id_numbers_are_hatinh_cccd(small):
 def test_simulate__too_few_households_is_a_user_error(config):
     with pytest.raises(UserError):
         simulate(config, 5)
+
+
+@given(st.lists(st.floats(0.01, 1e6), min_size=1, max_size=30), st.integers(0, 100_000))
+def test_apportion__always_sums_to_total_within_one_of_exact(weights, total):
+    out = apportion(np.array(weights), total)
+    exact = np.array(weights) / sum(weights) * total
+    assert out.sum() == total
+    assert (np.abs(out - exact) < 1 + 1e-9).all()
 
 
 def test_apportion__sums_to_total_largest_remainders_first():
