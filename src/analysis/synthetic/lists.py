@@ -9,13 +9,19 @@ left both (`Thoát nghèo` / `Thoát cận nghèo`).
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
+import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from analysis.schema import DEPRIVATION_COLUMNS, HOUSEHOLD_COLUMNS, columns_by_name
 
@@ -39,6 +45,25 @@ CATEGORY_LABELS = {
     "left_near_poor": "Thoát cận nghèo",
 }
 TOTALS_HEADER = ("Năm", "Mã xã", "Tên xã", "Tổng số hộ", "Tổng số nhân khẩu")
+_STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def save_reproducibly(wb: Workbook, path: Path, stamp: datetime) -> None:
+    """Save `wb` so that the same content gives the same bytes: fixed timestamps inside."""
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with (
+        zipfile.ZipFile(buffer) as src,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = _STAMP.sub(rb"\g<1>" + iso + rb"\g<2>", data)
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, data)
 
 
 def slugify(name: str) -> str:
@@ -100,11 +125,16 @@ def write_list(
     labels = columns_by_name(HOUSEHOLD_COLUMNS)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(SHEET)
-    ws.append([f"UBND {unit_type.upper()} {name.upper()}"])
-    ws.append([f"DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO, HỘ THOÁT NGHÈO VÀ THOÁT CẬN NGHÈO NĂM {year}"])
+    for i, width in enumerate(_widths(), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.append([_bold(ws, f"UBND {unit_type.upper()} {name.upper()}")])
+    title = f"DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO, HỘ THOÁT NGHÈO VÀ THOÁT CẬN NGHÈO NĂM {year}"
+    ws.append([_bold(ws, title)])
     ws.append([SYNTHETIC_NOTE if synthetic else None])
     ws.append([])
-    ws.append(["STT", *(labels[c].label_vi for c in LIST_COLUMNS)])
+    header = ("STT", *(labels[c].label_vi for c in LIST_COLUMNS))
+    ws.append([_bold(ws, v, wrap=True) for v in header])
+    listed = listed.sort_values(["village", "household_id"])
     for row in _list_rows(listed):
         ws.append(row)
     ws.append(_total_row(listed))
@@ -115,7 +145,21 @@ def write_list(
         [None, "Người lập biểu"] + [None] * (sign_col - 2) + [f"TM. UBND {unit_type.upper()}"]
     )
     ws.append([None, "(Ký, ghi rõ họ tên)"] + [None] * (sign_col - 2) + ["CHỦ TỊCH"])
-    wb.save(path)
+    save_reproducibly(wb, path, datetime(year, 12, 15))
+
+
+def _bold(ws, value: str, wrap: bool = False) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    cell.font = Font(bold=True)
+    if wrap:
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    return cell
+
+
+def _widths() -> list[float]:
+    wide = {"head_name": 24, "head_id_number": 15, "village": 16, "income_pc_vnd": 14,
+            "reported_status": 16}  # fmt: skip
+    return [5, *(wide.get(c, 11) for c in LIST_COLUMNS)]
 
 
 def write_totals(path: Path, totals: pd.DataFrame) -> None:
@@ -126,4 +170,4 @@ def write_totals(path: Path, totals: pd.DataFrame) -> None:
     cols = ["year", "commune_code", "commune_name", "n_households", "n_persons"]
     for year, code, name, n_hh, n_pp in totals[cols].itertuples(index=False):
         ws.append([int(year), str(code), str(name), int(n_hh), int(n_pp)])
-    wb.save(path)
+    save_reproducibly(wb, path, datetime(int(totals["year"].max()), 12, 31))

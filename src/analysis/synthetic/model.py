@@ -1,10 +1,10 @@
 """The latent model behind the synthetic district, year by year.
 
 log income per person = district level + commune effect + urban premium
-    + commune growth × years since baseline + household effect + village effect
-    + AR(1) shock.
+    + district growth × commune progress × years since baseline + commune-year shock
+    + household effect + village effect + AR(1) shock.
 Deprivation k is present when a latent score passes 0: indicator level (set from its
-baseline prevalence, falling by its annual shift) + commune effect + household
+baseline prevalence, falling by its annual shift × commune progress) + commune effect + household
 propensity (correlated with low income) + the income gap + a persistent
 household×indicator term + a yearly term. Status follows Decree 07/2021 via
 analysis.standard.classify. Each year a few households dissolve or move away and
@@ -25,11 +25,13 @@ from analysis.standard import classify
 from analysis.synthetic.people import build_villages, new_households
 from analysis.synthetic.reference import Reference
 
-LOG_INCOME_LEVEL = np.log(2_950_000)  # district median income per person per month at baseline
+LOG_INCOME_LEVEL = np.log(2_880_000)  # district median income per person per month at baseline
 URBAN_PREMIUM = 0.22
+INCOME_GROWTH = 0.08  # yearly log growth of income per person at the district's usual pace
+COMMUNE_YEAR_SD = 0.03
 SHOCK_RHO, SHOCK_SD = 0.55, 0.30
-INCOME_GAP_WEIGHT, PROPENSITY_WEIGHT = 0.55, 0.55
-PERSISTENT_SD, YEARLY_SD = 0.75, 0.35
+INCOME_GAP_WEIGHT, PROPENSITY_WEIGHT = 0.45, 0.4
+PERSISTENT_SD, YEARLY_SD = 0.8, 0.45
 EXIT_RATE, EXIT_RATE_FRAIL, ENTRY_RATE = 0.006, 0.03, 0.013
 DISCREPANCY_RATE = 0.002  # share of households whose reported status deliberately differs
 N_DEP = len(DEPRIVATION_COLUMNS)
@@ -112,29 +114,14 @@ class Simulator:
 
     def observe(self, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The review of `year`: households table (2024 unit codes) and its discrepancies."""
-        p, rng, info = self.panel, self.rng, self.ref.units
-        t = year - self.first_year
+        p = self.panel
         idx = np.flatnonzero(p.alive)
         a = {k: v[idx] for k, v in p.attrs.items()}
         unit = a["unit"]
-        log_income = (
-            LOG_INCOME_LEVEL
-            + info["income_effect"].to_numpy()[unit]
-            + URBAN_PREMIUM * a["is_urban"]
-            + info["income_growth"].to_numpy()[unit] * t
-            + a["income_effect"]
-            + a["village_effect"]
-            + p.shock[idx]
-        )
-        income = np.round(np.exp(log_income), -3)
-        gap = -(a["income_effect"] + p.shock[idx]) / np.hypot(0.38, SHOCK_SD)
-        score = (
-            (self.dep_level - self.dep_shift * t)[None, :]
-            + info["deprivation_effect"].to_numpy()[unit][:, None]
-            + (PROPENSITY_WEIGHT * a["deprivation_effect"] + INCOME_GAP_WEIGHT * gap)[:, None]
-            + p.dep_persistent[idx]
-            + rng.normal(0, YEARLY_SD, (len(idx), N_DEP))
-        )
+        t = year - self.first_year
+        progress = self.ref.units["progress"].to_numpy()[unit]
+        income = self._income(a, p.shock[idx], progress * t)
+        deprived = self._deprivations(a, p.shock[idx], p.dep_persistent[idx], progress * t)
         frame = pd.DataFrame(
             {
                 "year": year,
@@ -144,7 +131,7 @@ class Simulator:
                 "is_urban": a["is_urban"],
                 "n_members": a["n_members"],
                 "income_pc_vnd": income,
-                **{c: score[:, k] > 0 for k, c in enumerate(DEPRIVATION_COLUMNS)},
+                **{c: deprived[:, k] for k, c in enumerate(DEPRIVATION_COLUMNS)},
                 "is_social_protection": a["is_social_protection"],
                 "is_ethnic_minority": a["is_ethnic_minority"],
                 "is_merit": a["is_merit"],
@@ -157,6 +144,37 @@ class Simulator:
         reported, discrepancies = self._misreport(frame, computed)
         frame["reported_status"] = reported
         return frame, discrepancies
+
+    def _income(self, a: dict[str, np.ndarray], shock: np.ndarray, pace: np.ndarray) -> np.ndarray:
+        """Income per person per month (VND, rounded to thousands); `pace` = progress × years."""
+        info, unit = self.ref.units, a["unit"]
+        commune_year = self.rng.normal(0, COMMUNE_YEAR_SD, len(info))[unit]
+        log_income = (
+            LOG_INCOME_LEVEL
+            + info["income_effect"].to_numpy()[unit]
+            + URBAN_PREMIUM * a["is_urban"]
+            + INCOME_GROWTH * pace
+            + commune_year
+            + a["income_effect"]
+            + a["village_effect"]
+            + shock
+        )
+        return np.round(np.exp(log_income), -3)
+
+    def _deprivations(
+        self, a: dict[str, np.ndarray], shock: np.ndarray, persistent: np.ndarray, pace: np.ndarray
+    ) -> np.ndarray:
+        """(households, 12) boolean flags: latent score above 0."""
+        gap = -(a["income_effect"] + shock) / np.hypot(0.38, SHOCK_SD)
+        household = PROPENSITY_WEIGHT * a["deprivation_effect"] + INCOME_GAP_WEIGHT * gap
+        score = (
+            self.dep_level[None, :]
+            - pace[:, None] * self.dep_shift[None, :]
+            + (self.ref.units["deprivation_effect"].to_numpy()[a["unit"]] + household)[:, None]
+            + persistent
+            + self.rng.normal(0, YEARLY_SD, persistent.shape)
+        )
+        return score > 0
 
     def _misreport(
         self, frame: pd.DataFrame, computed: np.ndarray

@@ -3,7 +3,7 @@
 The facts are data, not code: 2025 populations of the merged communes (DOMAIN.md §4),
 how each merged commune splits among its 2024 units, and each unit's propensities
 (urban share, remoteness, income and deprivation effects, income growth, ethnic
-minority share). Codes are checked against the unit registry.
+minority share, pace of progress relative to the district). Codes are checked against the unit registry.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ UNIT_FIELDS = {
     "remote": "bool",
     "income_effect": "float64",
     "deprivation_effect": "float64",
-    "income_growth": "float64",
     "ethnic_minority_rate": "float64",
+    "progress": "float64",
 }
 
 
@@ -65,21 +65,39 @@ def _check_codes(df: pd.DataFrame, registry: Registry, vintage: int, name: str) 
         raise UserError(f"{name}: tên xã không khớp sổ đơn vị hành chính: {', '.join(wrong)}")
 
 
+def _numbers(df: pd.DataFrame, columns: list[str], name: str) -> pd.DataFrame:
+    """Parse `columns` as numbers; a bad cell is a UserError naming file, row and column."""
+    out = df.copy()
+    for col in columns:
+        parsed = pd.to_numeric(out[col], errors="coerce")
+        if parsed.isna().any():
+            row = int(parsed.isna().to_numpy().argmax()) + 2
+            raise UserError(
+                f"{name}, dòng {row}, cột '{col}': không phải số ({out[col].iloc[row - 2]!r})"
+            )
+        out[col] = parsed.astype(float)
+    return out
+
+
 def load_units(
     registry: Registry, households: int, directory: Path = REFERENCE_DIR
 ) -> pd.DataFrame:
     """2024 units with their merged commune and baseline household count (summing to `households`)."""
     units = read_csv("sample_communes.csv", directory)
     _require(units, UNIT_FIELDS, "sample_communes.csv")
-    units = units[list(UNIT_FIELDS)].astype(
-        {k: ("int8" if v == "bool" else v) for k, v in UNIT_FIELDS.items()}
-    )
+    units = _numbers(units[list(UNIT_FIELDS)], list(UNIT_FIELDS)[2:], "sample_communes.csv")
     units["remote"] = units["remote"].astype(bool)
+    bad = units[(units["weight"] <= 0) | ~units["urban_share"].between(0, 1)]
+    if not bad.empty:
+        raise UserError(
+            f"sample_communes.csv: 'weight' phải dương và 'urban_share' trong [0, 1] (mã {', '.join(bad['code'])})"
+        )
     _check_codes(units, registry, LEGACY_VINTAGE, "sample_communes.csv")
     merged = read_csv("sample_communes_2025.csv", directory)
     _require(merged, ("code", "name", "population_2025"), "sample_communes_2025.csv")
     _check_codes(merged, registry, MERGED_VINTAGE, "sample_communes_2025.csv")
-    population = dict(zip(merged["code"], merged["population_2025"].astype(float), strict=True))
+    merged = _numbers(merged, ["population_2025"], "sample_communes_2025.csv")
+    population = dict(zip(merged["code"], merged["population_2025"], strict=True))
 
     units["merged_code"] = units["code"].map(registry.to_merged())
     group_weight = units.groupby("merged_code")["weight"].transform("sum")
@@ -107,7 +125,10 @@ def load_deprivations(directory: Path = REFERENCE_DIR) -> pd.DataFrame:
             "sample_deprivations.csv: cột 'column' phải liệt kê đúng 12 chỉ số thiếu hụt"
         )
     dep = dep.set_index("column").loc[list(DEPRIVATION_COLUMNS)].reset_index()
-    return dep.astype({"prevalence": float, "annual_shift": float})
+    dep = _numbers(dep, ["prevalence", "annual_shift"], "sample_deprivations.csv")
+    if not dep["prevalence"].between(0, 1, inclusive="neither").all():
+        raise UserError("sample_deprivations.csv: 'prevalence' phải nằm trong (0, 1)")
+    return dep
 
 
 def load_names(directory: Path = REFERENCE_DIR) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -115,7 +136,7 @@ def load_names(directory: Path = REFERENCE_DIR) -> dict[str, tuple[np.ndarray, n
     _require(names, ("kind", "value", "weight"), "sample_names.csv")
     out = {}
     for kind, group in names.groupby("kind", sort=True):
-        w = group["weight"].astype(float).to_numpy()
+        w = _numbers(group, ["weight"], "sample_names.csv")["weight"].to_numpy()
         out[kind] = (group["value"].to_numpy(dtype=object), w / w.sum())
     return out
 
