@@ -105,13 +105,15 @@ def headcounts_wide(
 ) -> pd.DataFrame:
     """One row per group: n_units, then n_<indicator> and rate_<indicator> in official order."""
     sub = long[(long["population"] == population) & (long["level"] == "indicator")]
+    keys = list(by) or ["_all"]
+    sub = sub.assign(_all=0) if not by else sub
     items = list(dict.fromkeys(sub["item"]))
-    indexed = sub.set_index([*by, "item"])
+    indexed = sub.set_index([*keys, "item"])
     counts = indexed["n_deprived"].unstack("item")
     rates = indexed["rate"].unstack("item")
-    n_units = sub.groupby(list(by))["n_units"].first()
-    out = pd.DataFrame({"n_units": n_units})
+    out = pd.DataFrame({"n_units": sub.groupby(keys)["n_units"].first()})
     for item in items:
         out[f"n_{item}"] = counts[item].astype("int64")
         out[f"rate_{item}"] = rates[item]
-    return out.reset_index()
+    out = out.reset_index()
+    return out.drop(columns="_all") if not by else out
