@@ -97,6 +97,23 @@ class Boundaries(_Frozen):
     name_field: str | None = None
 
 
+class Maps(_Frozen):
+    """Map classification: `bins` (upper class bounds, in %) apply to the rate maps when
+    scheme is `fixed`; other maps then use natural breaks with `k` classes."""
+
+    scheme: Literal["fixed", "quantiles", "natural_breaks"] = "natural_breaks"
+    k: int = Field(5, ge=2, le=9)
+    bins: list[float] | None = None
+
+    @model_validator(mode="after")
+    def _bins_for_fixed(self) -> Maps:
+        if self.scheme == "fixed" and not self.bins:
+            raise ValueError("scheme 'fixed' needs bins (upper class bounds, in %)")
+        if self.bins and any(a >= b for a, b in zip(self.bins, self.bins[1:], strict=False)):
+            raise ValueError("bins must be strictly increasing")
+        return self
+
+
 class Target(_Frozen):
     id: str
     label: str
@@ -142,6 +159,7 @@ class Config(_Frozen):
     data: Data
     sample: Sample = Sample()
     boundaries: Boundaries = Boundaries()
+    maps: Maps = Maps()
     targets: list[Target] = Field(default_factory=list)
     allocation: Allocation | None = None
     source_path: Path | None = None

@@ -1,0 +1,143 @@
+"""The map set of one year: every map type, exported as PNG (300 dpi), SVG and PDF,
+plus a map-pack PDF with one page per map."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+from matplotlib.image import imread
+
+from analysis.geography import Boundaries, boundaries_for, check_direction, reaggregate
+from analysis.geography.crosswalk import reaggregate_allocation, reaggregate_deprivation
+from analysis.maps.draw import (
+    draw_budget_map,
+    draw_change_map,
+    draw_deprivation_maps,
+    draw_rate_map,
+    draw_status_map,
+)
+from analysis.maps.layout import PAGE_IN, map_context
+from analysis.maps.text import tr
+
+FORMATS = ("png", "svg", "pdf")
+DPI = 300
+RATE_MAPS = ("poor_rate", "near_poor_rate", "multidim_rate")
+
+
+@dataclass
+class MapSet:
+    """Files written for one year, the map pack, and maps skipped (with the reason)."""
+
+    paths: list[Path] = field(default_factory=list)
+    pack: Path | None = None
+    skipped: list[str] = field(default_factory=list)
+    boundaries: Boundaries | None = None
+
+
+def save_figure(fig: Figure, out_dir: Path, stem: str, formats=FORMATS) -> list[Path]:
+    """Write `fig` as out_dir/stem.<fmt> for each format (PNG at 300 dpi); fixed metadata."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for fmt in formats:
+        path = out_dir / f"{stem}.{fmt}"
+        metadata = {"pdf": {"CreationDate": None}, "svg": {"Date": None}}.get(fmt)
+        fig.savefig(path, dpi=DPI, metadata=metadata)
+        paths.append(path)
+    return paths
+
+
+def _page_of_image(path: Path) -> Figure:
+    fig = Figure(figsize=PAGE_IN)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.imshow(imread(path))
+    ax.set_axis_off()
+    return fig
+
+
+def write_map_pack(items: Iterable[Figure | Path], pdf_path: Path, title: str = "") -> Path:
+    """One PDF with a page per map: Figures as vectors, PNG paths as images."""
+    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    with PdfPages(pdf_path, metadata={"Title": title, "CreationDate": None}) as pdf:
+        for item in items:
+            pdf.savefig(item if isinstance(item, Figure) else _page_of_image(Path(item)))
+    return pdf_path
+
+
+def _year_rows(indicators: pd.DataFrame, year: int, registry, vintage: int) -> pd.DataFrame:
+    rows = indicators[indicators["year"] == year]
+    return reaggregate(rows, registry, vintage) if not rows.empty else rows
+
+
+def _table_vintage(table: pd.DataFrame, default: int) -> int:
+    if "unit_vintage" in table.columns and table["unit_vintage"].notna().any():
+        return int(table["unit_vintage"].iloc[0])
+    return default
+
+
+def make_map_set(
+    indicators: pd.DataFrame,
+    year: int,
+    config,
+    registry,
+    out_dir: str | Path,
+    status: pd.DataFrame | None = None,
+    deprivation: pd.DataFrame | None = None,
+    allocation: pd.DataFrame | None = None,
+    target_label: str | None = None,
+    made_on: date | None = None,
+    formats=FORMATS,
+) -> MapSet:
+    """Draw and export every map of `year`; tables without a `unit_vintage` column are
+    taken to be in the year's vintage. Returns the files written and the map pack."""
+    out_dir = Path(out_dir)
+    data_vintage = config.vintage_for(year)
+    file_vintage = config.boundaries.vintage if config.boundaries.path else data_vintage
+    vintage = max(data_vintage, file_vintage)  # data only ever move to merged units
+    check_direction(data_vintage, vintage, registry)
+    bounds = boundaries_for(config, registry, vintage)
+    ctx = map_context(config, year, bounds, data_vintage, made_on)
+    result = MapSet(boundaries=bounds)
+    figures: list[tuple[str, Figure]] = []
+
+    current = _year_rows(indicators, year, registry, vintage)
+    for measure in RATE_MAPS:
+        figures.append((measure, draw_rate_map(current, bounds, ctx, measure, config.maps)))
+    baseline_year = config.periods.baseline_year
+    baseline = _year_rows(indicators, baseline_year, registry, vintage)
+    if baseline.empty or baseline_year == year:
+        result.skipped.append(tr("skipped_change", ctx.lang, baseline=baseline_year))
+    else:
+        fig = draw_change_map(current, baseline, bounds, ctx, baseline_year)
+        figures.append(("change_poor_rate", fig))
+    if status is not None:
+        src = _table_vintage(status, data_vintage)
+        if src != vintage:
+            result.skipped.append(tr("skipped_status", ctx.lang, src=src, dst=vintage))
+        else:
+            figures.append(("target_status", draw_status_map(status, bounds, ctx, target_label)))
+    if deprivation is not None:
+        dep = reaggregate_deprivation(
+            deprivation, registry, _table_vintage(deprivation, data_vintage), vintage
+        )
+        figures.append(("deprivation", draw_deprivation_maps(dep, bounds, ctx, config.maps)))
+    if allocation is not None:
+        alloc = reaggregate_allocation(
+            allocation, registry, _table_vintage(allocation, data_vintage), vintage
+        )
+        figures.append(("budget_per_poor", draw_budget_map(alloc, bounds, ctx, config.maps)))
+
+    for stem, fig in figures:
+        result.paths += save_figure(fig, out_dir, f"{year}_{stem}", formats)
+    pack = out_dir / f"{year}_map_pack.pdf"
+    result.pack = write_map_pack(
+        [f for _, f in figures], pack, tr("pack_title", ctx.lang, year=year)
+    )
+    return result
