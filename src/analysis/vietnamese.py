@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import lru_cache
 
 from viparse.normalize.detector import detect_encoding_by_content
 from viparse.normalize.encodings import AUTO_DETECT_CHARMAPS, CHARMAPS
@@ -20,9 +21,12 @@ from viparse.normalize.tables import convert
 
 ENCODING_LABELS = {"tcvn3": "TCVN3 (ABC)", "vni": "VNI", "viscii": "VISCII", "vps": "VPS"}
 
-# Characters that never occur in Unicode Vietnamese text but are the letters of the
-# legacy fonts read as Latin-1/Windows-1252; used as a cheap pre-filter.
-_LEGACY_HINT = re.compile(r"[¸µ¶·¹¨»¾¼½ÆÇÈÉÊËÌÍÎÏ®©ª«¬¦§¤¥¢£øöõôóòñ]")
+# Latin-1 letters that Unicode Vietnamese uses; any other character of U+00A0-U+00FF in
+# a text is the trace of a legacy font (TCVN3 '¸µ¶', VNI 'øöñï') read as Latin-1.
+_VIETNAMESE_LATIN1 = set("ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý")
+_LEGACY_HINT = re.compile(
+    "[" + "".join(chr(c) for c in range(0xA1, 0x100) if chr(c) not in _VIETNAMESE_LATIN1) + "]"
+)
 _TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ngã hỏi nặng
 # oa, oe, uy with no consonant after them take the tone on the first vowel in the
 # "new" style (hòa, thủy) and on the second in the "old" one (hoà, thuỷ). We keep the
@@ -63,7 +67,7 @@ def detect_legacy_encoding(texts: Iterable[str]) -> str | None:
     breaks ties.
     """
     sample = " ".join(t for t in texts if isinstance(t, str))[:20000]
-    if not sample.strip() or not (_LEGACY_HINT.search(sample) or _looks_vni(sample)):
+    if not sample.strip() or not _LEGACY_HINT.search(sample):
         return None
     base = vietnamese_score(sample)
     scores = {
@@ -80,11 +84,6 @@ def detect_legacy_encoding(texts: Iterable[str]) -> str | None:
 
 
 _PREFERENCE = ["tcvn3", "vni", "viscii"]
-
-
-def _looks_vni(text: str) -> bool:
-    """VNI writes tones as Latin-1 letters after the vowel: 'Hoä ngheøo'."""
-    return bool(re.search(r"[aeiouyAEIOUY][øùûõïöôñò]|[ñÑ][aeiouAEIOU]|[aeoAEO][âäàáåã]", text))
 
 
 def from_legacy(text: str, encoding: str) -> str:
@@ -136,6 +135,7 @@ def _next_base(chars: list[str], i: int) -> int:
     return j
 
 
+@lru_cache(maxsize=100_000)
 def clean_text(text: str) -> str:
     """NFC, one tone placement, single spaces, stripped."""
     return re.sub(r"\s+", " ", normalize_tone_placement(nfc(text))).strip()
@@ -151,6 +151,7 @@ def strip_diacritics(text: str) -> str:
     return nfc("".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
+@lru_cache(maxsize=100_000)
 def ascii_key(text: str) -> str:
     """Key without diacritics, case or punctuation: 'Số nhân khẩu' -> 'so nhan khau'."""
     plain = strip_diacritics(clean_text(text)).casefold()

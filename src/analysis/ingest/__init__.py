@@ -1,0 +1,13 @@
+"""Ingest: office files in, canonical tables and clear problems out.
+
+Public API (wired into notebooks and the CLI):
+
+- `read_review(config, years=None) -> Review`: lists, totals and summary tables of a
+  district, validated and pseudonymised; raises `IngestError` (a UserError) on fatal problems.
+- `validate_path(path, config) -> ValidationReport`: check a file or folder; `.ok`, `.to_text()`.
+- `write_validation_report(review, out_dir) -> dict of paths`: XLSX of problems + HTML fragment.
+"""
+
+from analysis.ingest.review import IngestError, Review, collect_review, read_review
+
+__all__ = ["IngestError", "Review", "collect_review", "read_review"]

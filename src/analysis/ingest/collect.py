@@ -1,0 +1,117 @@
+"""Find the input files, read their sheets and cut out the tables of the kinds wanted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from analysis import schema
+from analysis.ingest.headers import Header, find_header
+from analysis.ingest.problems import ProblemLog
+from analysis.ingest.readers import SUFFIXES, UnreadableFile, read_sheets
+from analysis.ingest.tables import Extracted, extract_table
+from analysis.vietnamese import ENCODING_LABELS
+
+
+@dataclass
+class SheetTable:
+    path: Path
+    file: str  # as shown to the user: relative to the input folder
+    sheet: str
+    header: Header
+    table: Extracted
+
+
+def list_files(root: Path) -> list[Path]:
+    """Input files under `root` (or `root` itself), sorted; Office lock files skipped."""
+    if root.is_file():
+        return [root]
+    return sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(("~$", "."))
+    )
+
+
+def display_name(path: Path, root: Path) -> str:
+    if root.is_file():
+        return path.name
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.name
+
+
+def collect_tables(
+    root: Path, kinds: tuple[str, ...], log: ProblemLog, what: str
+) -> list[SheetTable]:
+    """Every table of the given kinds under `root`; unusable files become fatal problems."""
+    if not root.exists():
+        log.add("fatal", f"không tìm thấy {what}: {root}", file=root.name)
+        return []
+    files = list_files(root)
+    if not files:
+        log.add("fatal", f"thư mục {what} không có tệp xlsx/xls/csv/parquet nào", file=root.name)
+    out: list[SheetTable] = []
+    for path in files:
+        out += _collect_file(path, display_name(path, root), kinds, log)
+    return out
+
+
+def _collect_file(
+    path: Path, name: str, kinds: tuple[str, ...], log: ProblemLog
+) -> list[SheetTable]:
+    try:
+        sheets = read_sheets(path)
+    except UnreadableFile as exc:
+        log.add("fatal", f"tệp không đọc được: {exc}", file=name)
+        return []
+    found: list[SheetTable] = []
+    for sheet in sheets:
+        header = find_header(sheet.grid, kinds)
+        if header is None:
+            if sheet.grid.size:
+                log.add("info", "trang tính không có bảng nhận ra được, bỏ qua", name, sheet.sheet)
+            continue
+        table = extract_table(sheet, header)
+        _report_sheet(name, sheet.sheet, sheet.encoding, header, table, log)
+        found.append(SheetTable(path, name, sheet.sheet, header, table))
+    if not found:
+        log.add(
+            "fatal",
+            "không tìm thấy dòng tiêu đề cột (ví dụ 'Mã hộ', 'Mã xã', 'Số nhân khẩu') "
+            "trong 30 dòng đầu của tệp; xem data/reference/header_aliases.csv",
+            file=name,
+        )
+    return found
+
+
+def _report_sheet(name, sheet, text_encoding, header: Header, table: Extracted, log: ProblemLog):
+    if text_encoding and text_encoding not in ("UTF-8", "html"):
+        log.add("info", f"tệp văn bản mã hóa {text_encoding}", name, sheet)
+    if header.encoding:
+        label = ENCODING_LABELS.get(header.encoding, header.encoding)
+        log.add(
+            "info", f"tiêu đề bảng viết bằng bảng mã {label}, đã chuyển sang Unicode", name, sheet
+        )
+    for col, enc in table.encodings.items():
+        label = ENCODING_LABELS.get(enc, enc)
+        log.add(
+            "info", f"cột viết bằng bảng mã {label}, đã chuyển sang Unicode", name, sheet,
+            column=table.labels.get(col, col),
+        )  # fmt: skip
+    for label in header.unknown:
+        log.add("info", "cột không nhận ra, bỏ qua", name, sheet, header.first_row, label)
+    for label in header.duplicates:
+        log.add("warning", "cột trùng ý nghĩa với một cột trước đó, bỏ qua", name, sheet,
+                header.first_row, label)  # fmt: skip
+    for row, text in table.skipped:
+        log.add("info", "dòng không phải dữ liệu (ghi chú/chữ ký), bỏ qua", name, sheet, row,
+                value=text)  # fmt: skip
+
+
+def missing_required(
+    present: set[str], columns: tuple[schema.Column, ...], provided: set[str]
+) -> list[schema.Column]:
+    """Required columns neither in the table nor provided otherwise (file name, title...)."""
+    return [c for c in columns if c.required and c.name not in present | provided]

@@ -1,0 +1,161 @@
+"""Header mapping as data: which header text means which canonical column.
+
+Aliases come from three places, merged: the canonical column names and their
+`label_vi` in `analysis.schema`, `Column.aliases`, and the user-extendable table
+`data/reference/header_aliases.csv` (table, column, alias). Headers are compared
+by `ascii_key` (no case, diacritics or punctuation), so "Số nhân khẩu", "SO NHAN
+KHAU" and "Số nhân khẩu (người)"... the last needs its own alias line.
+
+`find_header` locates the header block of a sheet (one to three rows, below any
+title rows) and decides which kind of table the sheet is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import schema
+from analysis.config import PROJECT_ROOT
+from analysis.errors import UserError
+from analysis.vietnamese import ascii_key, detect_legacy_encoding, from_legacy
+
+REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
+KINDS = ("households", "totals", "results", "dynamics_poor", "dynamics_near_poor")
+SKIP = "_skip"
+HEADER_SCAN_ROWS = 30
+MAX_HEADER_ROWS = 3
+_RESULT_COLUMNS = ("year", "commune_code", "commune_name", "n_households", "n_persons",
+                   "n_poor", "n_near_poor", "poor_rate", "near_poor_rate", "multidim_rate")  # fmt: skip
+
+
+def _schema_aliases(kind: str) -> list[tuple[str, str]]:
+    """(column, alias) pairs that the schema itself defines for one table kind."""
+    if kind == "households":
+        cols = [c for c in schema.HOUSEHOLD_COLUMNS if c.name not in ("unit_vintage", "head_key")]
+    elif kind == "totals":
+        cols = list(schema.TOTALS_COLUMNS)
+    elif kind == "results":
+        cols = [c for c in schema.INDICATOR_COLUMNS if c.name in _RESULT_COLUMNS]
+    else:
+        cols = [c for c in schema.INDICATOR_COLUMNS if c.name in ("commune_code", "commune_name")]
+    pairs = [(c.name, a) for c in cols for a in (c.name, c.label_vi, *c.aliases)]
+    if kind.startswith("dynamics_"):
+        group = "poor" if kind == "dynamics_poor" else "near_poor"
+        for col, (top, label) in schema.DYNAMICS_LABELS_VI.items():
+            if col.startswith(f"n_{group}_"):
+                pairs += [(col, col), (col, label), (col, f"{top} {label}")]
+    return pairs
+
+
+@lru_cache(maxsize=4)
+def load_aliases(path: Path | None = None) -> dict[str, dict[str, str]]:
+    """{kind: {ascii key of a header: canonical column}} from the schema and the CSV."""
+    path = path or REFERENCE_DIR / "header_aliases.csv"
+    table = pd.read_csv(path, dtype="string", keep_default_na=False)
+    missing = {"table", "column", "alias"} - set(table.columns)
+    if missing:
+        raise UserError(
+            f"{path}: thiếu cột {', '.join(sorted(missing))} (cần: table, column, alias)"
+        )
+    out: dict[str, dict[str, str]] = {k: {} for k in KINDS}
+    for kind in KINDS:
+        for col, alias in _schema_aliases(kind):
+            out[kind].setdefault(ascii_key(alias), col)
+    for i, rec in enumerate(table.itertuples(index=False), start=2):
+        if rec.table not in out:
+            raise UserError(
+                f"{path}, dòng {i}: bảng '{rec.table}' không hợp lệ (chọn: {', '.join(KINDS)})"
+            )
+        out[rec.table].setdefault(ascii_key(rec.alias), rec.column)
+    return out
+
+
+@dataclass
+class Header:
+    """Where a sheet's table is and what its columns mean."""
+
+    kind: str
+    first_row: int  # row number (as the user sees it) of the header's first row
+    height: int
+    columns: dict[int, str]  # grid column position -> canonical column
+    labels: dict[int, str]  # grid column position -> header text as written
+    unknown: list[str] = field(default_factory=list)  # headers that matched nothing
+    duplicates: list[str] = field(default_factory=list)
+    encoding: str | None = None  # legacy encoding of the header text, if converted
+
+    @property
+    def data_start(self) -> int:
+        return self.first_row + self.height
+
+
+def _cell_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value).strip()
+
+
+def find_header(grid: pd.DataFrame, kinds: tuple[str, ...] = KINDS) -> Header | None:
+    """The best header block in the first rows of `grid`, or None when nothing matches."""
+    head = grid.head(HEADER_SCAN_ROWS)
+    texts = [[_cell_text(v) for v in row] for row in head.itertuples(index=False)]
+    encoding = detect_legacy_encoding(v for row in texts for v in row if v)
+    if encoding:
+        texts = [[from_legacy(v, encoding) if v else v for v in row] for row in texts]
+    keys = [[ascii_key(v) if v else "" for v in row] for row in texts]
+    aliases = load_aliases()
+    known = set().union(*(aliases[k] for k in kinds))
+    starts = [i for i, row in enumerate(keys) if any(k in known for k in row)]
+    best: tuple[tuple[int, int, int], Header] | None = None
+    for kind in kinds:
+        for pos in starts:
+            for height in range(1, min(MAX_HEADER_ROWS, len(keys) - pos) + 1):
+                header = _match_block(texts, keys, pos, height, aliases[kind])
+                score = len(set(header.columns.values()) - {SKIP})
+                rank = (score, -height, -pos)
+                if score >= 2 and (best is None or rank > best[0]):
+                    header.kind = kind
+                    header.first_row = int(head.index[pos])
+                    best = (rank, header)
+    if best is None:
+        return None
+    best[1].encoding = encoding
+    return best[1]
+
+
+def _match_block(
+    texts: list[list[str]], keys: list[list[str]], pos: int, height: int, aliases: dict
+) -> Header:
+    columns: dict[int, str] = {}
+    labels: dict[int, str] = {}
+    unknown: list[str] = []
+    duplicates: list[str] = []
+    block_keys = keys[pos : pos + height]
+    block_texts = texts[pos : pos + height]
+    for col in range(len(block_keys[0])):
+        cell_keys = _dedupe([row[col] for row in block_keys if row[col]])
+        if not cell_keys:
+            continue
+        label = " / ".join(_dedupe([row[col] for row in block_texts if row[col]]))
+        candidates = (" ".join(cell_keys), cell_keys[-1], " ".join(cell_keys[-2:]))
+        name = next((aliases[c] for c in candidates if c in aliases), None)
+        if name is None:
+            unknown.append(label)
+        elif name != SKIP and name in columns.values():
+            duplicates.append(label)
+        else:
+            columns[col] = name
+            labels[col] = label
+    return Header("", 0, height, columns, labels, unknown, duplicates)
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    """Drop consecutive repeats (a merged cell filled down repeats its value)."""
+    out: list[str] = []
+    for item in items:
+        if not out or out[-1] != item:
+            out.append(item)
+    return out

@@ -1,0 +1,205 @@
+"""Household lists -> the canonical household table, its rejects and per-file counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import schema
+from analysis.errors import UserError
+from analysis.ingest.collect import SheetTable, missing_required
+from analysis.ingest.communes import CommuneMatcher
+from analysis.ingest.context import code_in_file_name, year_candidates
+from analysis.ingest.privacy import PseudonymKey, pseudonymize
+from analysis.ingest.problems import PROBLEM_COLUMNS, ProblemLog
+from analysis.ingest.validate import (
+    META,
+    Checks,
+    check_combinations,
+    check_communes,
+    check_duplicates,
+    parse_columns,
+)
+from analysis.ingest.values import parse_integer
+
+HOUSEHOLD = schema.columns_by_name(schema.HOUSEHOLD_COLUMNS)
+OUTPUT_COLUMNS = [c.name for c in schema.HOUSEHOLD_COLUMNS if not c.personal]
+YEAR_SOURCES = ("tiêu đề", "thư mục", "tên tệp")  # priority when the table has no year column
+
+
+def file_year(table: SheetTable, root: Path, log: ProblemLog) -> int | None:
+    """The review year of a file from its title, folder or name; conflicts are warned."""
+    found = year_candidates(table.path, root, table.table.title)
+    if not found:
+        return None
+    source = next(s for s in YEAR_SOURCES if s in found)
+    year = found[source]
+    others = {s: y for s, y in found.items() if y != year}
+    if others:
+        detail = ", ".join(f"{s}: {y}" for s, y in others.items())
+        log.add("warning", f"năm không thống nhất; dùng {year} theo {source} ({detail})",
+                table.file, table.sheet)  # fmt: skip
+    else:
+        log.add("info", f"năm rà soát {year} lấy từ {source}", table.file, table.sheet)
+    return year
+
+
+def file_commune(
+    table: SheetTable, vintage: int, matcher: CommuneMatcher, log: ProblemLog
+) -> str | None:
+    """The commune of a whole file, from the code in its name or the title."""
+    code = code_in_file_name(table.path)
+    if code and code in matcher.names(vintage):
+        source = "tên tệp"
+    else:
+        code, source = matcher.find_in_text(table.table.title, vintage), "tiêu đề"
+    if code:
+        log.add("info", f"mã xã {code} ({matcher.names(vintage)[code]}) lấy từ {source}",
+                table.file, table.sheet)  # fmt: skip
+    return code
+
+
+def prepare(
+    table: SheetTable,
+    root: Path,
+    config,
+    matcher: CommuneMatcher,
+    log: ProblemLog,
+    years: list[int] | None,
+) -> pd.DataFrame | None:
+    """The raw rows of one list with year and commune filled in; None when unusable."""
+    data = table.table.data.copy()
+    fyear = file_year(table, root, log)
+    if "year" in data.columns:
+        row_years, bad = parse_integer(data["year"])
+        data["year"] = row_years.where(row_years.notna(), fyear)
+    elif fyear is not None:
+        data["year"] = fyear
+    if "year" not in data.columns or data["year"].isna().any():
+        rows = data["_row"][data["year"].isna()] if "year" in data.columns else data["_row"]
+        log.add("fatal", "không xác định được năm rà soát: thêm cột 'Năm rà soát', ghi năm "
+                "trong tiêu đề hoặc đặt tệp trong thư mục mang tên năm", table.file, table.sheet,
+                int(rows.iloc[0]) if len(rows) else None)  # fmt: skip
+        return None
+    if years is not None:
+        data = data[data["year"].isin(years)]
+        if data.empty:
+            return None
+    try:
+        vintages = {config.vintage_for(int(y)) for y in data["year"].unique()}
+    except UserError as exc:
+        log.add("fatal", str(exc), table.file, table.sheet)
+        return None
+    vintage = min(vintages)
+    provided = {"year", "unit_vintage", "head_key"}
+    if "commune_code" not in data.columns and "commune_name" not in data.columns:
+        code = file_commune(table, vintage, matcher, log)
+        if code:
+            data["commune_code"] = code
+    if {"commune_code", "commune_name"} & set(data.columns):
+        provided.add("commune_code")
+    missing = missing_required(set(data.columns), schema.HOUSEHOLD_COLUMNS, provided)
+    if missing:
+        names = ", ".join(f"'{c.label_vi}'" for c in missing)
+        log.add("fatal", f"thiếu cột bắt buộc: {names}", table.file, table.sheet,
+                table.header.first_row)  # fmt: skip
+        return None
+    if "income_pc_vnd" not in data.columns and "income_score" not in data.columns:
+        log.add("warning", "không có cột thu nhập hay điểm A: không kiểm tra được thu nhập",
+                table.file, table.sheet)  # fmt: skip
+    data["_file"], data["_sheet"] = table.file, table.sheet
+    return data
+
+
+def build_households(
+    tables: list[SheetTable],
+    root: Path,
+    config,
+    matcher: CommuneMatcher,
+    key: PseudonymKey,
+    log: ProblemLog,
+    years: list[int] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(households, rejects, counts per file and sheet: read/accepted/rejected)."""
+    frames = [f for t in tables if (f := prepare(t, root, config, matcher, log, years)) is not None]
+    labels = {(t.file, c): lab for t in tables for c, lab in t.table.labels.items()}
+    if not frames:
+        return empty_households(), pd.DataFrame(), _counts(pd.DataFrame(columns=META), [])
+    raw = pd.concat(frames, ignore_index=True)
+    raw["year"] = raw["year"].astype("int64")
+
+    def label(file: str, col: str) -> str:
+        return labels.get((file, col)) or (HOUSEHOLD[col].label_vi if col in HOUSEHOLD else col)
+
+    checks = Checks(raw, label)
+    typed = parse_columns(raw, checks)
+    typed["year"] = raw["year"]
+    vintage_of = {y: config.vintage_for(int(y)) for y in raw["year"].unique()}
+    vintages = raw["year"].map(vintage_of)
+    typed["unit_vintage"] = vintages
+    typed["commune_code"] = check_communes(raw, vintages, matcher, checks)
+    check_duplicates(typed, raw, checks)
+    check_combinations(typed, checks)
+    problems = checks.frame()
+    log.add_frame(problems[PROBLEM_COLUMNS])
+    errors = problems[problems["severity"] == "error"]
+    rejected_ids = errors["_id"].unique()
+    rejects = make_rejects(raw, errors, "households")
+    accepted = pseudonymize(typed.drop(index=rejected_ids), key)
+    return finish_households(accepted), rejects, _counts(raw, rejected_ids)
+
+
+def make_rejects(raw: pd.DataFrame, errors: pd.DataFrame, table: str) -> pd.DataFrame:
+    """One row per rejected row: where, why, and its non-personal values as written."""
+    if errors.empty:
+        return pd.DataFrame()
+    reasons = (
+        (errors["column"].astype(str) + ": " + errors["message"].astype(str))
+        .groupby(errors["_id"])
+        .agg("; ".join)
+    )
+    values = raw.loc[reasons.index].drop(columns=[c for c in schema.PERSONAL_COLUMNS if c in raw])
+    out = pd.DataFrame(
+        {
+            "table": table,
+            "file": values["_file"],
+            "sheet": values["_sheet"],
+            "row": values["_row"].astype("int64"),
+            "reason": reasons,
+        }
+    )
+    rest = values.drop(columns=META).map(lambda v: None if v is None else str(v))
+    return pd.concat([out, rest.astype("string")], axis=1).reset_index(drop=True)
+
+
+def finish_households(frame: pd.DataFrame) -> pd.DataFrame:
+    """Canonical columns and dtypes; optional columns absent from every file are added empty."""
+    out = pd.DataFrame(index=frame.index)
+    for name in OUTPUT_COLUMNS:
+        col = HOUSEHOLD[name]
+        values = frame[name] if name in frame.columns else pd.Series(np.nan, index=frame.index)
+        if col.dtype == "bool":
+            out[name] = values.fillna(False).astype(bool)
+        elif col.dtype.startswith("int"):
+            out[name] = values.astype(col.dtype)
+        elif col.dtype == "float64":
+            out[name] = pd.to_numeric(values, errors="coerce").astype("float64")
+        else:
+            out[name] = values.astype("string")
+    return out.sort_values(["year", "commune_code", "household_id"]).reset_index(drop=True)
+
+
+def empty_households() -> pd.DataFrame:
+    return finish_households(pd.DataFrame(columns=OUTPUT_COLUMNS))
+
+
+def _counts(raw: pd.DataFrame, rejected_ids) -> pd.DataFrame:
+    if raw.empty:
+        return pd.DataFrame(columns=["file", "sheet", "n_read", "n_rejected"])
+    flag = pd.Series(raw.index.isin(rejected_ids), index=raw.index)
+    grouped = flag.groupby([raw["_file"], raw["_sheet"]], sort=False)
+    out = grouped.agg(["size", "sum"]).reset_index()
+    out.columns = ["file", "sheet", "n_read", "n_rejected"]
+    return out

@@ -1,0 +1,225 @@
+"""Commune summary tables as input: results and dynamics of the poor and near-poor lists.
+
+Accepted layout (the district's official summary workbook, and variants through
+header aliases): sheet "Kết quả" with `Mã xã | Tên xã | ...` and the result columns
+labelled as `schema.INDICATOR_COLUMNS`; sheets "Biến động hộ nghèo" and "Biến động
+hộ cận nghèo" with the two-row headers of `schema.DYNAMICS_LABELS_VI`. A district
+total row ("Toàn huyện") is skipped and checked against the sum of the communes.
+The year comes from a `Năm` column, the title, the folder or the file name.
+Output: one row per commune and year, counts + recomputed rates + dynamics,
+`source = "summary"`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import schema
+from analysis.ingest.collect import SheetTable
+from analysis.ingest.communes import CommuneMatcher
+from analysis.ingest.households import make_rejects
+from analysis.ingest.problems import PROBLEM_COLUMNS, ProblemLog
+from analysis.ingest.totals import counts_by_file, prepare_counts, typed_counts
+from analysis.ingest.validate import Checks
+from analysis.ingest.values import parse_number
+from analysis.vietnamese import format_number
+
+INDICATOR = schema.columns_by_name(schema.INDICATOR_COLUMNS)
+COUNTS = ("n_households", "n_persons", "n_poor", "n_near_poor")
+RATES = {"poor_rate": "n_poor", "near_poor_rate": "n_near_poor"}
+SUMMARY_COLUMNS = (
+    [c.name for c in schema.INDICATOR_COLUMNS] + list(schema.DYNAMICS_COLUMNS) + ["source"]
+)
+KEY_COLUMNS = ("year", "commune_code", "commune_name")
+
+
+def _columns(kind: str) -> tuple[schema.Column, ...]:
+    """Column definitions of one summary sheet kind (counts are integers, >= 0)."""
+    key = (
+        schema.Column("year", "int16", "Review year", "Năm"),
+        schema.Column("commune_code", "string", "GSO code", "Mã xã"),
+        schema.Column("commune_name", "string", "Commune name", "Tên xã", required=False),
+    )
+    if kind == "results":
+        counts = [INDICATOR[c] for c in COUNTS]
+        return key + tuple(
+            schema.Column(c.name, "int64", c.description, c.label_vi, required=c.required, min=0)
+            for c in counts
+        )
+    group = "poor" if kind == "dynamics_poor" else "near_poor"
+    return key + tuple(
+        schema.Column(
+            col, "int64", col, " ".join(filter(None, schema.DYNAMICS_LABELS_VI[col])), min=0
+        )
+        for col in schema.DYNAMICS_COLUMNS
+        if col.startswith(f"n_{group}_")
+    )
+
+
+def build_summary(
+    tables: list[SheetTable],
+    root: Path,
+    config,
+    matcher: CommuneMatcher,
+    log: ProblemLog,
+    years: list[int] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(summary, rejects, counts per file/sheet)."""
+    pieces: dict[str, list[pd.DataFrame]] = {}
+    rejects, counts = [], []
+    for table in tables:
+        cols = _columns(table.header.kind)
+        raw = prepare_counts(table, root, log, cols)
+        if raw is None:
+            continue
+        by_name = {c.name: c for c in cols}
+        labels = table.table.labels
+        checks = Checks(
+            raw, lambda f, c, lab=labels, b=by_name: lab.get(c) or (b[c].label_vi if c in b else c)
+        )
+        typed = typed_counts(raw, config, matcher, checks, by_name)
+        dup = typed["commune_code"].notna() & typed.duplicated(["year", "commune_code"], keep=False)
+        checks.add(dup, "commune_code", "xã xuất hiện hai lần trong cùng năm")
+        if table.header.kind == "results":
+            check_given_rates(raw, typed, checks)
+        else:
+            check_identity(typed, table.header.kind, checks)
+        problems = checks.frame()
+        log.add_frame(problems[PROBLEM_COLUMNS])
+        errors = problems[problems["severity"] == "error"]
+        keep = ~typed.index.isin(errors["_id"].unique())
+        if years is not None:
+            keep &= typed["year"].isin(years)
+        check_total_row(table, typed[keep], log)
+        pieces.setdefault(table.header.kind, []).append(typed[keep])
+        rejects.append(make_rejects(raw, errors, "summary"))
+        counts.append(counts_by_file(raw, errors))
+    summary = combine(pieces, matcher, log)
+    rej = (
+        pd.concat([r for r in rejects if not r.empty], ignore_index=True)
+        if any(not r.empty for r in rejects)
+        else pd.DataFrame()
+    )
+    cnt = pd.concat(counts, ignore_index=True) if counts else pd.DataFrame()
+    return summary, rej, cnt
+
+
+def check_given_rates(raw: pd.DataFrame, typed: pd.DataFrame, checks: Checks) -> None:
+    """Rates written in the table must agree with the counts (they are recomputed anyway)."""
+    for rate, count in RATES.items():
+        if rate not in raw.columns or count not in typed or "n_households" not in typed:
+            continue
+        given, _ = parse_number(raw[rate])
+        given = given.where(given <= 1, given / 100)  # written as % or as a fraction
+        computed = typed[count] / typed["n_households"]
+        off = given.notna() & computed.notna() & ((given - computed).abs() > 0.0006)
+        msg = (
+            "tỷ lệ ghi trong bảng khác tỷ lệ tính từ số hộ ("
+            + computed.map(lambda v: format_number(v * 100, 2))
+            + "%)"
+        )
+        checks.add(off, rate, msg, "warning")
+
+
+def check_identity(typed: pd.DataFrame, kind: str, checks: Checks) -> None:
+    """start - decreases + increases = end, per commune."""
+    group = "poor" if kind == "dynamics_poor" else "near_poor"
+    cols = [c for c in schema.DYNAMICS_COLUMNS if c.startswith(f"n_{group}_")]
+    if not set(cols) <= set(typed.columns):
+        return
+    out = typed[[c for c in cols if "_out_" in c]].sum(axis=1)
+    into = typed[[c for c in cols if "_in_" in c]].sum(axis=1)
+    expected = typed[f"n_{group}_start"] - out + into
+    bad = typed[f"n_{group}_end"].notna() & (expected != typed[f"n_{group}_end"])
+    msg = "số cuối kỳ khác đầu kỳ − giảm + tăng (" + expected.map(lambda v: format_number(v)) + ")"
+    checks.add(bad, f"n_{group}_end", msg)
+
+
+def check_total_row(table: SheetTable, typed: pd.DataFrame, log: ProblemLog) -> None:
+    """Compare a 'Toàn huyện'/'Tổng cộng' row with the sum of the commune rows."""
+    totals = table.table.totals
+    for row, rec in totals.iterrows():
+        for col in typed.columns:
+            if col in KEY_COLUMNS or col == "unit_vintage" or col not in totals.columns:
+                continue
+            written, _ = parse_number(pd.Series([rec[col]]))
+            if pd.notna(written[0]) and written[0] != typed[col].sum():
+                log.add("warning", f"dòng tổng ghi {format_number(written[0])}, tổng các xã là "
+                        f"{format_number(typed[col].sum())}", table.file, table.sheet, int(row),
+                        table.table.labels.get(col, col), rec[col])  # fmt: skip
+
+
+def combine(
+    pieces: dict[str, list[pd.DataFrame]], matcher: CommuneMatcher, log: ProblemLog
+) -> pd.DataFrame:
+    """Outer-join results and dynamics on (year, commune); recompute rates from counts."""
+    keys = ["year", "unit_vintage", "commune_code"]
+    merged = None
+    for kind in ("results", "dynamics_poor", "dynamics_near_poor"):
+        if kind not in pieces:
+            continue
+        part = pd.concat(pieces[kind], ignore_index=True).drop(
+            columns=["commune_name"], errors="ignore"
+        )
+        part = part.drop_duplicates(keys, keep="first")
+        merged = part if merged is None else merged.merge(part, on=keys, how="outer")
+    if merged is None or merged.empty:
+        return empty_summary()
+    if "n_poor_end" in merged and "n_poor" in merged:
+        _check_end_equals_results(merged, "n_poor", log)
+    if "n_near_poor_end" in merged and "n_near_poor" in merged:
+        _check_end_equals_results(merged, "n_near_poor", log)
+    return finish_summary(merged, matcher)
+
+
+def _check_end_equals_results(merged: pd.DataFrame, count: str, log: ProblemLog) -> None:
+    bad = (
+        merged[f"{count}_end"].notna()
+        & merged[count].notna()
+        & (merged[f"{count}_end"] != merged[count])
+    )
+    for rec in merged[bad].itertuples(index=False):
+        log.add("warning", f"năm {int(rec.year)}, xã {rec.commune_code}: số cuối kỳ ở biểu biến "
+                "động khác số ở biểu kết quả", column=INDICATOR[count].label_vi)  # fmt: skip
+
+
+def finish_summary(merged: pd.DataFrame, matcher: CommuneMatcher) -> pd.DataFrame:
+    out = pd.DataFrame(index=merged.index)
+    out["year"] = merged["year"].astype("int16")
+    out["unit_vintage"] = merged["unit_vintage"].astype("int16")
+    out["commune_code"] = merged["commune_code"].astype("string")
+    out["commune_name"] = pd.Series(
+        [matcher.names(int(v)).get(c) for v, c in zip(merged["unit_vintage"], merged["commune_code"], strict=True)],
+        index=merged.index, dtype="string",
+    )  # fmt: skip
+    for col in (*COUNTS, *schema.DYNAMICS_COLUMNS):
+        values = merged[col] if col in merged else pd.Series(np.nan, index=merged.index)
+        out[col] = values.round().astype("Int64")
+    if out["n_poor"].isna().all() and "n_poor_end" in merged:
+        out["n_poor"] = out["n_poor_end"]
+    if out["n_near_poor"].isna().all() and "n_near_poor_end" in merged:
+        out["n_near_poor"] = out["n_near_poor_end"]
+    recompute_rates(out)
+    out["source"] = "summary"
+    return out[SUMMARY_COLUMNS].sort_values(["year", "commune_code"]).reset_index(drop=True)
+
+
+def recompute_rates(out: pd.DataFrame) -> None:
+    households = out["n_households"].astype("Float64")
+    out["poor_rate"] = (out["n_poor"] / households).astype("float64")
+    out["near_poor_rate"] = (out["n_near_poor"] / households).astype("float64")
+    out["multidim_rate"] = ((out["n_poor"] + out["n_near_poor"]) / households).astype("float64")
+
+
+def empty_summary() -> pd.DataFrame:
+    out = pd.DataFrame({c: pd.Series(dtype="Int64") for c in SUMMARY_COLUMNS})
+    for c in ("year", "unit_vintage"):
+        out[c] = out[c].astype("int16")
+    for c in ("commune_code", "commune_name", "source"):
+        out[c] = out[c].astype("string")
+    for c in ("poor_rate", "near_poor_rate", "multidim_rate"):
+        out[c] = out[c].astype("float64")
+    return out

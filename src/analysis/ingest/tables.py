@@ -1,0 +1,115 @@
+"""Cut the table out of a sheet: title rows above, data rows, total and signature rows below.
+
+The result keeps, for every data row, the row number the user sees, so each
+problem can point at it. Text columns written in a legacy font (TCVN3, VNI) are
+converted to Unicode column by column, and the conversion is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from analysis.ingest.headers import SKIP, Header
+from analysis.ingest.readers import RawSheet
+from analysis.vietnamese import ascii_key, clean_text, detect_legacy_encoding, from_legacy
+
+_TOTAL = re.compile(r"^(tong cong|cong|tong so|tong|toan huyen|toan xa|cong toan huyen)( |$)")
+_SIGNATURE = (
+    r"\b(?:nguoi lap bieu|lap bieu|ky ghi ro ho ten|ky ten|tm ubnd|chu tich|pho chu tich|"
+    r"xac nhan|can bo|thu truong|ngay \d* ?thang \d* ?nam)\b"
+)
+KEY_COLUMNS = ("household_id", "commune_code", "commune_name")
+
+
+@dataclass
+class Extracted:
+    """The data rows of one sheet with canonical column names, and what was cut away."""
+
+    data: pd.DataFrame  # canonical columns (object values) + `_row`
+    labels: dict[str, str]  # canonical column -> header as written
+    title: str  # text of the rows above the header
+    totals: pd.DataFrame  # rows recognised as total rows ("Tổng cộng", "Toàn huyện")
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # non-data rows before totals
+    encodings: dict[str, str] = field(default_factory=dict)  # column -> legacy encoding converted
+
+
+def _is_empty(values: pd.DataFrame) -> pd.DataFrame:
+    return values.isna() | values.map(lambda v: isinstance(v, str) and not v.strip())
+
+
+def extract_table(sheet: RawSheet, header: Header) -> Extracted:
+    grid = sheet.grid
+    cols = {pos: name for pos, name in header.columns.items() if name != SKIP}
+    body = grid.loc[header.data_start :]
+    empty = _is_empty(body)
+    body = body.loc[~empty.all(axis=1)]
+    data = body[list(cols)].rename(columns=cols)
+    data = data.where(~_is_empty(data), None)
+    data, encodings = _convert_legacy(data)
+    data = _drop_numbering_row(data, header.data_start)
+    first_text = body.apply(_first_text, axis=1) if len(body) else pd.Series(dtype=object)
+    is_total = first_text.map(lambda t: bool(_TOTAL.match(ascii_key(t))) if t else False)
+    keys = [c for c in KEY_COLUMNS if c in data.columns]
+    has_key = data[keys].notna().any(axis=1) if keys else pd.Series(True, index=data.index)
+    filled = data.notna().sum(axis=1)
+    after_total = pd.Series(np.maximum.accumulate(is_total.to_numpy()), index=data.index)
+    row_text = body.apply(
+        lambda r: ascii_key(" ".join(str(v) for v in r if isinstance(v, str))), axis=1
+    )
+    is_signature = row_text.str.contains(_SIGNATURE) & (filled < 6)
+    is_footer = ~is_total & (
+        is_signature | (after_total & (filled < 4)) | (~has_key & (filled <= 2))
+    )
+    skipped = [
+        (int(r), first_text[r] or "") for r in data.index[is_footer & ~after_total.astype(bool)]
+    ]
+    keep = ~is_total & ~is_footer
+    out = data.loc[keep].copy()
+    out["_row"] = out.index.astype("int64")
+    title_rows = grid.loc[: header.first_row - 1]
+    # unique cell texts in order: a merged title cell is filled across its columns
+    title = " ".join(
+        dict.fromkeys(
+            clean_text(v) for v in title_rows.to_numpy().ravel() if isinstance(v, str) and v.strip()
+        )
+    )
+    if header.encoding:
+        title = from_legacy(title, header.encoding)
+    labels = {name: header.labels[pos] for pos, name in cols.items()}
+    return Extracted(out, labels, title, data.loc[is_total], skipped, encodings)
+
+
+def _first_text(row: pd.Series) -> str:
+    for v in row:
+        if isinstance(v, str) and v.strip():
+            return v.strip()
+    return ""
+
+
+def _convert_legacy(data: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    encodings = {}
+    for col in data.columns:
+        texts = [v for v in data[col] if isinstance(v, str)]
+        encoding = detect_legacy_encoding(texts) if texts else None
+        if encoding:
+            data[col] = data[col].map(
+                lambda v, e=encoding: from_legacy(v, e) if isinstance(v, str) else v
+            )
+            encodings[col] = encoding
+    return data, encodings
+
+
+def _drop_numbering_row(data: pd.DataFrame, first: int) -> pd.DataFrame:
+    """Official forms number their columns under the header: (1) (2) (3)... or A B 1 2."""
+    if first not in data.index:
+        return data
+    texts = [str(v).strip("() ") for v in data.loc[first] if v is not None]
+    numbers = [int(t) for t in texts if t.isdigit()]
+    short = len(texts) >= 3 and len(numbers) >= 3 and all(len(t) <= 3 for t in texts)
+    if short and numbers == sorted(set(numbers)):
+        return data.drop(index=first)
+    return data

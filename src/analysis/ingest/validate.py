@@ -1,0 +1,190 @@
+"""Validation of household rows, driven by the column definitions in `analysis.schema`.
+
+Every check runs on whole columns and adds one problem per failing cell; rows with
+an `error` go to the rejects table with all their reasons, rows with only
+warnings are kept. Nothing stops at the first problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from analysis import schema
+from analysis.ingest.communes import CommuneMatcher
+from analysis.ingest.problems import PROBLEM_COLUMNS
+from analysis.ingest.values import (
+    is_blank,
+    parse_bool,
+    parse_integer,
+    parse_mapped,
+    parse_number,
+)
+from analysis.standard import LINE_RURAL_VND, LINE_URBAN_VND, MIN_DEPRIVATIONS
+from analysis.vietnamese import clean_text, format_number
+
+META = ["_file", "_sheet", "_row"]
+IMPLAUSIBLE_INCOME_FACTOR = 2.0  # poor/near-poor with income above twice the line: rejected
+HOUSEHOLD = schema.columns_by_name(schema.HOUSEHOLD_COLUMNS)
+DERIVED = ("year", "unit_vintage", "head_key")
+
+
+class Checks:
+    """Accumulates row problems for one frame of raw rows (index = row id)."""
+
+    def __init__(self, raw: pd.DataFrame, label: Callable[[str, str], str]):
+        self.raw = raw
+        self.label = label
+        self.parts: list[pd.DataFrame] = []
+
+    def add(self, mask: pd.Series, column: str, message: str | pd.Series, severity: str = "error"):
+        mask = mask.fillna(False).astype(bool)
+        if not mask.any():
+            return
+        rows = self.raw.loc[mask]
+        values = rows[column] if column in rows.columns else pd.Series("", index=rows.index)
+        msg = message.loc[mask] if isinstance(message, pd.Series) else message
+        self.parts.append(
+            pd.DataFrame(
+                {
+                    "file": rows["_file"],
+                    "sheet": rows["_sheet"],
+                    "row": rows["_row"],
+                    "column": [self.label(f, column) for f in rows["_file"]],
+                    "value": values.map(_display),
+                    "message": msg,
+                    "severity": severity,
+                    "_id": rows.index,
+                }
+            )
+        )
+
+    def frame(self) -> pd.DataFrame:
+        if not self.parts:
+            return pd.DataFrame(columns=[*PROBLEM_COLUMNS, "_id"])
+        return pd.concat(self.parts, ignore_index=True)
+
+
+def _display(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def parse_columns(raw: pd.DataFrame, checks: Checks) -> pd.DataFrame:
+    """Typed values of every schema column present in `raw`; bad cells become problems."""
+    out = pd.DataFrame(index=raw.index)
+    for name, col in HOUSEHOLD.items():
+        if name not in raw.columns or name in DERIVED or col.personal:
+            continue
+        series = raw[name]
+        if col.dtype == "bool":
+            values, bad = parse_bool(series, name)
+            checks.add(bad, name, "giá trị không hợp lệ (ghi 'x' hoặc để trống)")
+        elif col.allowed:
+            values, bad = parse_mapped(series, name)
+            allowed = (
+                ", ".join(schema.STATUS_LABELS_VI.values()) if name == "reported_status" else ""
+            )
+            checks.add(bad, name, f"giá trị không nằm trong danh mục ({allowed})")
+        elif col.dtype.startswith("int") or col.dtype.startswith("float"):
+            parse = parse_integer if col.dtype.startswith("int") else parse_number
+            values, bad = parse(series)
+            checks.add(
+                bad, name, "không phải số" + (" nguyên" if col.dtype.startswith("int") else "")
+            )
+            _check_range(values, col, checks)
+        else:
+            values, bad = series.map(_as_text), pd.Series(False, index=raw.index)
+        if col.required and col.dtype != "bool":
+            checks.add(is_blank(series), name, "thiếu giá trị bắt buộc")
+        out[name] = values
+    for name in ("head_name", "head_id_number"):
+        if name in raw.columns:
+            out[name] = raw[name].map(_as_text)
+    return out
+
+
+def _as_text(value: object) -> object:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = clean_text(str(value))
+    return text or None
+
+
+def _check_range(values: pd.Series, col: schema.Column, checks: Checks) -> None:
+    if col.min is not None:
+        what = "âm" if col.min == 0 else f"nhỏ hơn {format_number(col.min)}"
+        checks.add(values < col.min, col.name, f"giá trị {what} không hợp lệ")
+    if col.max is not None:
+        checks.add(values > col.max, col.name, f"giá trị lớn hơn {format_number(col.max)}")
+
+
+def check_communes(
+    raw: pd.DataFrame, vintages: pd.Series, matcher: CommuneMatcher, checks: Checks
+) -> pd.Series:
+    """GSO code per row, from `commune_code` (a code or a name) or else `commune_name`."""
+    source = "commune_code" if "commune_code" in raw.columns else "commune_name"
+    if source not in raw.columns:
+        return pd.Series(None, index=raw.index, dtype="string")
+    pairs = pd.DataFrame({"v": raw[source].map(_display), "vintage": vintages, "f": raw["_file"]})
+    uniq = pairs.drop_duplicates()
+    lookup = {
+        (v, y, f): matcher.resolve(v, int(y), f) if v else None
+        for v, y, f in uniq.itertuples(index=False)
+    }
+    codes = pd.Series(
+        [lookup[k] for k in pairs.itertuples(index=False, name=None)],
+        index=raw.index,
+        dtype="string",
+    )
+    written = ~is_blank(raw[source])
+    msg = "mã/tên xã không có trong danh mục đơn vị hành chính kỳ " + vintages.astype(str)
+    checks.add(written & codes.isna(), source, msg)
+    checks.add(~written, source, "thiếu mã xã")
+    return codes
+
+
+def check_duplicates(typed: pd.DataFrame, raw: pd.DataFrame, checks: Checks) -> None:
+    ids = typed["household_id"]
+    dup = ids.notna() & pd.DataFrame({"y": typed["year"], "id": ids}).duplicated(keep=False)
+    if not dup.any():
+        return
+    where = raw["_file"].astype(str) + " dòng " + raw["_row"].astype(str)
+    groups = pd.DataFrame({"y": typed["year"], "id": ids, "w": where})[dup]
+    listing = groups.groupby(["y", "id"])["w"].transform(lambda s: "; ".join(s))
+    msg = pd.Series("", index=raw.index)
+    msg[dup] = "mã hộ trùng trong cùng năm (" + listing + ")"
+    checks.add(dup, "household_id", msg)
+
+
+def check_combinations(typed: pd.DataFrame, checks: Checks) -> None:
+    if "income_pc_vnd" not in typed or "reported_status" not in typed:
+        return
+    urban = typed["is_urban"].fillna(False).astype(bool) if "is_urban" in typed else False
+    line = pd.Series(np.where(urban, LINE_URBAN_VND, LINE_RURAL_VND), index=typed.index)
+    listed = typed["reported_status"].isin(["poor", "near_poor"])
+    too_rich = listed & (typed["income_pc_vnd"] > IMPLAUSIBLE_INCOME_FACTOR * line)
+    msg = (
+        "hộ nghèo/cận nghèo nhưng thu nhập vượt quá "
+        f"{format_number(IMPLAUSIBLE_INCOME_FACTOR)} lần chuẩn ("
+        + line.map(lambda v: format_number(v))
+        + " đồng)"
+    )
+    checks.add(too_rich, "income_pc_vnd", msg)
+    deps = [c for c in schema.DEPRIVATION_COLUMNS if c in typed]
+    if len(deps) == len(schema.DEPRIVATION_COLUMNS):
+        n_deps = typed[deps].sum(axis=1)
+        few = (typed["reported_status"] == "poor") & (n_deps < MIN_DEPRIVATIONS)
+        checks.add(
+            few,
+            "reported_status",
+            f"hộ nghèo nhưng thiếu hụt dưới {MIN_DEPRIVATIONS} chỉ số",
+            "warning",
+        )

@@ -1,0 +1,112 @@
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import schema
+from analysis.config import load_config
+from analysis.ingest import IngestError, read_review
+from corpus.builders import household, write_list, write_totals
+
+CONFIG = Path(__file__).resolve().parents[1] / "config" / "huong_son.yaml"
+
+
+def make_config(tmp_path, lists="lists", totals="tong_so_ho.xlsx", summary=None):
+    base = load_config(CONFIG)
+    data = base.data.model_copy(
+        update={
+            "household_lists": tmp_path / lists if lists else None,
+            "household_totals": tmp_path / totals if totals else None,
+            "summary_tables": tmp_path / summary if summary else None,
+        }
+    )
+    return base.model_copy(update={"data": data})
+
+
+@pytest.fixture
+def district(tmp_path, monkeypatch):
+    monkeypatch.setenv("POVERTY_PSEUDONYM_KEY", "test-key")
+    lists = tmp_path / "lists"
+    write_list(lists / "2024" / "18196_son-kim-1.xlsx",
+               [household(1), household(2, status="near_poor"), household(3, status="not_poor")])  # fmt: skip
+    write_list(lists / "2024" / "18199_son-kim-2.xlsx",
+               [household(1, code="18199")], commune="SƠN KIM 2")  # fmt: skip
+    write_list(lists / "2023" / "18196_son-kim-1.xlsx", [household(1), household(2)], year=2023)
+    write_totals(tmp_path / "tong_so_ho.xlsx",
+                 [(2023, "18196", "Sơn Kim 1", 1200, 4800), (2024, "18196", "Sơn Kim 1", 1210, 4810),
+                  (2024, "18199", "Sơn Kim 2", 900, 3600)])  # fmt: skip
+    return make_config(tmp_path)
+
+
+def test_read_review__reads_inputs_md_lists_into_canonical_table(district):
+    review = read_review(district)
+    hh = review.households
+    assert len(hh) == 6
+    expected = [c.name for c in schema.HOUSEHOLD_COLUMNS if not c.personal]
+    assert list(hh.columns) == expected
+    row = hh[(hh["year"] == 2024) & (hh["household_id"] == "18196-0001")].iloc[0]
+    assert row["commune_code"] == "18196" and row["unit_vintage"] == 2024
+    assert row["reported_status"] == "poor" and row["n_members"] == 4
+    assert bool(row["dep_employment"]) and not bool(row["dep_telecom"])
+    assert review.years_available == [2023, 2024]
+
+
+def test_read_review__no_names_or_ids_in_any_table(district):
+    review = read_review(district)
+    for table in (review.households, review.rejects, review.problems, review.totals):
+        text = table.astype(str).to_string()
+        assert "Nguyễn" not in text and "042000000001" not in text
+        assert not set(schema.PERSONAL_COLUMNS) & set(table.columns)
+
+
+def test_read_review__head_key_stable_across_years(district):
+    hh = read_review(district).households
+    keys = hh[hh["household_id"] == "18196-0001"].groupby("year")["head_key"].first()
+    assert keys[2023] == keys[2024] and len(keys[2023]) == 16
+
+
+def test_read_review__reconciles_read_accepted_rejected(district, tmp_path):
+    write_list(tmp_path / "lists" / "2024" / "18133_pho-chau.xlsx",
+               [household(1, code="18133"), household(2, code="18133", n_members=0),
+                household(3, code="18133", income_pc_vnd=-5)], commune="PHỐ CHÂU")  # fmt: skip
+    review = read_review(district)
+    files = review.files.set_index("file")
+    rec = files.loc["2024/18133_pho-chau.xlsx"]
+    assert (rec["n_read"], rec["n_accepted"], rec["n_rejected"]) == (3, 1, 2)
+    assert (review.files["n_read"] == review.files["n_accepted"] + review.files["n_rejected"]).all()
+    rej = review.rejects.set_index("row")
+    assert "Số nhân khẩu" in rej.loc[7, "reason"] and "Thu nhập" in rej.loc[8, "reason"]
+
+
+def test_read_review__totals_and_coverage_warning(district, tmp_path):
+    write_list(tmp_path / "lists" / "2024" / "18133_pho-chau.xlsx", [household(1, code="18133")],
+               commune="PHỐ CHÂU")  # fmt: skip
+    review = read_review(district)
+    assert review.totals["n_households"].tolist() == [1200, 1210, 900]
+    msgs = review.problems["message"].tolist()
+    assert any("18133 có danh sách hộ nhưng không có tổng số hộ" in m for m in msgs)
+
+
+def test_read_review__missing_required_column_is_fatal(district, tmp_path):
+    cols = [c for c in __import__("corpus.builders").builders.LIST_COLUMNS if c != "n_members"]
+    write_list(tmp_path / "lists" / "2024" / "18133_pho-chau.xlsx", [household(1, code="18133")],
+               columns=cols)  # fmt: skip
+    with pytest.raises(IngestError) as err:
+        read_review(district)
+    assert "thiếu cột bắt buộc: 'Số nhân khẩu'" in str(err.value)
+    assert "18133_pho-chau.xlsx" in str(err.value)
+
+
+def test_read_review__years_filter(district):
+    review = read_review(district, years=[2023])
+    assert set(review.households["year"]) == {2023}
+    assert set(review.totals["year"]) == {2023}
+
+
+def test_read_review__duplicate_household_in_year_rejected(district, tmp_path):
+    write_list(tmp_path / "lists" / "2024" / "18133_pho-chau.xlsx",
+               [household(1, code="18133"), household(1, code="18133")])  # fmt: skip
+    review = read_review(district)
+    dup = review.rejects[review.rejects["file"] == "2024/18133_pho-chau.xlsx"]
+    assert len(dup) == 2 and dup["reason"].str.contains("mã hộ trùng").all()
+    assert pd.Series(review.households["household_id"]).ne("18133-0001").all()
