@@ -26,9 +26,7 @@ year = 2024
 run_dir = "outputs/huong-son/2024"
 
 # %%
-from IPython.display import HTML, display
-
-from analysis import ingest, store
+from analysis import documents, ingest, store
 from analysis.config import load_config
 
 config = load_config(config_path)
@@ -36,10 +34,12 @@ review = ingest.read_review(config, years=list(range(config.periods.baseline_yea
 store.save_table(run_dir, "households", review.households)
 store.save_table(run_dir, "totals", review.totals)
 store.save_table(run_dir, "summary", review.summary)
-paths = ingest.write_validation_report(review, run_dir)
+store.save_table(run_dir, "rejects", review.rejects)
+store.save_table(run_dir, "problems", review.problems)
+store.save_table(run_dir, "files", review.files)
 
 # %% [markdown]
 # Đối chiếu từng tệp: số dòng đọc được bằng số dòng nhận cộng số dòng bị loại.
 
 # %%
-display(HTML(ingest.validation_summary_html(review)))
+documents.show(*documents.ingest_blocks(review.files, review.problems))
