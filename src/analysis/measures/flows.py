@@ -45,9 +45,15 @@ def list_flows(
     where the unit vintage changes (`registry.to_merged()`); without it the mapping
     is inferred from households present in both reviews, with a warning.
     """
-    hh = prepare_households(households, status_col)
+    return flows_of_prepared(prepare_households(households, status_col), crosswalk, persons)
+
+
+def flows_of_prepared(
+    hh: pd.DataFrame, crosswalk: Mapping[str, str] | None = None, persons: bool = False
+) -> pd.DataFrame:
+    """`list_flows` on a table already checked by `prepare_households`."""
     vintages = vintage_by_year(hh)
-    first_listed = hh.loc[hh["status"].isin(LISTED)].groupby("household_id")["year"].min()
+    first_listed = hh.loc[hh["status"].isin(LISTED)].groupby("hid")["year"].min()
     frames = []
     for year in sorted(vintages):
         if year - 1 not in vintages:
@@ -87,8 +93,8 @@ def _infer_crosswalk(prev: pd.DataFrame, cur: pd.DataFrame, year: int) -> dict[s
         "có mặt cả hai năm (nên truyền crosswalk=registry.to_merged()).",
         stacklevel=3,
     )
-    both = prev[["household_id", "commune_code"]].merge(
-        cur[["household_id", "commune_code"]], on="household_id", suffixes=("_prev", "_cur")
+    both = prev[["hid", "commune_code"]].merge(
+        cur[["hid", "commune_code"]], on="hid", suffixes=("_prev", "_cur")
     )
     counts = both.groupby(["commune_code_prev", "commune_code_cur"]).size().reset_index(name="n")
     best = counts.sort_values("n", ascending=False).drop_duplicates("commune_code_prev")
@@ -98,9 +104,9 @@ def _infer_crosswalk(prev: pd.DataFrame, cur: pd.DataFrame, year: int) -> dict[s
 def _pair(
     prev: pd.DataFrame, cur: pd.DataFrame, first_listed: pd.Series, year: int
 ) -> pd.DataFrame:
-    cols = ["household_id", "commune_code", "status", "n_members"]
-    pair = prev[cols].merge(cur[cols], on="household_id", how="outer", suffixes=("_prev", "_cur"))
-    listed_year = pair["household_id"].map(first_listed)
+    cols = ["hid", "commune_code", "status", "n_members"]
+    pair = prev[cols].merge(cur[cols], on="hid", how="outer", suffixes=("_prev", "_cur"))
+    listed_year = pair["hid"].map(first_listed)
     pair["listed_before"] = (listed_year < year).fillna(False).to_numpy(dtype=bool)
     return pair
 

@@ -21,7 +21,8 @@ from analysis.measures._frame import (
     safe_rate,
     vintage_by_year,
 )
-from analysis.measures.flows import list_flows
+from analysis.measures._groups import group_codes, sum_by
+from analysis.measures.flows import flows_of_prepared
 from analysis.schema import DYNAMICS_COLUMNS, INDICATOR_COLUMNS
 
 INDICATOR_NAMES = tuple(c.name for c in INDICATOR_COLUMNS)
@@ -58,7 +59,7 @@ def commune_indicators(
         out[col] = out[col].fillna(0).astype("int64")
     out["unit_vintage"] = out["year"].map(vintages)
     out["commune_name"] = _names(out, names)
-    out = _attach_flows(out, list_flows(hh, "status", crosswalk=crosswalk), vintages)
+    out = _attach_flows(out, flows_of_prepared(hh, crosswalk), vintages)
     out = add_rates(out)
     check_counts(out)
     return _finish(out)
@@ -75,20 +76,18 @@ def _denominators(tot: pd.DataFrame, vintages: dict[int, int]) -> pd.DataFrame:
 
 
 def _list_counts(hh: pd.DataFrame) -> pd.DataFrame:
-    poor = (hh["status"] == "poor").to_numpy()
-    near = (hh["status"] == "near_poor").to_numpy()
-    members = hh["n_members"].to_numpy()
-    flags = pd.DataFrame(
-        {
-            "year": hh["year"].to_numpy(),
-            "commune_code": hh["commune_code"].to_numpy(),
-            "n_poor": poor.astype(np.int64),
-            "n_near_poor": near.astype(np.int64),
-            "n_poor_persons": poor * members,
-            "n_near_poor_persons": near * members,
-        }
-    )
-    return flags.groupby(["year", "commune_code"], as_index=False, sort=False).sum()
+    codes, keys = group_codes(hh, ["year", "commune_code"])
+    poor = (hh["status"] == "poor").to_numpy(dtype=bool)
+    near = (hh["status"] == "near_poor").to_numpy(dtype=bool)
+    members = hh["n_members"].to_numpy(dtype=float)
+    g = len(keys)
+    sums = {
+        "n_poor": sum_by(codes, g, poor),
+        "n_near_poor": sum_by(codes, g, near),
+        "n_poor_persons": sum_by(codes, g, poor * members),
+        "n_near_poor_persons": sum_by(codes, g, near * members),
+    }
+    return keys.assign(**{k: v.round().astype(np.int64) for k, v in sums.items()})
 
 
 def _check_covered(counts: pd.DataFrame, base: pd.DataFrame) -> None:
