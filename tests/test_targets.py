@@ -183,3 +183,63 @@ def test_level_status__value_at_or_below_threshold_is_always_met(base, value, ye
 
 def test_level_status__missing_value_is_no_data():
     assert level_status([np.nan], [10.0], 5.0, [2023], 2021, 2025, True)[0] == "no_data"
+
+
+# ------------------------------------------------------------------ reports, final mode
+class _Registry:
+    """Two 2024 communes merged into one 2025 commune (stands in for analysis.registry)."""
+
+    units = pd.DataFrame({"vintage": [2024, 2024, 2025], "code": ["A", "B", "M"]})
+
+    def to_merged(self):
+        return {"A": "M", "B": "M"}
+
+    def names(self, vintage):
+        return {"M": "Xã Gộp"}
+
+
+def _with_2025(poor_2025: int) -> pd.DataFrame:
+    merged = _table([(2025, 2025, "M", 2000, poor_2025, 60)]).drop(columns="commune_name")
+    return pd.concat([TWO_COMMUNES, merged], ignore_index=True)
+
+
+def test_final_evaluation__merged_commune_and_district_achieved_or_not():
+    from analysis.targets.reports import final_evaluation
+
+    fe = final_evaluation(_with_2025(60), CONFIG, _Registry())
+    t2 = fe[(fe.target_id == "T2") & (fe.population == "poor")]
+    assert set(t2.commune_code) == {"district", "M"}
+    m = t2[t2.commune_code == "M"].iloc[0]
+    assert m.commune_name == "Xã Gộp" and m.denominator == 140
+    assert m.result_vi == "Đạt"  # 60 <= 70
+    t3 = fe[(fe.target_id == "T3") & (fe.commune_code == "M")].iloc[0]
+    assert t3.result_vi == "Đạt"  # (60 + 60) / 2000 = 6 % <= 6 %
+    t1_avg = fe[fe.target_label.str.contains("bình quân") & (fe.commune_code == "district")]
+    assert t1_avg.value.item() == pytest.approx((7.0 - 3.0) / 4)
+    assert set(fe.loc[fe.target_id == "T5", "result_vi"]) == {"Không có số liệu"}
+    assert "Không đạt" in set(
+        fe.loc[fe.target_id == "T2", "result_vi"]
+    )  # near-poor 60 > 50 % of 110
+
+
+def test_final_evaluation__without_target_year_is_a_user_error():
+    from analysis.targets.reports import final_evaluation
+
+    with pytest.raises(UserError, match="2025"):
+        final_evaluation(TWO_COMMUNES, CONFIG, _Registry())
+
+
+def test_write_scorecard_xlsx_and_html__vietnamese_labels(tmp_path):
+    from openpyxl import load_workbook
+
+    from analysis.targets.reports import scorecard_html, write_scorecard_xlsx
+
+    sc = build_scorecard(TWO_COMMUNES, CONFIG)
+    wb = load_workbook(write_scorecard_xlsx(sc, tmp_path / "sc.xlsx", CONFIG))
+    assert wb.sheetnames == ["Tổng hợp huyện", "Chi tiết"]
+    detail = [c.value for c in wb["Chi tiết"][3]]
+    assert "Đánh giá" in detail and "Tử số" in detail
+    values = {c.value for row in wb["Tổng hợp huyện"].iter_rows(min_row=4) for c in row}
+    assert "1,00 – Đạt" in values  # T1 district 2022, Vietnamese decimal comma
+    page = scorecard_html(sc, CONFIG)
+    assert "<table" in page and "Không có số liệu" in page and "Dữ liệu mô phỏng" in page

@@ -162,8 +162,10 @@ def reaggregate(
     agg = old.groupby(keys, as_index=False)[counts].sum(min_count=1)
     agg[vintage_column] = to_vintage
     all_names = dict(names or {})
-    all_names.update(dict(zip(cur["commune_code"], cur["commune_name"], strict=False)))
+    given = cur.dropna(subset=["commune_name"]) if "commune_name" in cur else cur.iloc[0:0]
+    all_names.update(dict(zip(given["commune_code"], given["commune_name"], strict=True)))
     agg["commune_name"] = agg["commune_code"].map(all_names)
+    cur = cur.assign(commune_name=cur["commune_code"].map(all_names))
     out = pd.concat([agg, cur], ignore_index=True)
     return out[[c for c in table.columns if c in out.columns]].sort_values(keys, ignore_index=True)
 
