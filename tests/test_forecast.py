@@ -237,3 +237,15 @@ def test_describe_predicted_vs_actual__names_years_and_error():
     pva = predicted_vs_actual(TABLE, CONFIG, 2023, n_paths=300)
     text = describe_predicted_vs_actual(pva, "flow")
     assert "năm 2024 dự báo" in text and "thực tế" in text and "sai số" in text
+
+
+def test_year_effects__falling_district_rate_gives_negative_slope():
+    from analysis.forecast.flow import year_effects
+
+    n = np.full((5, 3), 10_000.0)
+    k = n * np.array([0.012, 0.009, 0.0068])[None, :]  # entries falling ~25 % a year
+    e = year_effects(k, n, [2022, 2023, 2024])
+    assert e.slope == pytest.approx(np.log(0.0068 / 0.012) / 2, rel=0.1)
+    assert e.slope_se > 0
+    flat = year_effects(np.full((5, 1), 100.0), np.full((5, 1), 1000.0), [2022])
+    assert flat.slope == 0.0
