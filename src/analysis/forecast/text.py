@@ -117,7 +117,8 @@ def describe_target_status(scorecard: pd.DataFrame, target_id: str, year: int) -
     r = d.iloc[0]
     communes = rows[rows["level"] == "commune"]
     behind = communes[communes["status"].isin(["at_risk", "off_track"])]
-    text = f"Chỉ tiêu {target_id} năm {year}: toàn huyện {num(r['value'], 1)} ({r['unit']}), {r['status_vi'].lower()}"
+    unit = "%" if r["unit"] == "%" else f" {r['unit']}"
+    text = f"Chỉ tiêu {target_id} năm {year}: toàn huyện {num(r['value'], 1)}{unit}, {r['status_vi'].lower()}"
     if len(behind):
         text += f"; {len(behind)}/{len(communes)} xã có nguy cơ hoặc chậm tiến độ"
     return text + "."
