@@ -188,3 +188,64 @@ def test_forecast__rates_are_fractions(seed):
     r = run_model("trend", TABLE, CONFIG, 2023, 100, seed)
     paths = r.all_paths("poor_rate")
     assert ((paths >= 0) & (paths <= 1)).all()
+
+
+# ------------------------------------------------------------------- charts and text
+def test_plot_fan_chart__vietnamese_labels_source_and_target_line():
+    from analysis.forecast.charts import plot_fan_chart
+
+    r = run_model("flow", TABLE, CONFIG, 2023, 300, 0)
+    fig = plot_fan_chart(r, "poor_rate", CONFIG)
+    ax = fig.axes[0]
+    assert ax.get_title().startswith("Tỷ lệ hộ nghèo (%) – Toàn huyện")
+    labels = ax.get_legend_handles_labels()[1]
+    assert {"Khoảng 80%", "Khoảng 95%", "Thực tế"} <= set(labels)
+    assert any("T1" in lab for lab in labels)
+    footer = " ".join(t.get_text() for t in fig.texts)
+    assert "Nguồn:" in footer and "Dữ liệu mô phỏng" in footer
+    commune = plot_fan_chart(r, "n_poor", CONFIG, code=r.codes[0])
+    assert r.names[0] in commune.axes[0].get_title()
+
+
+def test_plot_probabilities__one_bar_per_commune():
+    from analysis.forecast.charts import plot_probabilities
+
+    r = run_model("flow", TABLE, CONFIG, 2024, 300, 0)
+    fig = plot_probabilities(probabilities(r, CONFIG), r, CONFIG, "T3")
+    assert len(fig.axes[0].patches) == 8
+
+
+def test_describe_target__sentences_carry_the_numbers():
+    from analysis.forecast.text import describe_proposals, describe_target
+
+    r = run_model("flow", TABLE, CONFIG, 2023, 400, 0)
+    t1 = describe_target("T1", r, CONFIG)
+    rate = TABLE[TABLE.year == 2023].n_poor.sum() / TABLE[TABLE.year == 2023].n_households.sum()
+    assert f"{100 * rate:.2f}".replace(".", ",") + "%" in t1 and "Xác suất" in t1
+    t2 = describe_target("T2", r, CONFIG)
+    assert t2.count("đầu kỳ") == 3 and "hộ cận nghèo" in t2
+    assert "xã" in describe_target("T3", r, CONFIG)
+    from analysis.proposals import propose_targets
+
+    p = propose_targets(r, TABLE, CONFIG)
+    assert f"giảm {p.attrs['total']:,}".replace(",", ".") in describe_proposals(p)
+
+
+def test_describe_predicted_vs_actual__names_years_and_error():
+    from analysis.forecast.text import describe_predicted_vs_actual
+
+    pva = predicted_vs_actual(TABLE, CONFIG, 2023, n_paths=300)
+    text = describe_predicted_vs_actual(pva, "flow")
+    assert "năm 2024 dự báo" in text and "thực tế" in text and "sai số" in text
+
+
+def test_year_effects__falling_district_rate_gives_negative_slope():
+    from analysis.forecast.flow import year_effects
+
+    n = np.full((5, 3), 10_000.0)
+    k = n * np.array([0.012, 0.009, 0.0068])[None, :]  # entries falling ~25 % a year
+    e = year_effects(k, n, [2022, 2023, 2024])
+    assert e.slope == pytest.approx(np.log(0.0068 / 0.012) / 2, rel=0.1)
+    assert e.slope_se > 0
+    flat = year_effects(np.full((5, 1), 100.0), np.full((5, 1), 1000.0), [2022])
+    assert flat.slope == 0.0

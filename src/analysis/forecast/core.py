@@ -79,6 +79,7 @@ def run_flow(history, district, vintage, run_year, years, n_paths, rng) -> Forec
         households,
         n_paths,
         rng,
+        years,
     )
     kw = _base(history, district, vintage, run_year, years, "flow", codes,
                now["commune_name"].to_numpy(object), households, p, q)  # fmt: skip

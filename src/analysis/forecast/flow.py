@@ -4,9 +4,12 @@ Six yearly transition rates are estimated from the review dynamics (DYNAMICS_COL
 P->Q, P->O (given not P->Q), Q->P, Q->O (given not Q->P), O->P (new and relapsed poor),
 O->Q (given not O->P). Per commune, the mean rate is a beta-binomial empirical-Bayes
 posterior shrunk toward the district (method-of-moments prior across communes), so a
-small commune borrows strength and a large one keeps its own rate. Year-to-year
-variation is a logit-normal shock, common to all communes (a district-wide year effect)
-plus commune-specific, with variances estimated from the history beyond binomial noise.
+small commune borrows strength and a large one keeps its own rate. The district
+rate of each transition may drift (entries fall as the pool of vulnerable households
+shrinks): a straight line in the logit of the district-wide year effects, damped beyond
+the last observed year, with its slope uncertain. Around it, year-to-year variation is a
+logit-normal shock, common to all communes plus commune-specific, with variances
+estimated from the history beyond binomial noise.
 Simulation is vectorised: binomial draws per path x commune for each year.
 """
 
@@ -21,6 +24,8 @@ TRANSITIONS = ("pq", "po", "qp", "qo", "op", "oq")
 # Logit-scale yearly shock sd used when the history has a single transition year
 # (no year-to-year variation observable). Assumption, see docs: a moderate 0.25.
 FALLBACK_YEAR_SD = 0.25
+# Damping of the rate trend beyond the last observed year (per year ahead).
+DAMPING = 0.8
 _EPS = 1e-6
 
 
@@ -34,6 +39,10 @@ class FlowFit:
     year_sd: np.ndarray  # (6,) common (district) yearly shock, logit scale
     commune_sd: np.ndarray  # (6,) commune-specific yearly shock, logit scale
     n_transition_years: int
+    slope: np.ndarray  # (6,) trend of the district rate, logit per year
+    slope_se: np.ndarray  # (6,)
+    trend_origin: float  # mean year of the history (where commune means sit)
+    last_year: int
 
 
 def has_dynamics(history: pd.DataFrame) -> bool:
@@ -96,24 +105,41 @@ def _logit(x):
     return np.log(x) - np.log1p(-x)
 
 
-def year_shock_sds(k: np.ndarray, n: np.ndarray) -> tuple[float, float]:
-    """(common, commune) logit-scale yearly sd of one transition, beyond binomial noise."""
-    if k.shape[1] < 2:
-        return FALLBACK_YEAR_SD, FALLBACK_YEAR_SD
+@dataclass(frozen=True)
+class YearEffects:
+    common_sd: float  # district-wide yearly shock around the trend, logit scale
+    commune_sd: float  # commune-specific yearly shock, logit scale
+    slope: float  # trend of the district rate, logit per year
+    slope_se: float
+
+
+def year_effects(k: np.ndarray, n: np.ndarray, years) -> YearEffects:
+    """Year effects of one transition (k, n of shape (C, T)), beyond binomial noise.
+
+    The district-wide year effects are the weighted mean logit deviations of the
+    communes from their own means; a straight line through them is the trend, the
+    residual spread the common shock; what is left per commune the commune shock.
+    """
+    t = k.shape[1]
+    if t < 2:
+        return YearEffects(FALLBACK_YEAR_SD, FALLBACK_YEAR_SD, 0.0, 0.0)
     ok = n > 0
     lg = np.log((k + 0.5) / (n - k + 0.5))
     var = 1 / (k + 0.5) + 1 / (n - k + 0.5)
     w = np.where(ok, 1 / var, 0.0)
     mean_c = (w * lg).sum(1, keepdims=True) / np.maximum(w.sum(1, keepdims=True), _EPS)
     dev = np.where(ok, lg - mean_c, 0.0)
-    shock = (w * dev).sum(0) / np.maximum(w.sum(0), _EPS)  # (T,) common year effects
-    t = k.shape[1]
-    common = max(np.var(shock) * t / (t - 1) - np.mean(1 / np.maximum(w.sum(0), _EPS)), 0.0)
+    shock = (w * dev).sum(0) / np.maximum(w.sum(0), _EPS)  # (T,) district year effects
+    x = np.asarray(years, dtype=float) - np.mean(years)
+    slope = float((x * shock).sum() / (x**2).sum())
+    resid_year = shock - slope * x
+    noise = float(np.mean(1 / np.maximum(w.sum(0), _EPS)))
+    common = max((resid_year**2).sum() / (t - 2) - noise, 0.0) if t > 2 else FALLBACK_YEAR_SD**2
+    slope_se = float(np.sqrt((common + noise) / (x**2).sum()))
     resid = np.where(ok, dev - shock, 0.0)
-    n_obs = ok.sum()
-    dof = max(n_obs - ok.any(1).sum() - t + 1, 1)
-    commune = max((resid**2).sum() / dof - np.sum(np.where(ok, var, 0.0)) / n_obs, 0.0)
-    return float(np.sqrt(common)), float(np.sqrt(commune))
+    dof = max(ok.sum() - ok.any(1).sum() - t + 1, 1)
+    commune = max((resid**2).sum() / dof - np.sum(np.where(ok, var, 0.0)) / ok.sum(), 0.0)
+    return YearEffects(float(np.sqrt(common)), float(np.sqrt(commune)), slope, slope_se)
 
 
 def fit_flow(history: pd.DataFrame) -> FlowFit:
@@ -122,23 +148,38 @@ def fit_flow(history: pd.DataFrame) -> FlowFit:
     ks, ns = k.sum(2), n.sum(2)
     post_a, post_b = np.empty_like(ks), np.empty_like(ks)
     prior_mean, prior_strength = np.empty(6), np.empty(6)
-    year_sd, commune_sd = np.empty(6), np.empty(6)
+    effects = []
     for j in range(6):
         a, b = beta_binomial_prior(ks[j], ns[j])
         post_a[j], post_b[j] = a + ks[j], b + ns[j] - ks[j]
         prior_mean[j], prior_strength[j] = a / (a + b), a + b
-        year_sd[j], commune_sd[j] = year_shock_sds(k[j], n[j])
+        effects.append(year_effects(k[j], n[j], years))
+    field = lambda name: np.array([getattr(e, name) for e in effects])  # noqa: E731
     return FlowFit(
-        codes, post_a, post_b, prior_mean, prior_strength, year_sd, commune_sd, len(years)
-    )
+        codes, post_a, post_b, prior_mean, prior_strength, field("common_sd"),
+        field("commune_sd"), len(years), field("slope"), field("slope_se"),
+        float(np.mean(years)) if years else 0.0, int(max(years)) if years else 0,
+    )  # fmt: skip
 
 
-def _draw_rates(fit: FlowFit, mu_logit: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """(6, S, C) yearly rates: commune mean + common year shock + commune shock."""
+def trend_shift(fit: FlowFit, years, slopes: np.ndarray) -> np.ndarray:
+    """(6, S, Y) logit shift of each future year from the history's average level.
+
+    The trend runs at full slope to the last observed year, then damped (DAMPING per
+    year ahead), so a short history is not extrapolated as a straight line for long.
+    """
+    ahead = np.asarray(years, dtype=float) - fit.last_year
+    damped = np.array([sum(DAMPING**i for i in range(1, int(h) + 1)) for h in ahead])
+    steps = (fit.last_year - fit.trend_origin) + damped  # (Y,)
+    return slopes[:, :, None] * steps[None, None, :]
+
+
+def _draw_rates(fit: FlowFit, mu_logit: np.ndarray, shift, rng: np.random.Generator) -> np.ndarray:
+    """(6, S, C) yearly rates: commune mean + trend + common year shock + commune shock."""
     s, c = mu_logit.shape[1:]
     common = rng.standard_normal((6, s, 1)) * fit.year_sd[:, None, None]
     own = rng.standard_normal((6, s, c)) * fit.commune_sd[:, None, None]
-    return 1 / (1 + np.exp(-(mu_logit + common + own)))
+    return 1 / (1 + np.exp(-(mu_logit + shift[:, :, None] + common + own)))
 
 
 def simulate_flow(
@@ -149,12 +190,16 @@ def simulate_flow(
     households: np.ndarray,
     n_paths: int,
     rng: np.random.Generator,
+    years=None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Simulated counts (S, C, Y) of poor and near-poor, from start counts (C,) and
     projected resident households (C, Y); new households join the "other" group."""
     n_c, n_y = households.shape
     mu = rng.beta(fit.post_a[:, None, :], fit.post_b[:, None, :], size=(6, n_paths, n_c))
     mu_logit = _logit(np.clip(mu, _EPS, 1 - _EPS))
+    years = np.arange(fit.last_year + 1, fit.last_year + 1 + n_y) if years is None else years
+    slopes = fit.slope[:, None] + fit.slope_se[:, None] * rng.standard_normal((6, n_paths))
+    shift = trend_shift(fit, years, slopes)  # (6, S, Y)
     p = np.broadcast_to(poor, (n_paths, n_c)).astype(np.int64)
     q = np.broadcast_to(near_poor, (n_paths, n_c)).astype(np.int64)
     households = np.asarray(households, dtype=np.int64)
@@ -163,7 +208,7 @@ def simulate_flow(
     out_q = np.empty_like(out_p)
     prev_n = np.asarray(start_households, dtype=np.int64)
     for y in range(n_y):
-        r = _draw_rates(fit, mu_logit, rng)
+        r = _draw_rates(fit, mu_logit, shift[:, :, y], rng)
         pq = rng.binomial(p, r[0])
         po = rng.binomial(p - pq, r[1])
         qp = rng.binomial(q, r[2])
