@@ -1,16 +1,135 @@
-"""Assemble the briefing of a run from the tables its notebooks saved."""
+"""Assemble the briefing of a run from what its notebooks saved.
+
+Each step saves its tables (and, for the forecast, its generated readings and
+charts) in the run folder; the briefing reads them back, so it shows exactly the
+numbers the steps computed. A section whose inputs a run did not produce (e.g.
+microdata-only analyses on summary-table input) says so instead of showing numbers.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import matplotlib.pyplot as plt
+import pandas as pd
+
 from analysis import documents as doc
 from analysis import store
 from analysis.config import Config
 
+CHART_DIR = "charts"
+FAN_CHARTS = (
+    ("poor_rate", "Tỷ lệ hộ nghèo toàn huyện: thực tế và dự báo"),
+    ("n_poor_or_near_poor", "Số hộ nghèo và cận nghèo: thực tế và dự báo"),
+)
+
+
+def save_forecast_outputs(result, merged, config: Config, run_dir: str | Path) -> list[Path]:
+    """Keep the forecast's readings and fan charts for the briefing; return the chart paths."""
+    from analysis.forecast.charts import plot_fan_chart
+    from analysis.forecast.text import describe_target
+
+    readings = [("model", result.choice_reason)]
+    for target_id in ("T1", "T2", "T3"):
+        if any(t.id == target_id for t in config.targets):
+            readings.append(
+                (
+                    target_id,
+                    describe_target(target_id, merged if target_id == "T3" else result, config),
+                )
+            )
+    store.save_table(run_dir, "forecast_readings", pd.DataFrame(readings, columns=["key", "text"]))
+    out = Path(run_dir) / CHART_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for quantity, _ in FAN_CHARTS:
+        fig = plot_fan_chart(result, quantity, config)
+        path = out / f"fan_{quantity}.png"
+        fig.savefig(path, dpi=150, bbox_inches="tight")
+        plt.close(fig)
+        paths.append(path)
+    return paths
+
+
+def _targets_section(run_dir: Path, year: int) -> doc.Section | None:
+    scorecard = store.load_optional_table(run_dir, "scorecard")
+    if scorecard is None:
+        return None
+    from analysis.forecast.text import describe_scorecard
+    from analysis.targets.reports import wide_scorecard
+
+    wide = wide_scorecard(scorecard).fillna("–").astype(str)
+    return doc.Section(
+        "Thực hiện các chỉ tiêu của kế hoạch",
+        [
+            doc.Paragraph(describe_scorecard(scorecard, year)),
+            doc.Table(
+                wide,
+                "Bảng theo dõi chỉ tiêu toàn huyện (giá trị – đánh giá)",
+                "Kết quả rà soát; sổ theo dõi chương trình (T10, minh họa).",
+            ),
+        ],
+    )
+
+
+def _forecast_section(run_dir: Path, config: Config) -> doc.Section | None:
+    readings = store.load_optional_table(run_dir, "forecast_readings")
+    if readings is None:
+        return None
+    blocks: list = [doc.Paragraph(t) for t in readings["text"]]
+    for quantity, caption in FAN_CHARTS:
+        path = run_dir / CHART_DIR / f"fan_{quantity}.png"
+        if path.exists():
+            blocks.append(doc.Figure(path, caption))
+    return doc.Section(f"Dự báo đến năm {config.periods.target_year}", blocks)
+
+
+def _proposals_section(run_dir: Path, year: int) -> doc.Section | None:
+    proposals = store.load_optional_table(run_dir, "proposals")
+    if proposals is None:
+        return None
+    from analysis.forecast.text import describe_proposals
+    from analysis.proposals import display_table, title
+
+    return doc.Section(
+        title(year + 1),
+        [
+            doc.Paragraph(describe_proposals(proposals)),
+            doc.Table(
+                doc.format_frame(display_table(proposals)),
+                title(year + 1),
+                "Dự báo của bộ công cụ; bảng Excel, Word chỉnh sửa được đi kèm.",
+            ),
+        ],
+    )
+
+
+def _maps_section(run_dir: Path, year: int) -> doc.Section | None:
+    shown = [
+        ("poor_rate", "Tỷ lệ hộ nghèo theo xã"),
+        ("change_poor_rate", "Thay đổi tỷ lệ hộ nghèo so với đầu kỳ"),
+    ]
+    figures = [
+        doc.Figure(run_dir / "maps" / f"{year}_{stem}.png", caption)
+        for stem, caption in shown
+        if (run_dir / "maps" / f"{year}_{stem}.png").exists()
+    ]
+    if not figures:
+        return None
+    return doc.Section(
+        "Bản đồ",
+        [
+            doc.Paragraph(
+                "Toàn bộ bản đồ của năm (PNG 300 dpi, SVG, PDF) và tập bản đồ nằm trong thư mục maps/."
+            ),
+            *figures,
+        ],
+    )
+
 
 def build_briefing(config: Config, year: int, run_dir: str | Path) -> list[doc.Section]:
     """The sections of the briefing, in reading order."""
+    run_dir = Path(run_dir)
     source = doc.review_source(config, year)
     district = store.load_table(run_dir, "district")
     indicators = store.load_table(run_dir, "indicators")
@@ -25,6 +144,16 @@ def build_briefing(config: Config, year: int, run_dir: str | Path) -> list[doc.S
         ),
         doc.Section("Kết quả theo xã", [doc.commune_table(indicators, year, source)]),
     ]
+    sections += [
+        s
+        for s in (
+            _maps_section(run_dir, year),
+            _targets_section(run_dir, year),
+            _forecast_section(run_dir, config),
+            _proposals_section(run_dir, year),
+        )
+        if s
+    ]
     if config.allocation is not None and store.table_path(run_dir, "allocation").exists():
         result = store.load_table(run_dir, "allocation")
         sections.append(
@@ -32,5 +161,13 @@ def build_briefing(config: Config, year: int, run_dir: str | Path) -> list[doc.S
                 "Phân bổ ngân sách",
                 [doc.Paragraph(doc.allocation_text(result, config)), doc.allocation_table(result)],
             )
+        )
+    files, problems = (
+        store.load_optional_table(run_dir, "files"),
+        store.load_optional_table(run_dir, "problems"),
+    )
+    if files is not None and problems is not None:
+        sections.append(
+            doc.Section("Kiểm tra dữ liệu đầu vào", doc.ingest_blocks(files, problems)[:1])
         )
     return sections

@@ -80,6 +80,7 @@ class Data(_Frozen):
     household_lists: Path | None = None
     household_totals: Path | None = None
     summary_tables: Path | None = None
+    monitoring: Path | None = None  # program monitoring sheet (targets measured outside the review)
     pseudonym_key_env: str = "POVERTY_PSEUDONYM_KEY"
 
 

@@ -42,6 +42,20 @@ def count(n: float) -> str:
     return "–" if n is None or pd.isna(n) else format_number(n, 0)
 
 
+def format_frame(df: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
+    """Every cell as Vietnamese display text: integers grouped, other numbers with `decimals`."""
+    out = pd.DataFrame(index=df.index)
+    for col in df.columns:
+        s = df[col]
+        if pd.api.types.is_integer_dtype(s):
+            out[col] = s.map(count)
+        elif pd.api.types.is_float_dtype(s):
+            out[col] = s.map(lambda x: "–" if pd.isna(x) else format_number(x, decimals))
+        else:
+            out[col] = s.fillna("–").astype(str)
+    return out
+
+
 # ---------------------------------------------------------------- the briefing model
 @dataclass(frozen=True)
 class Paragraph:

@@ -21,22 +21,17 @@ blockquote { border-left: 3pt solid #c0392b; margin-left: 0; padding-left: 8pt; 
 """
 
 
-def _offline_fetcher(url: str, timeout: int = 10, ssl_context=None):
-    if url.startswith(("http:", "https:", "ftp:")):
-        raise ValueError(f"offline: remote resource not fetched ({url})")
-    from weasyprint import default_url_fetcher
-
-    return default_url_fetcher(url, timeout=timeout, ssl_context=ssl_context)
-
-
 def html_to_pdf(html: str, pdf_path: Path, base_url: Path | None = None) -> Path:
     """Render `html` to an A4 PDF with the print stylesheet; no network access."""
     import logging
 
     from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     HTML(
-        string=html, base_url=str(base_url or pdf_path.parent), url_fetcher=_offline_fetcher
+        string=html,
+        base_url=str(base_url or pdf_path.parent),
+        url_fetcher=URLFetcher(allowed_protocols={"file", "data"}),
     ).write_pdf(pdf_path, stylesheets=[CSS(string=PRINT_CSS)])
     return pdf_path
