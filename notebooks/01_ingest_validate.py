@@ -18,7 +18,8 @@
 # # 01 · Nhập và kiểm tra dữ liệu rà soát
 #
 # Đọc danh sách hộ rà soát của từng xã và bảng tổng số hộ, kiểm tra từng dòng, thay họ tên và
-# số giấy tờ bằng mã ẩn danh, và giữ lại mọi dòng bị loại cùng lý do.
+# số giấy tờ bằng mã ẩn danh, và giữ lại mọi dòng bị loại cùng lý do. Mọi năm có số liệu đều
+# được đọc: các năm sau năm báo cáo chỉ dùng để đối chiếu dự báo với thực tế.
 
 # %% tags=["parameters"]
 config_path = "config/huong_son.yaml"
@@ -30,7 +31,7 @@ from analysis import documents, ingest, store
 from analysis.config import load_config
 
 config = load_config(config_path)
-review = ingest.read_review(config, years=list(range(config.periods.baseline_year, year + 1)))
+review = ingest.read_review(config)
 store.save_table(run_dir, "households", review.households)
 store.save_table(run_dir, "totals", review.totals)
 store.save_table(run_dir, "summary", review.summary)

@@ -33,10 +33,12 @@ config = load_config(config_path)
 registry = registry_for(config)
 households = store.load_table(run_dir, "households")
 totals = store.load_table(run_dir, "totals")
-indicators = measures.commune_indicators(
+indicators_all = measures.commune_indicators(
     households, totals, registry.names_by_vintage(), crosswalk=registry.to_merged()
 )
+indicators = indicators_all[indicators_all["year"] <= year].reset_index(drop=True)
 district = measures.district_indicators(indicators, config.district.name)
+store.save_table(run_dir, "indicators_all", indicators_all)
 store.save_table(run_dir, "indicators", indicators)
 store.save_table(run_dir, "district", district)
 

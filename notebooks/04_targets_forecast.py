@@ -86,10 +86,13 @@ print(result.choice_reason)
 result.backtest
 
 # %% [markdown]
-# Kiểm định: dự báo lập từ năm trước so với kết quả thực tế.
+# Kiểm định: dự báo so với kết quả thực tế: dự báo lập từ năm nay nếu đã có số liệu các năm sau,
+# nếu không thì dự báo lập từ năm trước.
 
 # %%
-pva = predicted_vs_actual(indicators, config, year - 1, mapping=mapping, names=names)
+indicators_all = store.load_table(run_dir, "indicators_all")
+check_year = year if indicators_all["year"].max() > year else year - 1
+pva = predicted_vs_actual(indicators_all, config, check_year, mapping=mapping, names=names)
 store.save_table(run_dir, "predicted_vs_actual", pva)
 print(describe_predicted_vs_actual(pva, result.model))
 pva[pva["level"] == "district"]
@@ -154,5 +157,7 @@ display_table(proposals)
 
 # %%
 final = final_evaluation(indicators, config, registry, deprivations, monitoring) if year >= config.periods.target_year else None
+if final is not None:
+    store.save_table(run_dir, "final_evaluation", final)
 print(describe_final(final) if final is not None else "Chưa đến năm đánh giá cuối kỳ.")
 final

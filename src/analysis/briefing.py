@@ -72,6 +72,48 @@ def _targets_section(run_dir: Path, year: int) -> doc.Section | None:
     )
 
 
+def _final_section(run_dir: Path, config: Config) -> doc.Section | None:
+    final = store.load_optional_table(run_dir, "final_evaluation")
+    if final is None:
+        return None
+    from analysis.forecast.text import describe_final
+    from analysis.targets import POPULATION_LABELS_VI
+
+    district = final[final["level"] == "district"]
+    order = {t.id: i for i, t in enumerate(config.targets)}
+    last = district[district["year"] == district["year"].max()]
+    last = last.sort_values("target_id", key=lambda ids: ids.map(order), kind="stable")
+
+    def value_text(value: float, unit: object) -> str:
+        if pd.isna(value):
+            return "–"
+        unit = unit if isinstance(unit, str) else ""
+        return f"{doc.format_number_or_dash(value, 0 if 'số xã' in unit else 2)} {unit}".strip()
+
+    table = pd.DataFrame(
+        {
+            "Mã": last["target_id"],
+            "Chỉ tiêu": last["target_label"],
+            "Nhóm hộ": last["population"].map(POPULATION_LABELS_VI).fillna("–"),
+            "Năm": last["year"].astype(int).astype(str),
+            "Giá trị": [value_text(v, u) for v, u in zip(last["value"], last["unit"], strict=True)],
+            "Ngưỡng": last["threshold"].map(doc.format_number_or_dash),
+            "Kết quả": last["result_vi"].fillna("–"),
+        }
+    )
+    return doc.Section(
+        f"Đánh giá cuối kỳ {config.periods.baseline_year + 1}–{config.periods.target_year}",
+        [
+            doc.Paragraph(describe_final(final)),
+            doc.Table(
+                table,
+                "Kết quả cuối kỳ, toàn huyện (cũ)",
+                "Kết quả rà soát; các xã sau sắp xếp 2025 được cộng dồn về địa giới huyện cũ.",
+            ),
+        ],
+    )
+
+
 def _forecast_section(run_dir: Path, config: Config) -> doc.Section | None:
     readings = store.load_optional_table(run_dir, "forecast_readings")
     if readings is None:
@@ -81,7 +123,13 @@ def _forecast_section(run_dir: Path, config: Config) -> doc.Section | None:
         path = run_dir / CHART_DIR / f"fan_{quantity}.png"
         if path.exists():
             blocks.append(doc.Figure(path, caption))
-    return doc.Section(f"Dự báo đến năm {config.periods.target_year}", blocks)
+    projections = store.load_optional_table(run_dir, "projections")
+    horizon = (
+        int(projections["year"].max())
+        if projections is not None and len(projections)
+        else config.periods.target_year
+    )
+    return doc.Section(f"Dự báo đến năm {horizon}", blocks)
 
 
 def _proposals_section(run_dir: Path, year: int) -> doc.Section | None:
@@ -148,6 +196,7 @@ def build_briefing(config: Config, year: int, run_dir: str | Path) -> list[doc.S
         s
         for s in (
             _maps_section(run_dir, year),
+            _final_section(run_dir, config),
             _targets_section(run_dir, year),
             _forecast_section(run_dir, config),
             _proposals_section(run_dir, year),

@@ -42,6 +42,10 @@ def count(n: float) -> str:
     return "–" if n is None or pd.isna(n) else format_number(n, 0)
 
 
+def format_number_or_dash(x: float, decimals: int = 2) -> str:
+    return "–" if x is None or pd.isna(x) else format_number(x, decimals)
+
+
 def format_frame(df: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
     """Every cell as Vietnamese display text: integers grouped, other numbers with `decimals`."""
     out = pd.DataFrame(index=df.index)
