@@ -18,6 +18,7 @@ from analysis.ingest.report import ValidationReport
 from analysis.ingest.summary import build_summary, empty_summary
 from analysis.ingest.totals import build_totals, empty_totals
 from analysis.registry import registry_for
+from analysis.vietnamese import format_number
 
 REJECT_KEYS = ["table", "file", "sheet", "row", "reason"]
 GROUP_KINDS = {
@@ -128,6 +129,10 @@ def _build(tables, roots, config, matcher, log, years) -> Review:
         parts["summary"] = (rej, counts)
     if not households.empty and not totals.empty:
         check_coverage(households, totals, log)
+    for m in matcher.matches:
+        log.add("warning", f"tên xã '{m['written']}' không khớp chính xác; đã dùng '{m['name']}' "
+                f"(mã {m['code']}, độ giống {format_number(m['score'], 1)}%)", m["file"],
+                column="Xã", value=m["written"])  # fmt: skip
     found = [r for r, _ in parts.values() if not r.empty]
     rejects = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=REJECT_KEYS)
     years_found = set(households["year"].astype(int)) | set(summary["year"].astype(int))

@@ -20,7 +20,7 @@ from analysis.vietnamese import ascii_key, clean_text, detect_legacy_encoding, f
 _TOTAL = re.compile(r"^(tong cong|cong|tong so|tong|toan huyen|toan xa|cong toan huyen)( |$)")
 _SIGNATURE = re.compile(
     r"\b(?:nguoi lap bieu|lap bieu|ky ghi ro ho ten|ky ten|tm ubnd|chu tich|pho chu tich|"
-    r"xac nhan|can bo|thu truong|ngay \d* ?thang \d* ?nam)\b"
+    r"xac nhan|can bo|thu truong|ngay \d* ?thang \d* ?nam|ghi chu|chu thich|luu y)\b"
 )
 KEY_COLUMNS = ("household_id", "commune_code", "commune_name")
 
