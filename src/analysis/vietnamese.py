@@ -67,9 +67,11 @@ def detect_legacy_encoding(texts: Iterable[str]) -> str | None:
     breaks ties.
     """
     sample = " ".join(t for t in texts if isinstance(t, str))[:20000]
-    if not sample.strip() or not _LEGACY_HINT.search(sample):
-        return None
+    if not re.search(r"[\xa0-\xff]", sample):
+        return None  # pure ASCII or beyond Latin-1 (Unicode Vietnamese): nothing to convert
     base = vietnamese_score(sample)
+    if not _LEGACY_HINT.search(sample) and base >= 0.9:
+        return None  # only letters Vietnamese uses, in well-formed syllables
     scores = {
         name: vietnamese_score(convert(sample, CHARMAPS[name])) for name in AUTO_DETECT_CHARMAPS
     }

@@ -8,6 +8,22 @@ Public API (wired into notebooks and the CLI):
 - `write_validation_report(review, out_dir) -> dict of paths`: XLSX of problems + HTML fragment.
 """
 
-from analysis.ingest.review import IngestError, Review, collect_review, read_review
+from analysis.ingest.report import ValidationReport
+from analysis.ingest.review import (
+    IngestError,
+    Review,
+    collect_review,
+    read_review,
+    validate_path,
+    write_validation_report,
+)
 
-__all__ = ["IngestError", "Review", "collect_review", "read_review"]
+__all__ = [
+    "IngestError",
+    "Review",
+    "ValidationReport",
+    "collect_review",
+    "read_review",
+    "validate_path",
+    "write_validation_report",
+]

@@ -115,7 +115,9 @@ def find_header(grid: pd.DataFrame, kinds: tuple[str, ...] = KINDS) -> Header | 
             for height in range(1, min(MAX_HEADER_ROWS, len(keys) - pos) + 1):
                 header = _match_block(texts, keys, pos, height, aliases[kind])
                 score = len(set(header.columns.values()) - {SKIP})
-                rank = (score, -height, -pos)
+                # ties go to the smaller table kind (a totals sheet also matches a few
+                # household columns), then to the shorter and higher header block
+                rank = (score, -len(set(aliases[kind].values())), -height, -pos)
                 if score >= 2 and (best is None or rank > best[0]):
                     header.kind = kind
                     header.first_row = int(head.index[pos])

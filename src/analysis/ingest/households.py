@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from analysis import schema
@@ -69,48 +68,61 @@ def prepare(
     log: ProblemLog,
     years: list[int] | None,
 ) -> pd.DataFrame | None:
-    """The raw rows of one list with year and commune filled in; None when unusable."""
-    data = table.table.data.copy()
-    fyear = file_year(table, root, log)
-    if "year" in data.columns:
-        row_years, bad = parse_integer(data["year"])
-        data["year"] = row_years.where(row_years.notna(), fyear)
-    elif fyear is not None:
-        data["year"] = fyear
-    if "year" not in data.columns or data["year"].isna().any():
-        rows = data["_row"][data["year"].isna()] if "year" in data.columns else data["_row"]
-        log.add("fatal", "không xác định được năm rà soát: thêm cột 'Năm rà soát', ghi năm "
-                "trong tiêu đề hoặc đặt tệp trong thư mục mang tên năm", table.file, table.sheet,
-                int(rows.iloc[0]) if len(rows) else None)  # fmt: skip
-        return None
-    if years is not None:
-        data = data[data["year"].isin(years)]
-        if data.empty:
-            return None
-    try:
-        vintages = {config.vintage_for(int(y)) for y in data["year"].unique()}
-    except UserError as exc:
-        log.add("fatal", str(exc), table.file, table.sheet)
-        return None
-    vintage = min(vintages)
-    provided = {"year", "unit_vintage", "head_key"}
-    if "commune_code" not in data.columns and "commune_name" not in data.columns:
+    """The raw rows of one list with year and commune filled in; None when unusable.
+
+    Every fatal problem of the file is reported (unknown year and missing columns
+    together), not only the first.
+    """
+    data = fill_year(table.table.data.copy(), table, root, log)
+    vintage = None
+    if data is not None:
+        if years is not None:
+            data = data[data["year"].isin(years)]
+            if data.empty:
+                return None
+        try:
+            vintage = min(config.vintage_for(int(y)) for y in data["year"].unique())
+        except UserError as exc:
+            log.add("fatal", str(exc), table.file, table.sheet)
+    present = set(table.table.data.columns) | {"year", "unit_vintage", "head_key"}
+    if not {"commune_code", "commune_name"} & present and vintage is not None:
         code = file_commune(table, vintage, matcher, log)
         if code:
             data["commune_code"] = code
-    if {"commune_code", "commune_name"} & set(data.columns):
-        provided.add("commune_code")
-    missing = missing_required(set(data.columns), schema.HOUSEHOLD_COLUMNS, provided)
+            present.add("commune_code")
+    if "commune_name" in present:
+        present.add("commune_code")
+    missing = missing_required(present, schema.HOUSEHOLD_COLUMNS, set())
     if missing:
         names = ", ".join(f"'{c.label_vi}'" for c in missing)
         log.add("fatal", f"thiếu cột bắt buộc: {names}", table.file, table.sheet,
                 table.header.first_row)  # fmt: skip
+    if data is None or vintage is None or missing:
         return None
     if "income_pc_vnd" not in data.columns and "income_score" not in data.columns:
         log.add("warning", "không có cột thu nhập hay điểm A: không kiểm tra được thu nhập",
                 table.file, table.sheet)  # fmt: skip
     data["_file"], data["_sheet"] = table.file, table.sheet
     return data
+
+
+def fill_year(
+    data: pd.DataFrame, table: SheetTable, root: Path, log: ProblemLog
+) -> pd.DataFrame | None:
+    """Rows with `year` from the table, else from the title, folder or file name."""
+    fyear = file_year(table, root, log)
+    if "year" in data.columns:
+        row_years, _ = parse_integer(data["year"])
+        data["year"] = row_years.where(row_years.notna(), fyear)
+    elif fyear is not None:
+        data["year"] = fyear
+    if "year" in data.columns and data["year"].notna().all():
+        return data
+    rows = data["_row"][data["year"].isna()] if "year" in data.columns else data["_row"]
+    log.add("fatal", "không xác định được năm rà soát: thêm cột 'Năm rà soát', ghi năm "
+            "trong tiêu đề hoặc đặt tệp trong thư mục mang tên năm", table.file, table.sheet,
+            int(rows.iloc[0]) if len(rows) else None)  # fmt: skip
+    return None
 
 
 def build_households(
@@ -179,9 +191,13 @@ def finish_households(frame: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=frame.index)
     for name in OUTPUT_COLUMNS:
         col = HOUSEHOLD[name]
-        values = frame[name] if name in frame.columns else pd.Series(np.nan, index=frame.index)
+        values = (
+            frame[name]
+            if name in frame.columns
+            else pd.Series(None, index=frame.index, dtype=object)
+        )
         if col.dtype == "bool":
-            out[name] = values.fillna(False).astype(bool)
+            out[name] = values.astype(object).fillna(False).astype(bool)
         elif col.dtype.startswith("int"):
             out[name] = values.astype(col.dtype)
         elif col.dtype == "float64":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,13 +127,30 @@ def _read_html(path: Path) -> list[RawSheet]:
         raise UnreadableFile(f"tệp HTML không có bảng nào ({exc})") from None
     sheets = []
     for i, table in enumerate(tables, start=1):
-        rows = table.astype(object).where(table.notna(), None).values.tolist()
+        rows = _html_header_rows(table.columns)
+        rows += table.astype(object).where(table.notna(), None).values.tolist()
         sheets.append(RawSheet(path, f"Bảng {i}", _grid(rows), encoding="html"))
     return sheets
 
 
+def _html_header_rows(columns: pd.Index) -> list[list]:
+    """A <thead> that pandas turned into column labels, back as grid rows."""
+    if isinstance(columns, pd.MultiIndex):
+        levels = [list(columns.get_level_values(i)) for i in range(columns.nlevels)]
+    elif all(isinstance(c, int) for c in columns):
+        return []
+    else:
+        levels = [list(columns)]
+    return [[None if str(v).startswith("Unnamed:") else v for v in level] for level in levels]
+
+
 def _decode(data: bytes) -> tuple[str, str]:
-    """Bytes of a text file -> (text, encoding name). BOMs first, then UTF-8, then cp1258."""
+    """Bytes of a text file -> (NFC text, encoding name). BOMs, UTF-8, then cp1258."""
+    text, encoding = _decode_raw(data)
+    return unicodedata.normalize("NFC", text), encoding
+
+
+def _decode_raw(data: bytes) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8"), "UTF-8 (BOM)"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):

@@ -3,20 +3,35 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
 from analysis.errors import UserError
 from analysis.ingest.collect import collect_tables
 from analysis.ingest.communes import CommuneMatcher
+from analysis.ingest.headers import KINDS
 from analysis.ingest.households import build_households, empty_households
 from analysis.ingest.privacy import MACHINE_KEY_FILE, load_key
 from analysis.ingest.problems import SEVERITY_LABELS_VI, ProblemLog
+from analysis.ingest.report import ValidationReport
 from analysis.ingest.summary import build_summary, empty_summary
 from analysis.ingest.totals import build_totals, empty_totals
 from analysis.registry import registry_for
+from analysis.vietnamese import format_number
 
 REJECT_KEYS = ["table", "file", "sheet", "row", "reason"]
+GROUP_KINDS = {
+    "households": ("households",),
+    "totals": ("totals",),
+    "summary": ("results", "dynamics_poor", "dynamics_near_poor"),
+}
+GROUP_OF_KIND = {kind: group for group, kinds in GROUP_KINDS.items() for kind in kinds}
+GROUP_WHAT = {
+    "households": "thư mục danh sách hộ",
+    "totals": "tệp tổng số hộ",
+    "summary": "thư mục biểu tổng hợp",
+}
 FILE_COLUMNS = ["file", "sheet", "table", "n_read", "n_accepted", "n_rejected"]
 
 
@@ -61,30 +76,66 @@ def read_review(config, years: list[int] | None = None) -> Review:
 
 def collect_review(config, years: list[int] | None = None) -> Review:
     """As `read_review`, but fatal problems are returned in `.problems`, not raised."""
+    sources = {
+        "households": config.resolve(config.data.household_lists),
+        "totals": config.resolve(config.data.household_totals),
+        "summary": config.resolve(config.data.summary_tables),
+    }
+    return ingest({k: v for k, v in sources.items() if v is not None}, config, years)
+
+
+def validate_path(path: str | Path, config) -> ValidationReport:
+    """Check one file or a folder of any input kind; never raises for bad input."""
+    path = Path(path)
     log = ProblemLog()
     matcher = CommuneMatcher(registry_for(config))
+    tables = collect_tables(path, KINDS, log, "tệp hoặc thư mục")
+    by_group: dict[str, list] = {}
+    for t in tables:
+        by_group.setdefault(GROUP_OF_KIND[t.header.kind], []).append(t)
+    review = _build(by_group, {g: path for g in by_group}, config, matcher, log, None)
+    return report_of(review)
+
+
+def ingest(sources: dict[str, Path], config, years: list[int] | None) -> Review:
+    log = ProblemLog()
+    matcher = CommuneMatcher(registry_for(config))
+    tables = {
+        group: collect_tables(root, GROUP_KINDS[group], log, GROUP_WHAT[group])
+        for group, root in sources.items()
+    }
+    return _build(tables, sources, config, matcher, log, years)
+
+
+def _build(tables, roots, config, matcher, log, years) -> Review:
     key = load_key(config.data.pseudonym_key_env, config.resolve(MACHINE_KEY_FILE))
-    if key.warning:
-        log.add("warning", key.warning)
-    parts = {}
     households, totals, summary = empty_households(), empty_totals(), empty_summary()
-    if (root := config.resolve(config.data.household_lists)) is not None:
-        tables = collect_tables(root, ("households",), log, "thư mục danh sách hộ")
-        households, rej, counts = build_households(tables, root, config, matcher, key, log, years)
+    parts = {}
+    if "households" in tables:
+        if key.warning:
+            log.add("warning", key.warning)
+        root = roots["households"]
+        households, rej, counts = build_households(
+            tables["households"], root, config, matcher, key, log, years
+        )
         parts["households"] = (rej, counts)
-    if (path := config.resolve(config.data.household_totals)) is not None:
-        tables = collect_tables(path, ("totals",), log, "tệp tổng số hộ")
-        totals, rej, counts = build_totals(tables, path, config, matcher, log, years)
+    if "totals" in tables:
+        root = roots["totals"]
+        totals, rej, counts = build_totals(tables["totals"], root, config, matcher, log, years)
         parts["totals"] = (rej, counts)
-    if (root := config.resolve(config.data.summary_tables)) is not None:
-        kinds = ("results", "dynamics_poor", "dynamics_near_poor")
-        tables = collect_tables(root, kinds, log, "thư mục biểu tổng hợp")
-        summary, rej, counts = build_summary(tables, root, config, matcher, log, years)
+    if "summary" in tables:
+        root = roots["summary"]
+        summary, rej, counts = build_summary(tables["summary"], root, config, matcher, log, years)
         parts["summary"] = (rej, counts)
     if not households.empty and not totals.empty:
         check_coverage(households, totals, log)
+    for m in matcher.matches:
+        log.add("warning", f"tên xã '{m['written']}' không khớp chính xác; đã dùng '{m['name']}' "
+                f"(mã {m['code']}, độ giống {format_number(m['score'], 1)}%)", m["file"],
+                column="Xã", value=m["written"])  # fmt: skip
     found = [r for r, _ in parts.values() if not r.empty]
     rejects = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=REJECT_KEYS)
+    years_found = set(households["year"].astype(int)) | set(summary["year"].astype(int))
     return Review(
         households=households,
         totals=totals,
@@ -93,10 +144,17 @@ def collect_review(config, years: list[int] | None = None) -> Review:
         problems=log.frame(),
         files=file_table(parts),
         fuzzy_matches=matcher.fuzzy_frame(),
-        years_available=sorted(
-            set(households["year"].astype(int)) | set(summary["year"].astype(int))
-        ),
+        years_available=sorted(years_found),
     )
+
+
+def report_of(review: Review) -> ValidationReport:
+    return ValidationReport(review.problems, review.files, review.rejects, review.fuzzy_matches)
+
+
+def write_validation_report(review: Review, out_dir: str | Path) -> dict[str, Path]:
+    """XLSX of problems + per-file reconciliation, HTML fragment and markdown, in `out_dir`."""
+    return report_of(review).write(out_dir)
 
 
 def file_table(parts: dict[str, tuple[pd.DataFrame, pd.DataFrame]]) -> pd.DataFrame:

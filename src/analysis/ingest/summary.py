@@ -93,7 +93,7 @@ def build_summary(
         keep = ~typed.index.isin(errors["_id"].unique())
         if years is not None:
             keep &= typed["year"].isin(years)
-        check_total_row(table, typed[keep], log)
+        check_total_row(table, typed, log)
         pieces.setdefault(table.header.kind, []).append(typed[keep])
         rejects.append(make_rejects(raw, errors, "summary"))
         counts.append(counts_by_file(raw, errors))

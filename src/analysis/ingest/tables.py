@@ -18,9 +18,9 @@ from analysis.ingest.readers import RawSheet
 from analysis.vietnamese import ascii_key, clean_text, detect_legacy_encoding, from_legacy
 
 _TOTAL = re.compile(r"^(tong cong|cong|tong so|tong|toan huyen|toan xa|cong toan huyen)( |$)")
-_SIGNATURE = (
+_SIGNATURE = re.compile(
     r"\b(?:nguoi lap bieu|lap bieu|ky ghi ro ho ten|ky ten|tm ubnd|chu tich|pho chu tich|"
-    r"xac nhan|can bo|thu truong|ngay \d* ?thang \d* ?nam)\b"
+    r"xac nhan|can bo|thu truong|ngay \d* ?thang \d* ?nam|ghi chu|chu thich|luu y)\b"
 )
 KEY_COLUMNS = ("household_id", "commune_code", "commune_name")
 
@@ -50,17 +50,20 @@ def extract_table(sheet: RawSheet, header: Header) -> Extracted:
     data = body[list(cols)].rename(columns=cols)
     data = data.where(~_is_empty(data), None)
     data, encodings = _convert_legacy(data)
-    data = _drop_numbering_row(data, header.data_start)
-    first_text = body.apply(_first_text, axis=1) if len(body) else pd.Series(dtype=object)
+    if _is_numbering_row(data, header.data_start):
+        data, body = data.drop(index=header.data_start), body.drop(index=header.data_start)
+    texts = [
+        [v.strip() for v in r if isinstance(v, str) and v.strip()]
+        for r in body.itertuples(index=False)
+    ]
+    first_text = pd.Series([t[0] if t else "" for t in texts], index=body.index, dtype=object)
+    row_text = pd.Series([ascii_key(" ".join(t)) for t in texts], index=body.index, dtype=object)
     is_total = first_text.map(lambda t: bool(_TOTAL.match(ascii_key(t))) if t else False)
     keys = [c for c in KEY_COLUMNS if c in data.columns]
     has_key = data[keys].notna().any(axis=1) if keys else pd.Series(True, index=data.index)
     filled = data.notna().sum(axis=1)
     after_total = pd.Series(np.maximum.accumulate(is_total.to_numpy()), index=data.index)
-    row_text = body.apply(
-        lambda r: ascii_key(" ".join(str(v) for v in r if isinstance(v, str))), axis=1
-    )
-    is_signature = row_text.str.contains(_SIGNATURE) & (filled < 6)
+    is_signature = row_text.map(lambda t: bool(_SIGNATURE.search(t))) & (filled < 6)
     is_footer = ~is_total & (
         is_signature | (after_total & (filled < 4)) | (~has_key & (filled <= 2))
     )
@@ -83,13 +86,6 @@ def extract_table(sheet: RawSheet, header: Header) -> Extracted:
     return Extracted(out, labels, title, data.loc[is_total], skipped, encodings)
 
 
-def _first_text(row: pd.Series) -> str:
-    for v in row:
-        if isinstance(v, str) and v.strip():
-            return v.strip()
-    return ""
-
-
 def _convert_legacy(data: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     encodings = {}
     for col in data.columns:
@@ -103,13 +99,11 @@ def _convert_legacy(data: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     return data, encodings
 
 
-def _drop_numbering_row(data: pd.DataFrame, first: int) -> pd.DataFrame:
-    """Official forms number their columns under the header: (1) (2) (3)... or A B 1 2."""
+def _is_numbering_row(data: pd.DataFrame, first: int) -> bool:
+    """Official forms number their columns under the header: (1) (2) (3)... or 1 2 3."""
     if first not in data.index:
-        return data
+        return False
     texts = [str(v).strip("() ") for v in data.loc[first] if v is not None]
     numbers = [int(t) for t in texts if t.isdigit()]
     short = len(texts) >= 3 and len(numbers) >= 3 and all(len(t) <= 3 for t in texts)
-    if short and numbers == sorted(set(numbers)):
-        return data.drop(index=first)
-    return data
+    return short and numbers == sorted(set(numbers))

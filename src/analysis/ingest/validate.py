@@ -147,7 +147,8 @@ def check_communes(
     written = ~is_blank(raw[source])
     msg = "mã/tên xã không có trong danh mục đơn vị hành chính kỳ " + vintages.astype(str)
     checks.add(written & codes.isna(), source, msg)
-    checks.add(~written, source, "thiếu mã xã")
+    if source == "commune_name":  # a blank commune_code is already reported as missing
+        checks.add(~written, source, "thiếu tên xã")
     return codes
 
 

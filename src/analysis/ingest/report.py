@@ -1,0 +1,198 @@
+"""The validation report of a run, in Vietnamese: text for the console, an HTML/markdown
+section for the briefing, and an XLSX with one row per problem and the per-file
+reconciliation (read = accepted + rejected)."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.ingest.problems import PROBLEM_COLUMNS, PROBLEM_LABELS_VI, SEVERITY_LABELS_VI
+from analysis.vietnamese import format_number
+
+TABLE_LABELS_VI = {"households": "Danh sách hộ", "totals": "Tổng số hộ", "summary": "Biểu tổng hợp"}
+FILE_LABELS_VI = {
+    "file": "Tệp",
+    "sheet": "Trang tính",
+    "table": "Loại bảng",
+    "n_read": "Đọc",
+    "n_accepted": "Nhận",
+    "n_rejected": "Loại",
+}
+FUZZY_LABELS_VI = {
+    "file": "Tệp",
+    "vintage": "Kỳ đơn vị",
+    "written": "Tên ghi trong tệp",
+    "code": "Mã xã",
+    "name": "Tên xã khớp",
+    "score": "Độ giống (%)",
+}
+SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITY_LABELS_VI)}
+
+
+@dataclass
+class ValidationReport:
+    """What a check of input files found. `ok` is False when a fatal problem exists."""
+
+    problems: pd.DataFrame
+    files: pd.DataFrame
+    rejects: pd.DataFrame
+    fuzzy_matches: pd.DataFrame
+
+    @property
+    def ok(self) -> bool:
+        return not (self.problems["severity"] == "fatal").any()
+
+    def counts(self) -> dict[str, int]:
+        sev = self.problems["severity"].value_counts()
+        return {
+            "files": self.files["file"].nunique() if not self.files.empty else 0,
+            "read": int(self.files["n_read"].sum()) if not self.files.empty else 0,
+            "accepted": int(self.files["n_accepted"].sum()) if not self.files.empty else 0,
+            "rejected": int(self.files["n_rejected"].sum()) if not self.files.empty else 0,
+            **{s: int(sev.get(s, 0)) for s in SEVERITY_LABELS_VI},
+        }
+
+    def summary_sentence(self) -> str:
+        c = self.counts()
+        n = format_number
+        return (
+            f"Đã đọc {n(c['files'])} tệp: {n(c['read'])} dòng dữ liệu, nhận {n(c['accepted'])}, "
+            f"loại {n(c['rejected'])}. Có {n(c['fatal'])} lỗi nghiêm trọng, {n(c['error'])} lỗi "
+            f"ở dòng, {n(c['warning'])} cảnh báo và {n(c['info'])} thông tin."
+        )
+
+    def to_text(self, limit: int = 50) -> str:
+        """Console text: verdict, counts, then the most serious problems first."""
+        verdict = "ĐẠT" if self.ok else "KHÔNG ĐẠT (có lỗi nghiêm trọng)"
+        lines = [f"Kiểm tra dữ liệu đầu vào: {verdict}", self.summary_sentence()]
+        shown = sorted_problems(self.problems)
+        shown = shown[shown["severity"] != "info"].head(limit)
+        for rec in shown.itertuples(index=False):
+            lines.append(f"  [{SEVERITY_LABELS_VI[rec.severity]}] {where(rec)}{rec.message}")
+        hidden = int((self.problems["severity"] != "info").sum()) - len(shown)
+        if hidden > 0:
+            lines.append(f"  ... và {format_number(hidden)} vấn đề khác (xem tệp XLSX)")
+        return "\n".join(lines)
+
+    def to_markdown(self, limit: int = 100) -> str:
+        parts = ["## Kiểm tra dữ liệu đầu vào", "", self.summary_sentence(), ""]
+        parts += ["### Đối chiếu theo tệp (đọc = nhận + loại)", "", _md(files_vi(self.files)), ""]
+        if not self.problems.empty:
+            parts += [
+                "### Các vấn đề",
+                "",
+                _md(problems_vi(sorted_problems(self.problems).head(limit))),
+                "",
+            ]
+        if not self.fuzzy_matches.empty:
+            parts += [
+                "### Tên xã khớp gần đúng",
+                "",
+                _md(self.fuzzy_matches.rename(columns=FUZZY_LABELS_VI)),
+                "",
+            ]
+        return "\n".join(parts)
+
+    def to_html(self, limit: int = 200) -> str:
+        """An HTML fragment (no <html>/<body>) for the briefing."""
+        parts = ['<section class="validation">', "<h2>Kiểm tra dữ liệu đầu vào</h2>"]
+        parts.append(f"<p>{html.escape(self.summary_sentence())}</p>")
+        parts.append("<h3>Đối chiếu theo tệp (đọc = nhận + loại)</h3>")
+        parts.append(files_vi(self.files).to_html(index=False, border=0, na_rep=""))
+        if not self.problems.empty:
+            parts.append("<h3>Các vấn đề</h3>")
+            top = problems_vi(sorted_problems(self.problems).head(limit))
+            parts.append(top.to_html(index=False, border=0, na_rep=""))
+            if len(self.problems) > limit:
+                parts.append(
+                    f"<p>… và {format_number(len(self.problems) - limit)} vấn đề khác trong tệp XLSX.</p>"
+                )
+        if not self.fuzzy_matches.empty:
+            parts.append("<h3>Tên xã khớp gần đúng (cần kiểm tra)</h3>")
+            parts.append(
+                self.fuzzy_matches.rename(columns=FUZZY_LABELS_VI).to_html(index=False, border=0)
+            )
+        parts.append("</section>")
+        return "\n".join(parts)
+
+    def write(self, out_dir: str | Path) -> dict[str, Path]:
+        out_dir = Path(out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        paths = {
+            "xlsx": out_dir / "kiem_tra_du_lieu.xlsx",
+            "html": out_dir / "kiem_tra_du_lieu.html",
+            "markdown": out_dir / "kiem_tra_du_lieu.md",
+        }
+        with pd.ExcelWriter(paths["xlsx"], engine="openpyxl") as xw:
+            problems_vi(sorted_problems(self.problems)).to_excel(xw, sheet_name="Lỗi", index=False)
+            files_vi(self.files).to_excel(xw, sheet_name="Đối chiếu", index=False)
+            self.rejects.to_excel(xw, sheet_name="Dòng bị loại", index=False)
+            self.fuzzy_matches.rename(columns=FUZZY_LABELS_VI).to_excel(
+                xw, sheet_name="Khớp gần đúng", index=False
+            )
+        paths["html"].write_text(self.to_html(), encoding="utf-8")
+        paths["markdown"].write_text(self.to_markdown(), encoding="utf-8")
+        return paths
+
+
+def where(rec) -> str:
+    parts = [rec.file]
+    if rec.sheet:
+        parts.append(f"trang '{rec.sheet}'")
+    if pd.notna(rec.row):
+        parts.append(f"dòng {rec.row}")
+    if rec.column:
+        parts.append(f"cột '{rec.column}'")
+    if rec.value:
+        parts.append(f"giá trị '{rec.value}'")
+    text = ", ".join(p for p in parts if p)
+    return f"{text}: " if text else ""
+
+
+def sorted_problems(problems: pd.DataFrame) -> pd.DataFrame:
+    order = problems["severity"].map(SEVERITY_ORDER)
+    return (
+        problems.assign(_o=order)
+        .sort_values(["_o", "file", "sheet", "row"], kind="stable")
+        .drop(columns="_o")
+    )
+
+
+def problems_vi(problems: pd.DataFrame) -> pd.DataFrame:
+    out = problems[PROBLEM_COLUMNS].copy()
+    out["severity"] = out["severity"].map(SEVERITY_LABELS_VI)
+    return out.rename(columns=PROBLEM_LABELS_VI)
+
+
+def files_vi(files: pd.DataFrame) -> pd.DataFrame:
+    out = files.copy()
+    out["table"] = out["table"].map(TABLE_LABELS_VI).fillna(out["table"])
+    return out.rename(columns=FILE_LABELS_VI)
+
+
+def _md(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return "_(không có)_"
+    cols = list(frame.columns)
+    rows = ["| " + " | ".join(map(str, cols)) + " |", "|" + "---|" * len(cols)]
+    for rec in frame.itertuples(index=False):
+        cells = [_cell(col, v) for col, v in zip(cols, rec, strict=True)]
+        rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(rows)
+
+
+def _cell(column: str, value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    if (
+        column in ("Dòng", "Mã xã", "Kỳ đơn vị")
+        or isinstance(value, bool)
+        or not isinstance(value, int | float)
+    ):
+        return str(value)
+    decimals = 0 if float(value).is_integer() else 1
+    return format_number(value, decimals)

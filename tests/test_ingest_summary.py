@@ -1,0 +1,74 @@
+import pandas as pd
+import pytest
+
+from analysis import schema
+from analysis.ingest import read_review, validate_path
+from corpus.builders import summary_commune, write_summary
+from test_ingest import make_config
+
+
+@pytest.fixture
+def summary_config(tmp_path, monkeypatch):
+    monkeypatch.setenv("POVERTY_PSEUDONYM_KEY", "k")
+    communes = [
+        summary_commune("18196", "Sơn Kim 1", 1200, 60, 80),
+        summary_commune("18199", "Sơn Kim 2", 900, 45, 50),
+    ]
+    write_summary(tmp_path / "bieu" / "tong_hop_2023.xlsx", 2023, communes)
+    return make_config(tmp_path, lists=None, totals=None, summary="bieu")
+
+
+def test_summary__official_layout_gives_commune_year_counts(summary_config):
+    review = read_review(summary_config)
+    s = review.summary.set_index("commune_code")
+    assert list(review.summary.columns[:11]) == [c.name for c in schema.INDICATOR_COLUMNS]
+    assert set(schema.DYNAMICS_COLUMNS) <= set(review.summary.columns)
+    assert s.loc["18196", "n_poor"] == 60 and s.loc["18199", "n_near_poor_end"] == 50
+    assert s.loc["18196", "poor_rate"] == pytest.approx(60 / 1200)
+    assert s.loc["18196", "multidim_rate"] == pytest.approx(140 / 1200)
+    assert (review.summary["source"] == "summary").all()
+    assert (review.summary["year"] == 2023).all() and review.years_available == [2023]
+
+
+def test_summary__district_row_skipped_and_checked(summary_config, tmp_path):
+    review = read_review(summary_config)
+    assert len(review.summary) == 2
+    files = review.files
+    assert (files["n_read"] == 2).all()  # the "Toàn huyện" row is not a commune
+    assert not review.problems["message"].str.contains("dòng tổng").any()
+
+
+def test_summary__wrong_district_total_warned(tmp_path, monkeypatch):
+    communes = [summary_commune("18196", "Sơn Kim 1", 1200, 60, 80)]
+    path = write_summary(tmp_path / "bieu" / "t.xlsx", 2023, communes)
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    ws = wb["Kết quả"]
+    ws.cell(ws.max_row, 3, 9999)
+    wb.save(path)
+    report = validate_path(path, make_config(tmp_path, lists=None, totals=None))
+    assert report.ok
+    assert (
+        report.problems["message"].str.contains("dòng tổng ghi 9.999, tổng các xã là 1.200").any()
+    )
+
+
+def test_summary__broken_identity_rejects_row(tmp_path):
+    bad = summary_commune("18196", "Sơn Kim 1", 1200, 60, 80, n_poor_in_new=10)
+    write_summary(tmp_path / "bieu" / "t2024.xlsx", 2024, [bad])
+    report = validate_path(tmp_path / "bieu", make_config(tmp_path))
+    msgs = report.problems.loc[report.problems["severity"] == "error", "message"]
+    assert msgs.str.contains("số cuối kỳ khác đầu kỳ − giảm + tăng", regex=False).any()
+    assert len(report.rejects) == 1 and report.rejects["row"].iloc[0] == 5
+
+
+def test_summary__variant_headers_without_title(tmp_path):
+    communes = [summary_commune("18196", "Xã Sơn Kim 1", 1200, 60, 80)]
+    path = write_summary(
+        tmp_path / "bieu" / "bieu_2022.xlsx", 2022, communes, district_row=False, title=False
+    )
+    review = read_review(make_config(tmp_path, lists=None, totals=None, summary="bieu"))
+    assert review.summary["year"].tolist() == [2022]
+    assert review.summary["n_poor_start"].tolist() == [62]
+    assert isinstance(review.summary, pd.DataFrame) and path.exists()
