@@ -3,7 +3,7 @@
 The public functions, re-exported here so callers write `measures.commune_indicators(…)`.
 """
 
-from analysis.measures._frame import DISTRICT_LABEL_VI
+from analysis.measures._frame import DISTRICT_LABEL_VI, income_poor
 from analysis.measures.alkire_foster import (
     AFResult,
     aggregate,
@@ -18,6 +18,20 @@ from analysis.measures.deprivation import (
     POPULATION_LABELS_VI,
     deprivation_headcounts,
     headcounts_wide,
+)
+from analysis.measures.describe import (
+    describe_alkire_foster,
+    describe_audit,
+    describe_change,
+    describe_communes,
+    describe_contributions,
+    describe_decomposition,
+    describe_deprivation,
+    describe_district,
+    describe_flow_check,
+    describe_flows,
+    describe_groups,
+    describe_robustness,
 )
 from analysis.measures.flows import check_flows, list_flows
 from analysis.measures.groups import GROUP_FLAGS, group_rates, rate_variants
@@ -37,10 +51,23 @@ __all__ = [
     "commune_indicators",
     "decompose",
     "deprivation_headcounts",
+    "describe_alkire_foster",
+    "describe_audit",
+    "describe_change",
+    "describe_communes",
+    "describe_contributions",
+    "describe_decomposition",
+    "describe_deprivation",
+    "describe_district",
+    "describe_flow_check",
+    "describe_flows",
+    "describe_groups",
+    "describe_robustness",
     "deprivation_scores",
     "district_indicators",
     "group_rates",
     "headcounts_wide",
+    "income_poor",
     "list_flows",
     "rate_variants",
     "robustness",

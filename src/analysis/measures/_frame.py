@@ -122,3 +122,12 @@ def safe_rate(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     out = np.full(num.shape, np.nan)
     np.divide(num, den, out=out, where=den > 0)
     return out
+
+
+def income_poor(households: pd.DataFrame, status_col: str = "reported_status") -> pd.DataFrame:
+    """The poor and near-poor households (income at or below the line, by the review).
+
+    The relevant population for Alkire–Foster on list inputs: the lists also hold the
+    households leaving them, who are not a sample of anything.
+    """
+    return households.loc[households[status_col].isin(LISTED)]
