@@ -33,7 +33,7 @@ from analysis.measures.describe import (
     describe_groups,
     describe_robustness,
 )
-from analysis.measures.flows import check_flows, list_flows
+from analysis.measures.flows import check_continuity, check_flows, list_flows
 from analysis.measures.groups import GROUP_FLAGS, group_rates, rate_variants
 from analysis.measures.rates import add_rates, commune_indicators, district_indicators
 
@@ -47,6 +47,7 @@ __all__ = [
     "alkire_foster",
     "audit_status",
     "change_over_time",
+    "check_continuity",
     "check_flows",
     "commune_indicators",
     "decompose",

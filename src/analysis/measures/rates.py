@@ -7,6 +7,7 @@ reviewed households.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -22,7 +23,7 @@ from analysis.measures._frame import (
     vintage_by_year,
 )
 from analysis.measures._groups import group_codes, sum_by
-from analysis.measures.flows import flows_of_prepared
+from analysis.measures.flows import check_flows, flows_of_prepared
 from analysis.schema import DYNAMICS_COLUMNS, INDICATOR_COLUMNS
 
 INDICATOR_NAMES = tuple(c.name for c in INDICATOR_COLUMNS)
@@ -62,7 +63,20 @@ def commune_indicators(
     out = _attach_flows(out, flows_of_prepared(hh, crosswalk), vintages)
     out = add_rates(out)
     check_counts(out)
-    return _finish(out)
+    out = _finish(out)
+    _warn_breaks(out)
+    return out
+
+
+def _warn_breaks(out: pd.DataFrame) -> None:
+    breaks = check_flows(out)
+    if len(breaks):
+        first = breaks.iloc[0]
+        warnings.warn(
+            f"{len(breaks)} dòng biến động không khớp (đầu kỳ − giảm + tăng ≠ cuối kỳ), "
+            f"ví dụ xã {first['commune_code']} năm {first['year']}",
+            stacklevel=3,
+        )
 
 
 def _denominators(tot: pd.DataFrame, vintages: dict[int, int]) -> pd.DataFrame:
