@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.errors import UserError
-from analysis.measures import commune_indicators, district_indicators
+from analysis.measures import commune_indicators, covers_population, district_indicators
 
 
 def _lists() -> pd.DataFrame:
@@ -105,3 +105,9 @@ def test_communes_sum_to_district_and_rates_in_unit_interval(rows):
     for col in ("poor_rate", "near_poor_rate", "multidim_rate"):
         assert communes[col].between(0, 1).all()
     assert district["poor_rate"] == pytest.approx(communes["n_poor"].sum() / 200)
+
+
+def test_covers_population__lists_versus_everyone():
+    assert not covers_population(_lists(), _totals())
+    totals = pd.DataFrame({"year": [2024, 2024], "commune_code": ["1", "2"], "n_households": 2})
+    assert covers_population(_lists(), totals)

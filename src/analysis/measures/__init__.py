@@ -3,7 +3,7 @@
 The public functions, re-exported here so callers write `measures.commune_indicators(…)`.
 """
 
-from analysis.measures._frame import DISTRICT_LABEL_VI, income_poor
+from analysis.measures._frame import DISTRICT_LABEL_VI, covers_population, income_poor
 from analysis.measures.alkire_foster import (
     AFResult,
     aggregate,
@@ -50,6 +50,7 @@ __all__ = [
     "check_continuity",
     "check_flows",
     "commune_indicators",
+    "covers_population",
     "decompose",
     "deprivation_headcounts",
     "describe_alkire_foster",

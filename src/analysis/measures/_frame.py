@@ -131,3 +131,19 @@ def income_poor(households: pd.DataFrame, status_col: str = "reported_status") -
     households leaving them, who are not a sample of anything.
     """
     return households.loc[households[status_col].isin(LISTED)]
+
+
+def covers_population(households: pd.DataFrame, totals: pd.DataFrame) -> bool:
+    """True when every (year, commune) has as many household rows as resident households.
+
+    Then uncensored headcounts and group rates are population figures; otherwise the
+    input is a set of review lists and they describe the reviewed households only.
+    """
+    counts = households.groupby(["year", "commune_code"]).size().rename("rows").reset_index()
+    tot = totals[["year", "commune_code", "n_households"]].astype(
+        {"year": "int64", "commune_code": "string"}
+    )
+    counts = counts.astype({"year": "int64", "commune_code": "string"})
+    both = tot.merge(counts, on=["year", "commune_code"], how="left").fillna({"rows": 0})
+    both = both.loc[both["year"].isin(counts["year"])]
+    return bool(len(both)) and bool((both["rows"] == both["n_households"]).all())
