@@ -27,6 +27,11 @@ def prepare_households(households: pd.DataFrame, status_col: str) -> pd.DataFram
     """
     cols = ["year", "household_id", "commune_code", "unit_vintage", status_col, "n_members"]
     require_columns(households, cols, "Bảng hộ")
+    for col in ("year", "household_id", "commune_code", "unit_vintage", "n_members"):
+        missing = households[col].isna().to_numpy()
+        if missing.any():
+            row = int(np.flatnonzero(missing)[0])
+            raise UserError(f"Bảng hộ, dòng {row + 1}: thiếu giá trị cột '{col}'")
     hid = pd.factorize(households["household_id"])[0].astype(np.int64)
     hh = pd.DataFrame(
         {

@@ -104,14 +104,16 @@ def _list_counts(hh: pd.DataFrame) -> pd.DataFrame:
     return keys.assign(**{k: v.round().astype(np.int64) for k, v in sums.items()})
 
 
-def _check_covered(counts: pd.DataFrame, base: pd.DataFrame) -> None:
+def _check_covered(
+    counts: pd.DataFrame, base: pd.DataFrame, what: str = "trong danh sách hộ"
+) -> None:
     known = pd.MultiIndex.from_frame(base[["year", "commune_code"]])
     keys = pd.MultiIndex.from_frame(counts[["year", "commune_code"]])
     unknown = keys[~keys.isin(known)]
     if len(unknown):
         shown = ", ".join(f"{c} ({y})" for y, c in unknown[:10])
         raise UserError(
-            f"Có {len(unknown)} xã trong danh sách hộ nhưng không có trong bảng tổng số hộ: {shown}"
+            f"Có {len(unknown)} xã {what} nhưng không có trong bảng tổng số hộ: {shown}"
         )
 
 
@@ -125,6 +127,7 @@ def _names(out: pd.DataFrame, names: Mapping) -> pd.Series:
 
 def _attach_flows(out: pd.DataFrame, flows: pd.DataFrame, vintages: dict[int, int]) -> pd.DataFrame:
     flows = flows.astype({"year": "int64"})
+    _check_covered(flows, out, "nhận biến động (mã năm trước qua bảng chuyển đổi)")
     out = out.merge(flows, on=["year", "commune_code"], how="left")
     has_previous = out["year"].isin([y for y in vintages if y - 1 in vintages])
     for col in DYNAMICS_COLUMNS:
