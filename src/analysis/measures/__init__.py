@@ -6,6 +6,7 @@ The public functions, re-exported here so callers write `measures.commune_indica
 from analysis.measures._frame import DISTRICT_LABEL_VI, covers_population, income_poor
 from analysis.measures.alkire_foster import (
     AFResult,
+    af_population,
     aggregate,
     alkire_foster,
     decompose,
@@ -17,6 +18,7 @@ from analysis.measures.change import change_over_time
 from analysis.measures.deprivation import (
     POPULATION_LABELS_VI,
     deprivation_headcounts,
+    deprivation_table_vi,
     headcounts_wide,
 )
 from analysis.measures.describe import (
@@ -42,6 +44,7 @@ __all__ = [
     "GROUP_FLAGS",
     "POPULATION_LABELS_VI",
     "AFResult",
+    "af_population",
     "add_rates",
     "aggregate",
     "alkire_foster",
@@ -66,6 +69,7 @@ __all__ = [
     "describe_groups",
     "describe_robustness",
     "deprivation_scores",
+    "deprivation_table_vi",
     "district_indicators",
     "group_rates",
     "headcounts_wide",
