@@ -154,3 +154,14 @@ def test_classify__matches_the_written_rule(standard_id, rows):
         else:
             expected.append("near_poor" if income <= line else "not_poor")
     assert classify(hh, std).tolist() == expected
+
+
+def test_low_income_flag__missing_for_standards_without_lines():
+    hh = _households([2_000_000], [0], standard="vn-2027-2030")
+    assert low_income_flag(hh, "vn-2027-2030").isna().all()
+
+
+def test_classify_living_standard__score_only_household_stays_not_poor():
+    hh = _households([np.nan], [0])
+    hh["income_score"] = [150]
+    assert classify_living_standard(hh).tolist() == ["not_poor"]
