@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.measures import aggregate, alkire_foster, decompose, robustness
+from analysis.measures import af_population, aggregate, alkire_foster, decompose, robustness
 from analysis.schema import DEPRIVATION_COLUMNS
 
 
@@ -96,3 +96,11 @@ def test_alkire_foster__invariants(rows, k, persons):
         assert district.indicators["contribution_pct"].sum() == pytest.approx(1)
         assert district.dimensions["contribution_pct"].sum() == pytest.approx(1)
         assert decompose(by_commune)["contribution_pct"].sum() == pytest.approx(1)
+
+
+def test_af_population__lists_keep_poor_and_near_poor():
+    hh = _hh(EXAMPLE).assign(reported_status=["poor", "near_poor", "not_poor", "avg_living"])
+    frame, label = af_population(hh, whole_population=False)
+    assert frame["reported_status"].tolist() == ["poor", "near_poor"]
+    assert label == "hộ nghèo và cận nghèo"
+    assert len(af_population(hh, whole_population=True)[0]) == 4

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from analysis.measures import deprivation_headcounts, headcounts_wide
+from analysis.measures import deprivation_headcounts, deprivation_table_vi, headcounts_wide
 from analysis.schema import DEPRIVATION_COLUMNS
 
 
@@ -53,3 +53,10 @@ def test_headcounts_wide__official_order():
     wide = headcounts_wide(deprivation_headcounts(_hh()), "poor")
     assert wide.columns[3:5].tolist() == ["n_dep_employment", "rate_dep_employment"]
     assert wide["n_dep_water"].iloc[0] == 2
+
+
+def test_deprivation_table_vi__percent_by_population():
+    table = deprivation_table_vi(deprivation_headcounts(_hh()))
+    assert table.index.name == "Chỉ số"
+    assert table.loc["Nguồn nước sinh hoạt", "Hộ nghèo (%)"] == 100.0
+    assert list(table.index[:2]) == ["Việc làm", "Người phụ thuộc trong hộ gia đình"]

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.measures import check_flows, commune_indicators, list_flows
+from analysis.measures import check_continuity, check_flows, commune_indicators, list_flows
 from analysis.schema import DYNAMICS_COLUMNS
 
 
@@ -129,3 +129,23 @@ def test_list_flows__infers_crosswalk_with_warning():
     with pytest.warns(UserWarning, match="suy ra"):
         out = list_flows(pd.concat([hh, new]))
     assert out.iloc[0]["n_poor_start"] == 1
+
+
+def test_check_continuity__start_equals_previous_end_across_merger():
+    hh = _panel([(2024, "a", "18133", "poor"), (2024, "b", "18217", "near_poor")])
+    new = _panel([(2025, "a", "25001", "poor")]).assign(unit_vintage=2025)
+    totals = pd.DataFrame(
+        {
+            "year": [2024, 2024, 2025],
+            "commune_code": ["18133", "18217", "25001"],
+            "n_households": 10,
+        }
+    )
+    crosswalk = {"18133": "25001", "18217": "25001"}
+    out = commune_indicators(pd.concat([hh, new]), totals, {}, crosswalk=crosswalk)
+    assert check_continuity(out, crosswalk).empty
+    broken = out.copy()
+    broken.loc[broken["year"] == 2025, "n_near_poor_start"] = 5
+    gaps = check_continuity(broken, crosswalk)
+    assert gaps["list"].tolist() == ["near_poor"]
+    assert gaps["gap"].tolist() == [4]

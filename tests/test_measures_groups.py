@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from analysis.measures import commune_indicators, group_rates, rate_variants
+from analysis.measures import commune_indicators, district_indicators, group_rates, rate_variants
 
 
 def _hh() -> pd.DataFrame:
@@ -44,3 +44,20 @@ def test_rate_variants__excluding_social_protection_keeps_denominator():
     assert row["poor_rate_excl_sp"] == pytest.approx(0.1)
     assert row["multidim_rate_excl_sp"] == pytest.approx(0.2)
     assert row["poor_rate_persons"] == pytest.approx(5 / 40)
+
+
+def test_rate_variants__district_rows_use_all_communes():
+    totals = pd.DataFrame(
+        {"year": [2024], "commune_code": ["1"], "n_households": [10], "n_persons": [40]}
+    )
+    district = district_indicators(commune_indicators(_hh(), totals, {}))
+    row = rate_variants(_hh(), district).iloc[0]
+    assert row["n_poor_sp"] == 1
+    assert row["poor_rate_excl_sp"] == pytest.approx(0.1)
+
+
+def test_group_rates__by_commune_shares_sum_to_one():
+    hh = pd.concat([_hh(), _hh().assign(commune_code="2", household_id=list("efgh"))])
+    out = group_rates(hh, by=("year", "commune_code"), groups=["is_ethnic_minority"])
+    shares = out.groupby("commune_code")["share_of_poor"].sum()
+    assert shares.tolist() == pytest.approx([1.0, 1.0])

@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.errors import UserError
-from analysis.measures import commune_indicators, district_indicators
+from analysis.measures import commune_indicators, covers_population, district_indicators
 
 
 def _lists() -> pd.DataFrame:
@@ -105,3 +105,27 @@ def test_communes_sum_to_district_and_rates_in_unit_interval(rows):
     for col in ("poor_rate", "near_poor_rate", "multidim_rate"):
         assert communes[col].between(0, 1).all()
     assert district["poor_rate"] == pytest.approx(communes["n_poor"].sum() / 200)
+
+
+def test_covers_population__lists_versus_everyone():
+    assert not covers_population(_lists(), _totals())
+    totals = pd.DataFrame({"year": [2024, 2024], "commune_code": ["1", "2"], "n_households": 2})
+    assert covers_population(_lists(), totals)
+
+
+def test_commune_indicators__missing_members_raises_user_error():
+    hh = _lists().astype({"n_members": "Int64"})
+    hh.loc[2, "n_members"] = pd.NA
+    with pytest.raises(UserError, match="dòng 3.*n_members"):
+        commune_indicators(hh, _totals(), {})
+
+
+def test_commune_indicators__flows_into_unknown_commune_raise():
+    later = _lists().assign(year=2025, unit_vintage=2025, commune_code="8")
+    totals = pd.concat(
+        [_totals(), pd.DataFrame({"year": [2025], "commune_code": ["8"], "n_households": [50]})]
+    )
+    with pytest.raises(UserError, match="không có trong bảng tổng số hộ"):
+        commune_indicators(
+            pd.concat([_lists(), later]), totals, {}, crosswalk={"1": "8", "2": "9", "3": "8"}
+        )

@@ -1,6 +1,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.errors import UserError
 from analysis.schema import DEPRIVATION_COLUMNS
@@ -124,3 +126,42 @@ def test_standard__or_rule_needs_income_only_lines():
     std = get_standard("vn-2022-2025").model_dump()
     with pytest.raises(ValueError, match="income_only_lines"):
         Standard.model_validate({**std, "rule": "or"})
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.sampled_from(["vn-2016-2020", "vn-2022-2025", "vn-2027-2030"]),
+    st.lists(
+        st.tuples(st.integers(0, 3_500_000), st.integers(0, 12), st.booleans()),
+        min_size=1,
+        max_size=20,
+    ),
+)
+def test_classify__matches_the_written_rule(standard_id, rows):
+    std = get_standard(standard_id)
+    frames = [
+        _households([inc], [min(n, len(std.indicators))], urb, standard_id) for inc, n, urb in rows
+    ]
+    hh = pd.concat(frames, ignore_index=True)
+    expected = []
+    for income, n, urban in rows:
+        n = min(n, len(std.indicators))
+        line = std.lines.urban if urban else std.lines.rural
+        only = std.income_only_lines
+        income_only = only is not None and income <= (only.urban if urban else only.rural)
+        if income_only or (income <= line and n >= 3):
+            expected.append("poor")
+        else:
+            expected.append("near_poor" if income <= line else "not_poor")
+    assert classify(hh, std).tolist() == expected
+
+
+def test_low_income_flag__missing_for_standards_without_lines():
+    hh = _households([2_000_000], [0], standard="vn-2027-2030")
+    assert low_income_flag(hh, "vn-2027-2030").isna().all()
+
+
+def test_classify_living_standard__score_only_household_stays_not_poor():
+    hh = _households([np.nan], [0])
+    hh["income_score"] = [150]
+    assert classify_living_standard(hh).tolist() == ["not_poor"]

@@ -124,3 +124,12 @@ def test_write_summary_tables__without_households_says_so(tmp_path):
     wb = load_workbook(path)
     assert wb["Kết quả"]["A3"].value is None
     assert "Không có danh sách hộ" in wb["Thiếu hụt hộ nghèo"].cell(HEADER_ROW, 1).value
+
+
+def test_write_summary_tables__groups_other_and_rural(workbook):
+    ws = workbook["Nhóm đối tượng"]
+    headers = [ws.cell(HEADER_ROW, c).value for c in range(1, ws.max_column + 1)]
+    total = FIRST_DATA_ROW + 2
+    other = headers.index("Hộ nghèo – Hộ khác (không thuộc DTTS, BTXH, người có công)") + 1
+    assert ws.cell(total, other).value == 1  # household c: poor, not ethnic minority
+    assert ws.cell(total, headers.index("Hộ nghèo – Nông thôn") + 1).value == 2

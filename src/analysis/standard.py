@@ -31,8 +31,8 @@ STATUS_ORDER = ("poor", "near_poor", "avg_living", "not_poor")
 
 class Lines(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-    rural: float
-    urban: float
+    rural: int
+    urban: int
 
     def by_area(self, is_urban: np.ndarray) -> np.ndarray:
         return np.where(is_urban, self.urban, self.rural)

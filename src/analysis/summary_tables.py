@@ -44,6 +44,9 @@ GROUPS_VI = (
     ("is_female_head", "Chủ hộ là nữ"),
     ("is_urban", "Thành thị"),
 )
+# "Other": in none of the programme's target groups (ethnic minority, no working capacity, merit).
+OTHER_EXCLUDES = ("is_ethnic_minority", "is_social_protection", "is_merit")
+OTHER_VI = "Hộ khác (không thuộc DTTS, BTXH, người có công)"
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
@@ -157,7 +160,7 @@ def _groups_sheet(ws, rows, hh, status_col, titles: _Titles) -> None:
     for label in ("Hộ nghèo", "Hộ cận nghèo"):
         headers.append((label, f"{label} – tổng số"))
         headers += [(label, f"{label} – {g}") for _, g in GROUPS_VI]
-        headers += [(label, f"{label} – nông thôn")]
+        headers += [(label, f"{label} – {OTHER_VI}"), (label, f"{label} – Nông thôn")]
     _table(ws, data, total, cols, headers, rates=set())
 
 
@@ -170,6 +173,10 @@ def _group_counts(hh: pd.DataFrame, status_col: str) -> pd.DataFrame:
         for flag, _ in GROUPS_VI:
             values = hh.get(flag, pd.Series(False, index=hh.index))
             out[f"{s}_{flag}"] = is_s & values.astype("boolean").fillna(False).to_numpy(dtype=bool)
+        targeted = np.zeros(len(hh), dtype=bool)
+        for flag in OTHER_EXCLUDES:
+            targeted |= out[f"{s}_{flag}"]
+        out[f"{s}_other"] = is_s & ~targeted
         urban = hh["is_urban"].astype("boolean").fillna(False).to_numpy(dtype=bool)
         out[f"{s}_rural"] = is_s & ~urban
     frame = pd.DataFrame(out).astype("int64").assign(commune_code=hh["commune_code"].to_numpy())

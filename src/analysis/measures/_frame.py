@@ -27,6 +27,11 @@ def prepare_households(households: pd.DataFrame, status_col: str) -> pd.DataFram
     """
     cols = ["year", "household_id", "commune_code", "unit_vintage", status_col, "n_members"]
     require_columns(households, cols, "Bảng hộ")
+    for col in ("year", "household_id", "commune_code", "unit_vintage", "n_members"):
+        missing = households[col].isna().to_numpy()
+        if missing.any():
+            row = int(np.flatnonzero(missing)[0])
+            raise UserError(f"Bảng hộ, dòng {row + 1}: thiếu giá trị cột '{col}'")
     hid = pd.factorize(households["household_id"])[0].astype(np.int64)
     hh = pd.DataFrame(
         {
@@ -122,3 +127,28 @@ def safe_rate(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     out = np.full(num.shape, np.nan)
     np.divide(num, den, out=out, where=den > 0)
     return out
+
+
+def income_poor(households: pd.DataFrame, status_col: str = "reported_status") -> pd.DataFrame:
+    """The poor and near-poor households (income at or below the line, by the review).
+
+    The relevant population for Alkire–Foster on list inputs: the lists also hold the
+    households leaving them, who are not a sample of anything.
+    """
+    return households.loc[households[status_col].isin(LISTED)]
+
+
+def covers_population(households: pd.DataFrame, totals: pd.DataFrame) -> bool:
+    """True when every (year, commune) has as many household rows as resident households.
+
+    Then uncensored headcounts and group rates are population figures; otherwise the
+    input is a set of review lists and they describe the reviewed households only.
+    """
+    counts = households.groupby(["year", "commune_code"]).size().rename("rows").reset_index()
+    tot = totals[["year", "commune_code", "n_households"]].astype(
+        {"year": "int64", "commune_code": "string"}
+    )
+    counts = counts.astype({"year": "int64", "commune_code": "string"})
+    both = tot.merge(counts, on=["year", "commune_code"], how="left").fillna({"rows": 0})
+    both = both.loc[both["year"].isin(counts["year"])]
+    return bool(len(both)) and bool((both["rows"] == both["n_households"]).all())

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.measures._frame import require_columns, safe_rate
+from analysis.measures._frame import income_poor, require_columns, safe_rate
 from analysis.measures._groups import group_codes, sum_by, unit_weights
 from analysis.standard import DEFAULT_STANDARD, Standard, deprivation_matrix, get_standard
 
@@ -155,3 +155,12 @@ def robustness(
     """H, A, M0 at each cutoff k (default 1…6 deprivations), one row per group and k."""
     frames = [alkire_foster(households, standard, k, by, persons=persons).summary for k in ks]
     return pd.concat(frames, ignore_index=True)
+
+
+def af_population(
+    households: pd.DataFrame, whole_population: bool, status_col: str = "reported_status"
+) -> tuple[pd.DataFrame, str]:
+    """(households to measure, their Vietnamese name): everyone, or the income-poor on lists."""
+    if whole_population:
+        return households, "hộ dân cư"
+    return income_poor(households, status_col), "hộ nghèo và cận nghèo"

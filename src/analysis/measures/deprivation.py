@@ -117,3 +117,18 @@ def headcounts_wide(
         out[f"rate_{item}"] = rates[item]
     out = out.reset_index()
     return out.drop(columns="_all") if not by else out
+
+
+def deprivation_table_vi(headcounts: pd.DataFrame, level: str = "indicator") -> pd.DataFrame:
+    """Display table: one row per indicator (or dimension), one column of % per population.
+
+    Vietnamese labels; values are percentages (0–100) of each population deprived.
+    """
+    sub = headcounts[headcounts["level"] == level]
+    table = sub.pivot_table(
+        index="label_vi", columns="population", values="rate", aggfunc="mean", sort=False
+    )
+    table = table[[p for p in POPULATION_LABELS_VI if p in table.columns]] * 100
+    table.columns = [POPULATION_LABELS_VI[p] + " (%)" for p in table.columns]
+    table.index.name = "Chỉ số" if level == "indicator" else "Chiều"
+    return table.round(2)

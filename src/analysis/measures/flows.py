@@ -165,3 +165,37 @@ def check_flows(dynamics: pd.DataFrame) -> pd.DataFrame:
         bad = sub.loc[gap != 0, [c for c in ("year", "commune_code") if c in sub]]
         rows.append(bad.assign(list=group, gap=gap[gap != 0]))
     return pd.concat(rows, ignore_index=True)
+
+
+def check_continuity(
+    indicators: pd.DataFrame, crosswalk: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """Rows where a year's start differs from the previous year's end of the same units.
+
+    Previous-year communes are mapped with `crosswalk` (old code -> new code) when the
+    unit vintage changes. Columns: year, commune_code, list, start, previous_end, gap.
+    """
+    rows = []
+    for group, cols in DYNAMICS_BY_GROUP.items():
+        count = f"n_{group}"  # the list's size at the end of each review
+        ends = indicators[["year", "unit_vintage", "commune_code", count]].dropna()
+        starts = indicators[["year", "unit_vintage", "commune_code", cols[0]]].dropna()
+        prev = ends.assign(year=ends["year"] + 1)
+        vintage_next = dict(zip(starts["year"], starts["unit_vintage"], strict=False))
+        changed = prev["year"].map(vintage_next) != prev["unit_vintage"]
+        if crosswalk is not None:
+            mapped = prev["commune_code"].map(dict(crosswalk)).fillna(prev["commune_code"])
+            prev["commune_code"] = prev["commune_code"].where(~changed, mapped)
+        previous = prev.groupby(["year", "commune_code"], as_index=False)[count].sum()
+        both = starts.merge(previous, on=["year", "commune_code"], how="inner")
+        gap = both[cols[0]].astype("int64") - both[count].astype("int64")
+        bad = gap != 0
+        rows.append(
+            both.loc[bad, ["year", "commune_code"]].assign(
+                list=group,
+                start=both.loc[bad, cols[0]],
+                previous_end=both.loc[bad, count],
+                gap=gap[bad],
+            )
+        )
+    return pd.concat(rows, ignore_index=True)

@@ -7,6 +7,7 @@ reviewed households.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -22,7 +23,7 @@ from analysis.measures._frame import (
     vintage_by_year,
 )
 from analysis.measures._groups import group_codes, sum_by
-from analysis.measures.flows import flows_of_prepared
+from analysis.measures.flows import check_flows, flows_of_prepared
 from analysis.schema import DYNAMICS_COLUMNS, INDICATOR_COLUMNS
 
 INDICATOR_NAMES = tuple(c.name for c in INDICATOR_COLUMNS)
@@ -62,7 +63,20 @@ def commune_indicators(
     out = _attach_flows(out, flows_of_prepared(hh, crosswalk), vintages)
     out = add_rates(out)
     check_counts(out)
-    return _finish(out)
+    out = _finish(out)
+    _warn_breaks(out)
+    return out
+
+
+def _warn_breaks(out: pd.DataFrame) -> None:
+    breaks = check_flows(out)
+    if len(breaks):
+        first = breaks.iloc[0]
+        warnings.warn(
+            f"{len(breaks)} dòng biến động không khớp (đầu kỳ − giảm + tăng ≠ cuối kỳ), "
+            f"ví dụ xã {first['commune_code']} năm {first['year']}",
+            stacklevel=3,
+        )
 
 
 def _denominators(tot: pd.DataFrame, vintages: dict[int, int]) -> pd.DataFrame:
@@ -90,14 +104,16 @@ def _list_counts(hh: pd.DataFrame) -> pd.DataFrame:
     return keys.assign(**{k: v.round().astype(np.int64) for k, v in sums.items()})
 
 
-def _check_covered(counts: pd.DataFrame, base: pd.DataFrame) -> None:
+def _check_covered(
+    counts: pd.DataFrame, base: pd.DataFrame, what: str = "trong danh sách hộ"
+) -> None:
     known = pd.MultiIndex.from_frame(base[["year", "commune_code"]])
     keys = pd.MultiIndex.from_frame(counts[["year", "commune_code"]])
     unknown = keys[~keys.isin(known)]
     if len(unknown):
         shown = ", ".join(f"{c} ({y})" for y, c in unknown[:10])
         raise UserError(
-            f"Có {len(unknown)} xã trong danh sách hộ nhưng không có trong bảng tổng số hộ: {shown}"
+            f"Có {len(unknown)} xã {what} nhưng không có trong bảng tổng số hộ: {shown}"
         )
 
 
@@ -111,6 +127,7 @@ def _names(out: pd.DataFrame, names: Mapping) -> pd.Series:
 
 def _attach_flows(out: pd.DataFrame, flows: pd.DataFrame, vintages: dict[int, int]) -> pd.DataFrame:
     flows = flows.astype({"year": "int64"})
+    _check_covered(flows, out, "nhận biến động (mã năm trước qua bảng chuyển đổi)")
     out = out.merge(flows, on=["year", "commune_code"], how="left")
     has_previous = out["year"].isin([y for y in vintages if y - 1 in vintages])
     for col in DYNAMICS_COLUMNS:
