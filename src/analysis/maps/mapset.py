@@ -39,6 +39,7 @@ class MapSet:
     pack: Path | None = None
     skipped: list[str] = field(default_factory=list)
     boundaries: Boundaries | None = None
+    figures: dict[str, Figure] = field(default_factory=dict)  # map key -> figure, for display
 
 
 def save_figure(fig: Figure, out_dir: Path, stem: str, formats=FORMATS) -> list[Path]:
@@ -94,13 +95,18 @@ def make_map_set(
     target_label: str | None = None,
     made_on: date | None = None,
     formats=FORMATS,
+    vintage: int | None = None,
 ) -> MapSet:
     """Draw and export every map of `year`; tables without a `unit_vintage` column are
-    taken to be in the year's vintage. Returns the files written and the map pack."""
+    taken to be in the year's vintage. Returns the files written and the map pack.
+
+    The map's unit vintage is `vintage` if given, else the later of the data's and the
+    boundary file's: 2024 data are summed into 2025 communes and 2024 polygons
+    dissolved into them; asking for 2025 data on 2024 units is a UserError."""
     out_dir = Path(out_dir)
     data_vintage = config.vintage_for(year)
     file_vintage = config.boundaries.vintage if config.boundaries.path else data_vintage
-    vintage = max(data_vintage, file_vintage)  # data only ever move to merged units
+    vintage = vintage or max(data_vintage, file_vintage)
     check_direction(data_vintage, vintage, registry)
     bounds = boundaries_for(config, registry, vintage)
     ctx = map_context(config, year, bounds, data_vintage, made_on)
@@ -136,6 +142,7 @@ def make_map_set(
 
     for stem, fig in figures:
         result.paths += save_figure(fig, out_dir, f"{year}_{stem}", formats)
+        result.figures[stem] = fig
     pack = out_dir / f"{year}_map_pack.pdf"
     result.pack = write_map_pack(
         [f for _, f in figures], pack, tr("pack_title", ctx.lang, year=year)
