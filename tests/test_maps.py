@@ -20,6 +20,7 @@ from analysis.maps import (
     classify_status,
     draw_rate_map,
     make_map_set,
+    make_run_maps,
     map_context,
     write_map_pack,
 )
@@ -30,6 +31,7 @@ from analysis.maps.layout import map_axes, new_page
 from analysis.maps.text import fmt_number, fmt_range
 from analysis.registry import registry_for
 from analysis.schema import DEPRIVATION_COLUMNS
+from analysis.store import save_table
 
 CONFIG = load_config("config/huong_son.yaml")
 REGISTRY = registry_for(CONFIG)
@@ -223,7 +225,7 @@ def test_make_map_set__schematic_2024_writes_every_map_and_the_pack(tmp_path):
     result = make_map_set(
         indicators(), 2024, CONFIG, REGISTRY, tmp_path, status, dep, alloc, made_on=DAY
     )
-    stems = sorted({p.stem for p in result.paths})
+    stems = sorted({p.stem for p in result.paths if p.suffix != ".html"})
     assert stems == sorted(
         f"2024_{s}"
         for s in (
@@ -231,7 +233,7 @@ def test_make_map_set__schematic_2024_writes_every_map_and_the_pack(tmp_path):
             "target_status", "deprivation", "budget_per_poor",
         )
     )  # fmt: skip
-    assert {p.suffix for p in result.paths} == {".png", ".svg", ".pdf"}
+    assert {p.suffix for p in result.paths} == {".png", ".svg", ".pdf", ".html"}
     assert all(p.exists() and p.stat().st_size > 0 for p in result.paths)
     with Image.open(tmp_path / "2024_poor_rate.png") as im:
         assert round(im.info["dpi"][0]) == 300
@@ -311,3 +313,36 @@ def test_write_interactive_map__offline_html_with_names_and_legend(tmp_path):
     assert json.dumps("Sơn Kim 1")[1:-1] in page  # inside the GeoJSON, \u-escaped
     for expected in ("Tỷ lệ hộ nghèo (%)", "Sơ đồ minh họa", "31/12/2024"):
         assert expected in page, expected
+
+
+def test_make_run_maps__reads_the_run_tables_and_narrows_status_to_one_target(tmp_path):
+    status, dep, alloc = side_tables()
+    two_targets = pd.concat(
+        [status.assign(target_id="T3"), status.assign(target_id="T1", status="met")]
+    )
+    save_table(tmp_path, "commune_indicators", indicators())
+    save_table(tmp_path, "target_status", two_targets.assign(year=2024))
+    save_table(tmp_path, "allocation", alloc)
+    result = make_run_maps(tmp_path, 2024, CONFIG, REGISTRY, made_on=DAY, formats=("svg",))
+    assert set(result.figures) == {
+        "poor_rate", "near_poor_rate", "multidim_rate", "change_poor_rate",
+        "target_status", "budget_per_poor",
+    }  # fmt: skip
+    assert (tmp_path / "maps" / "2024_poor_rate.html").exists()
+    text = figure_text(result.figures["target_status"])
+    assert "100% xã đạt tiêu chí nghèo đa chiều" in text  # T3's label from the config
+
+
+def test_make_map_set__year_without_rows_is_a_user_error(tmp_path):
+    with pytest.raises(UserError, match="năm 2023"):
+        make_map_set(indicators(), 2023, CONFIG, REGISTRY, tmp_path)
+
+
+def test_draw_rate_map__english_switch():
+    config = CONFIG.model_copy(update={"language": "en"})
+    bounds = boundaries_for(config, REGISTRY, 2024)
+    ctx = map_context(config, 2024, bounds, 2024, DAY)
+    fig = draw_rate_map(indicators((2024,)), bounds, ctx, "poor_rate", config.maps)
+    text = figure_text(fig)
+    assert "Poor-household rate by commune" in text and "SIMULATED DATA" in text
+    assert re.search(r"\d+\.\d – \d+\.\d %", text)
