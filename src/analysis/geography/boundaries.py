@@ -242,7 +242,7 @@ class Boundaries:
     gdf: gpd.GeoDataFrame  # vintage, code, name, geometry (METRIC_CRS)
     vintage: int
     is_schematic: bool
-    source: str  # Vietnamese description for map footers
+    source: str  # for map footers: the file name and vintage, or SCHEMATIC_NOTE
     report: MatchReport | None = None
 
 
@@ -252,5 +252,5 @@ def boundaries_for(config, registry: Registry, vintage: int) -> Boundaries:
         return Boundaries(schematic_boundaries(registry, vintage), vintage, True, SCHEMATIC_NOTE)
     gdf, report = load_boundaries(config, registry)
     gdf = dissolve_to(gdf, registry, vintage)
-    source = f"Ranh giới: {report.path.name} (kỳ {config.boundaries.vintage})"
+    source = f"{report.path.name} (kỳ {config.boundaries.vintage})"
     return Boundaries(gdf, vintage, False, source, report)

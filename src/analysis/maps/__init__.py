@@ -8,8 +8,9 @@ from analysis.maps.draw import (
     draw_rate_map,
     draw_status_map,
 )
+from analysis.maps.interactive import write_interactive_map
 from analysis.maps.layout import MapContext, map_context
-from analysis.maps.mapset import MapSet, make_map_set, save_figure, write_map_pack
+from analysis.maps.mapset import MapSet, make_map_set, make_run_maps, save_figure, write_map_pack
 
 __all__ = [
     "Classes",
@@ -24,7 +25,9 @@ __all__ = [
     "draw_rate_map",
     "draw_status_map",
     "make_map_set",
+    "make_run_maps",
     "map_context",
     "save_figure",
+    "write_interactive_map",
     "write_map_pack",
 ]

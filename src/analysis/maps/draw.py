@@ -132,14 +132,15 @@ def draw_budget_map(
     )
     values = _values(boundaries.gdf, allocation.assign(per_poor=per_poor), "per_poor")
     scheme = "natural_breaks" if maps_config.scheme == "fixed" else maps_config.scheme
-    unit = tr("million_per_household", ctx.lang)
     classes = classify(values, scheme, maps_config.k, None, "YlGnBu", "", ctx.lang)
     texts = [fmt_number(v, 1, ctx.lang) if pd.notna(v) else "" for v in values]
     title = f"{tr('budget', ctx.lang)} {tr('by_commune', ctx.lang)}"
     subtitle = f"{ctx.area} – {tr('year', ctx.lang, year=ctx.year)}. " + tr(
         "budget_source", ctx.lang, year=ctx.year
     )
-    return _choropleth(boundaries, classes, texts, ctx, title, f"{unit}", subtitle)
+    return _choropleth(
+        boundaries, classes, texts, ctx, title, tr("legend_budget", ctx.lang), subtitle
+    )
 
 
 def draw_deprivation_maps(

@@ -7,10 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import geopandas as gpd
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Bbox
 from matplotlib_scalebar.scalebar import ScaleBar
 
@@ -83,17 +86,39 @@ def map_axes(fig: Figure, rect=MAP_RECT) -> Axes:
     return ax
 
 
+def polygon_path(geom) -> MplPath:
+    """A matplotlib Path of a (Multi)Polygon or the polygons of a GeometryCollection."""
+    polys = [
+        g for g in getattr(geom, "geoms", [geom]) if g.geom_type in ("Polygon", "MultiPolygon")
+    ]
+    rings = [
+        ring
+        for poly in polys
+        for part in getattr(poly, "geoms", [poly])
+        for ring in (part.exterior, *part.interiors)
+    ]
+    verts = [np.asarray(r.coords)[:, :2] for r in rings]
+    codes = [
+        [MplPath.MOVETO] + [MplPath.LINETO] * (len(v) - 2) + [MplPath.CLOSEPOLY] for v in verts
+    ]
+    return MplPath(np.concatenate(verts), np.concatenate(codes).astype(MplPath.code_type))
+
+
+def _add(ax: Axes, geoms, **style) -> None:
+    ax.add_collection(PathCollection([polygon_path(g) for g in geoms], **style))
+
+
 def draw_polygons(ax: Axes, gdf: gpd.GeoDataFrame, classes: Classes, edge: float = 0.6) -> None:
     """Fill each polygon with its class colour; no data hatched; outline the district."""
     colors = classes.color_of()
-    has = [c is not None for c in colors]
-    if any(has):
-        gdf[has].plot(ax=ax, color=[c for c in colors if c], edgecolor="none")
-    if not all(has):
-        missing = gdf[[not h for h in has]]
-        missing.plot(ax=ax, facecolor="white", edgecolor="0.55", hatch=NO_DATA_HATCH, lw=0)
-    gdf.boundary.plot(ax=ax, color="0.3", linewidth=edge)
-    gpd.GeoSeries([gdf.union_all()], crs=gdf.crs).boundary.plot(ax=ax, color="0.05", lw=1.4)
+    filled = [(g, c) for g, c in zip(gdf.geometry, colors, strict=True) if c is not None]
+    missing = [g for g, c in zip(gdf.geometry, colors, strict=True) if c is None]
+    if filled:
+        _add(ax, [g for g, _ in filled], facecolors=[c for _, c in filled], edgecolors="none")
+    if missing:
+        _add(ax, missing, facecolors="white", edgecolors="0.55", hatch=NO_DATA_HATCH, lw=0)
+    _add(ax, gdf.geometry, facecolors="none", edgecolors="0.3", linewidths=edge)
+    _add(ax, [gdf.union_all()], facecolors="none", edgecolors="0.05", linewidths=1.4)
 
 
 def fit_extent(ax: Axes, gdf: gpd.GeoDataFrame, margin: float = 0.06) -> None:
@@ -157,7 +182,7 @@ def legend_handles(classes: Classes, has_missing: bool, lang: str) -> list[Patch
 
 def add_legend(fig: Figure, handles: list[Patch], title: str, top: float = 0.86) -> None:
     fig.legend(
-        handles=handles, title=title, loc="upper left", bbox_to_anchor=(PANEL_X, top),
+        handles=handles, title=_wrap(title, 34), loc="upper left", bbox_to_anchor=(PANEL_X, top),
         frameon=False, fontsize=10, title_fontsize=10.5, handlelength=2.2, handleheight=1.4,
         alignment="left",
     )  # fmt: skip

@@ -14,6 +14,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.image import imread
 
+from analysis.errors import UserError
 from analysis.geography import Boundaries, boundaries_for, check_direction, reaggregate
 from analysis.geography.crosswalk import reaggregate_allocation, reaggregate_deprivation
 from analysis.maps.draw import (
@@ -23,6 +24,7 @@ from analysis.maps.draw import (
     draw_rate_map,
     draw_status_map,
 )
+from analysis.maps.interactive import write_interactive_map
 from analysis.maps.layout import PAGE_IN, map_context
 from analysis.maps.text import tr
 
@@ -39,6 +41,7 @@ class MapSet:
     pack: Path | None = None
     skipped: list[str] = field(default_factory=list)
     boundaries: Boundaries | None = None
+    figures: dict[str, Figure] = field(default_factory=dict)  # map key -> figure, for display
 
 
 def save_figure(fig: Figure, out_dir: Path, stem: str, formats=FORMATS) -> list[Path]:
@@ -94,13 +97,23 @@ def make_map_set(
     target_label: str | None = None,
     made_on: date | None = None,
     formats=FORMATS,
+    vintage: int | None = None,
+    interactive: bool = True,
 ) -> MapSet:
     """Draw and export every map of `year`; tables without a `unit_vintage` column are
-    taken to be in the year's vintage. Returns the files written and the map pack."""
+    taken to be in the year's vintage. Returns the files written and the map pack;
+    with `interactive`, also an offline HTML map of the poor-household rate.
+
+    The map's unit vintage is `vintage` if given, else the later of the data's and the
+    boundary file's: 2024 data are summed into 2025 communes and 2024 polygons
+    dissolved into them; asking for 2025 data on 2024 units is a UserError."""
     out_dir = Path(out_dir)
-    data_vintage = config.vintage_for(year)
+    rows = indicators[indicators["year"] == year]
+    if rows.empty:
+        raise UserError(f"Bảng chỉ tiêu theo xã không có số liệu năm {year}.")
+    data_vintage = _table_vintage(rows, config.vintage_for(year))
     file_vintage = config.boundaries.vintage if config.boundaries.path else data_vintage
-    vintage = max(data_vintage, file_vintage)  # data only ever move to merged units
+    vintage = vintage or max(data_vintage, file_vintage)
     check_direction(data_vintage, vintage, registry)
     bounds = boundaries_for(config, registry, vintage)
     ctx = map_context(config, year, bounds, data_vintage, made_on)
@@ -136,8 +149,55 @@ def make_map_set(
 
     for stem, fig in figures:
         result.paths += save_figure(fig, out_dir, f"{year}_{stem}", formats)
+        result.figures[stem] = fig
+    if interactive:
+        html = out_dir / f"{year}_poor_rate.html"
+        result.paths.append(
+            write_interactive_map(current, bounds, ctx, "poor_rate", config.maps, html)
+        )
     pack = out_dir / f"{year}_map_pack.pdf"
     result.pack = write_map_pack(
         [f for _, f in figures], pack, tr("pack_title", ctx.lang, year=year)
     )
     return result
+
+
+# Tables of a run (analysis.store names) that the map notebook reads, when present.
+RUN_TABLES = {
+    "indicators": "commune_indicators",
+    "status": "target_status",
+    "deprivation": "commune_deprivation",
+    "allocation": "allocation",
+}
+
+
+def make_run_maps(
+    run_dir: str | Path, year: int, config, registry=None, target_id: str = "T3", **kw
+) -> MapSet:
+    """The map set of `year` from the tables of a run, written to <run_dir>/maps/.
+
+    The indicator table is required; target status, deprivation and allocation maps are
+    drawn when their tables exist. A status table with a `target_id` column is narrowed
+    to `target_id`."""
+    from analysis.registry import registry_for
+    from analysis.store import load_table, table_path
+
+    tables = {
+        key: load_table(run_dir, name)
+        for key, name in RUN_TABLES.items()
+        if key == "indicators" or table_path(run_dir, name).exists()
+    }
+    status, label = tables.get("status"), None
+    if status is not None and "target_id" in status.columns:
+        status = status[status["target_id"] == target_id]
+        label = next((t.label for t in config.targets if t.id == target_id), target_id)
+    for key in ("status", "deprivation", "allocation"):
+        table = status if key == "status" else tables.get(key)
+        if table is not None and "year" in table.columns:
+            table = table[table["year"] == year]
+        tables[key] = table
+    return make_map_set(
+        tables["indicators"], year, config, registry or registry_for(config),
+        Path(run_dir) / "maps", tables["status"], tables["deprivation"], tables["allocation"],
+        target_label=label, **kw,
+    )  # fmt: skip

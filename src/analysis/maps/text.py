@@ -33,7 +33,6 @@ TEXT = {
         "north": "B",
         "pct": "%",
         "pp": "điểm %",
-        "million_per_household": "triệu đồng/hộ",
         "legend_change": "Thay đổi (điểm phần trăm)",
         "legend_budget": "Triệu đồng/hộ nghèo",
         "legend_status": "Tình trạng",
@@ -69,7 +68,6 @@ TEXT = {
         "north": "N",
         "pct": "%",
         "pp": "pp",
-        "million_per_household": "million VND/household",
         "legend_change": "Change (percentage points)",
         "legend_budget": "Million VND per poor household",
         "legend_status": "Status",
@@ -104,8 +102,9 @@ def fmt_number(x: float, decimals: int = 1, lang: str = "vi", signed: bool = Fal
 
 
 def fmt_range(lo: float, hi: float, unit: str = "", decimals: int = 1, lang: str = "vi") -> str:
-    """'2,5 – 5,0 %'."""
-    text = f"{fmt_number(lo, decimals, lang)} – {fmt_number(hi, decimals, lang)}"
+    """'2,5 – 5,0 %'; a class holding one value is shown as that value ('4,3 %')."""
+    low, high = fmt_number(lo, decimals, lang), fmt_number(hi, decimals, lang)
+    text = low if low == high else f"{low} – {high}"
     return f"{text} {unit}".rstrip()
 
 
