@@ -17,6 +17,7 @@ from analysis.measures.audit import audit_status
 from analysis.measures.change import change_over_time
 from analysis.measures.deprivation import (
     POPULATION_LABELS_VI,
+    commune_deprivations,
     deprivation_headcounts,
     deprivation_table_vi,
     headcounts_wide,
@@ -55,6 +56,7 @@ __all__ = [
     "commune_indicators",
     "covers_population",
     "decompose",
+    "commune_deprivations",
     "deprivation_headcounts",
     "describe_alkire_foster",
     "describe_audit",

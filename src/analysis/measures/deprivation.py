@@ -132,3 +132,36 @@ def deprivation_table_vi(headcounts: pd.DataFrame, level: str = "indicator") -> 
     table.columns = [POPULATION_LABELS_VI[p] + " (%)" for p in table.columns]
     table.index.name = "Chỉ số" if level == "indicator" else "Chiều"
     return table.round(2)
+
+
+DEPRIVATION_TABLE_POPULATIONS = {"poor": "poor", "poor_near_poor": "poor_or_near_poor"}
+
+
+def commune_deprivations(
+    households: pd.DataFrame,
+    standard: Standard | str = DEFAULT_STANDARD,
+    status_col: str = "reported_status",
+) -> pd.DataFrame:
+    """Per year x commune x indicator: households deprived among the poor, and among poor + near-poor.
+
+    The hand-off table for the targets (T5–T9) and the deprivation maps: columns year,
+    commune_code, population ('poor' | 'poor_or_near_poor'), indicator, n_deprived,
+    n_households (the households of that population), rate.
+    """
+    heads = deprivation_headcounts(households, standard, status_col, by=("year", "commune_code"))
+    heads = heads[
+        (heads["level"] == "indicator")
+        & heads["population"].isin(list(DEPRIVATION_TABLE_POPULATIONS))
+    ]
+    out = pd.DataFrame(
+        {
+            "year": heads["year"].astype("int64"),
+            "commune_code": heads["commune_code"].astype("string"),
+            "population": heads["population"].map(DEPRIVATION_TABLE_POPULATIONS).astype("string"),
+            "indicator": heads["item"].astype("string"),
+            "n_deprived": heads["n_deprived"].astype("int64"),
+            "n_households": heads["n_units"].astype("int64"),
+            "rate": heads["rate"].astype("float64"),
+        }
+    )
+    return out.sort_values(["year", "commune_code", "population", "indicator"], ignore_index=True)
