@@ -12,6 +12,7 @@ from analysis.config import Config
 from analysis.errors import UserError
 from analysis.synthetic.lists import list_categories, slugify, write_list, write_totals
 from analysis.synthetic.simulate import Simulation, simulate
+from analysis.vietnamese import format_number
 
 README_MARKER = "DỮ LIỆU MÔ PHỎNG"
 
@@ -52,7 +53,7 @@ def _check_replaceable(out_dir: Path) -> None:
 
 
 def write_files(config: Config, sim: Simulation, out_dir: Path, population: bool) -> None:
-    truth, previous = [], None
+    truth, listed_years, previous = [], [], None
     for year, households in sim.households.items():
         vintage = config.vintage_for(year)
         units = sim.registry.vintage(vintage)
@@ -66,6 +67,7 @@ def write_files(config: Config, sim: Simulation, out_dir: Path, population: bool
             path = folder / f"{code}_{slugify(name)}.xlsx"
             write_list(path, listed, year, unit_type, name, config.data.synthetic)
         truth.append(_truth(households, units, year, vintage))
+        listed_years.append(households[households["category"].notna()].drop(columns="category"))
         if population:
             (out_dir / "population").mkdir(exist_ok=True)
             sim.households[year].to_parquet(
@@ -74,11 +76,40 @@ def write_files(config: Config, sim: Simulation, out_dir: Path, population: bool
         previous = households
     truth = pd.concat(truth, ignore_index=True)
     write_totals(out_dir / "tong_so_ho.xlsx", truth)
+    write_summary_workbooks(
+        config, sim, pd.concat(listed_years, ignore_index=True), truth, out_dir / "summary"
+    )
     truth.to_csv(out_dir / "truth.csv", index=False, encoding="utf-8", lineterminator="\n")
     sim.discrepancies.to_csv(
         out_dir / "discrepancies.csv", index=False, encoding="utf-8", lineterminator="\n"
     )
     (out_dir / "README.txt").write_text(readme_text(config, sim), encoding="utf-8")
+
+
+def write_summary_workbooks(
+    config: Config, sim: Simulation, listed: pd.DataFrame, truth: pd.DataFrame, folder: Path
+) -> None:
+    """The district's summary tables of every year, as offices keep them when lists are lost."""
+    from analysis.measures import commune_indicators
+    from analysis.summary_tables import write_summary_tables
+
+    indicators = commune_indicators(
+        listed,
+        truth[["year", "commune_code", "n_households", "n_persons"]],
+        sim.registry.names_by_vintage(),
+        crosswalk=sim.registry.to_merged(),
+    )
+    d = config.district
+    for year in sorted(indicators["year"].unique()):
+        write_summary_tables(
+            folder / f"bieu_tong_hop_{year}.xlsx",
+            indicators,
+            int(year),
+            district_title=f"{d.type} {d.name}, tỉnh {d.province}",
+            synthetic=config.data.synthetic,
+            households=listed,
+            standard=config.standard_for(int(year)),
+        )
 
 
 def _truth(households: pd.DataFrame, units: pd.DataFrame, year: int, vintage: int) -> pd.DataFrame:
@@ -115,7 +146,7 @@ Huyện {config.district.name}, tỉnh {config.district.province}; năm rà soá
 Đây là dữ liệu mô phỏng (synthetic data) do lệnh `python -m analysis sample` tạo ra,
 dùng để chạy thử bộ phân tích. Không hộ, tên người hay số CCCD nào là thật.
 
-Cách tạo: mô phỏng toàn bộ {n0:,} hộ dân cư năm {years[0]} (khoảng 3,6 nhân khẩu/hộ), chia theo
+Cách tạo: mô phỏng toàn bộ {format_number(n0)} hộ dân cư năm {years[0]} (khoảng 3,6 nhân khẩu/hộ), chia theo
 dân số năm 2025 của 9 xã mới (data/reference/sample_communes_2025.csv) và tỷ trọng của các
 đơn vị cũ (data/reference/sample_communes.csv). Thu nhập bình quân đầu người/tháng theo mô
 hình ẩn: hiệu ứng hộ bền vững + hiệu ứng xã + xu hướng tăng theo xã + cú sốc AR(1); 12 chỉ số
@@ -131,6 +162,7 @@ Khu vực thành thị/nông thôn của hộ giữ nguyên năm 2025 (giả đ�
 Tệp:
   lists/<năm>/<mã xã>_<tên xã>.xlsx  danh sách hộ nghèo, cận nghèo, thoát nghèo, thoát cận nghèo
   tong_so_ho.xlsx                   tổng số hộ và nhân khẩu theo xã và năm
+  summary/bieu_tong_hop_<năm>.xlsx  biểu tổng hợp kết quả rà soát theo xã (dùng khi không có danh sách)
   truth.csv                         số liệu đúng theo xã × năm (theo phân loại được báo cáo)
   discrepancies.csv                 các hộ có phân loại báo cáo khác phân loại tính toán
   population/households_<năm>.parquet  toàn bộ hộ (khi chạy với --population)
