@@ -20,6 +20,10 @@ from analysis.config import Config
 from analysis.vietnamese import format_number, format_pct
 
 SYNTHETIC_NOTE = "Dữ liệu mô phỏng, không phải số liệu thật của huyện."
+NO_MICRODATA = (
+    "Năm này chỉ có biểu tổng hợp theo xã, không có danh sách hộ: phân tích này cần số liệu "
+    "từng hộ nên không lập được (không ước tính thay)."
+)
 
 
 # ---------------------------------------------------------------- number formats
@@ -261,6 +265,16 @@ def allocation_text(result: pd.DataFrame, config: Config) -> str:
         f"Tổng nguồn {count(rules.total_million_vnd)} triệu đồng được chia theo {len(rules.criteria)} tiêu chí; "
         f"ba xã nhận nhiều nhất: {names}. Tổng các xã bằng đúng tổng nguồn ({count(result['amount_million_vnd'].sum())} triệu đồng)."
     )
+    empty = [
+        c.name
+        for c in rules.criteria
+        if f"share_{c.name}" in result and result[f"share_{c.name}"].sum() == 0
+    ]
+    if empty:
+        from analysis.allocation import CRITERION_LABELS_VI
+
+        names = ", ".join(CRITERION_LABELS_VI.get(c, c) for c in empty)
+        text += f" Tiêu chí không có số liệu năm này ({names}): trọng số của nó được chia lại cho các tiêu chí còn lại."
     if rules.illustrative:
         text += " Trọng số tiêu chí chỉ mang tính minh họa, chưa theo hệ số của Quyết định 02/2022/QĐ-TTg."
     return text

@@ -39,8 +39,10 @@ from analysis.measures.describe import (
 from analysis.measures.flows import check_continuity, check_flows, list_flows
 from analysis.measures.groups import GROUP_FLAGS, group_rates, rate_variants
 from analysis.measures.rates import add_rates, commune_indicators, district_indicators
+from analysis.measures.sources import indicators_from_inputs
 
 __all__ = [
+    "indicators_from_inputs",
     "DISTRICT_LABEL_VI",
     "GROUP_FLAGS",
     "POPULATION_LABELS_VI",
