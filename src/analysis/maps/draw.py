@@ -171,9 +171,11 @@ def draw_deprivation_maps(
         draw_polygons(ax, gdf, Classes(shared.labels, shared.colors, codes), edge=0.3)
         fit_extent(ax, gdf, margin=0.02)
         ax.set_title(_short(DEPRIVATION_LABELS.get(ind, ind)), fontsize=8.5, pad=2)
-        if i == 0:
-            add_scalebar(ax, size=6)
-    add_north_arrow(map_axes(fig, (PANEL_X, 0.36, 0.04, 0.1)), ctx.lang, x=0.5)
+    # Scale bar and north arrow beside the panels, on an empty axes at the panels' scale.
+    key = map_axes(fig, (PANEL_X, 0.33, cell_w * 0.96, cell_h * 0.84))
+    fit_extent(key, gdf, margin=0.02)
+    add_scalebar(key, size=8)
+    add_north_arrow(key, ctx.lang, x=0.85, y=(0.3, 0.6))
     has_missing = bool((shared.codes < 0).any())
     add_legend(
         fig, legend_handles(shared, has_missing, ctx.lang), tr("legend_deprivation", ctx.lang)

@@ -144,13 +144,17 @@ def add_scalebar(ax: Axes, size: float = 8) -> None:
     )  # fmt: skip
 
 
-def add_north_arrow(ax: Axes, lang: str = "vi", x: float = 0.955, size: float = 12) -> None:
+def add_north_arrow(
+    ax: Axes, lang: str = "vi", x: float = 0.955, y: tuple[float, float] = (0.86, 0.95)
+) -> None:
+    """A north arrow from y[0] to y[1] (axes fraction) at x, with "B" (Bắc) above it."""
     ax.annotate(
-        "", xy=(x, 0.95), xytext=(x, 0.86), xycoords="axes fraction",
+        "", xy=(x, y[1]), xytext=(x, y[0]), xycoords="axes fraction",
         arrowprops={"facecolor": "black", "edgecolor": "black", "width": 3, "headwidth": 10},
     )  # fmt: skip
-    ax.text(x, 0.975, tr("north", lang), transform=ax.transAxes, ha="center", va="center",
-            fontsize=size, weight="bold")  # fmt: skip
+    ax.annotate(tr("north", lang), (x, y[1]), xycoords="axes fraction", xytext=(0, 9),
+                textcoords="offset points", ha="center", va="center", fontsize=12,
+                weight="bold")  # fmt: skip
 
 
 def corner_obstacles(ax: Axes) -> list[Bbox]:
