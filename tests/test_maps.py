@@ -365,14 +365,11 @@ def test_jenks_uppers__matches_mapclassify_fisher_jenks(values, k):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         theirs = mapclassify.FisherJenks(np.array(values), k=k).bins
-    ssd = (
-        lambda uppers: sum(  # noqa: E731
-            np.var(g) * len(g)
-            for g in np.split(
-                np.sort(values), np.searchsorted(np.sort(values), uppers, "right")[:-1]
-            )
-            if len(g)
-        )
-    )
+    ordered = np.sort(values)
+
+    def ssd(uppers):
+        groups = np.split(ordered, np.searchsorted(ordered, uppers, "right")[:-1])
+        return sum(np.var(g) * len(g) for g in groups if len(g))
+
     assert ssd(ours) <= ssd(theirs) + 1e-6
     assert ours[-1] == max(values)
