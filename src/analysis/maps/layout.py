@@ -70,7 +70,7 @@ def new_page(title: str, ctx: MapContext, subtitle: str | None = None) -> Figure
     FigureCanvasAgg(fig)
     fig.text(0.02, 0.955, title, fontsize=16, weight="bold", va="center")
     line = subtitle or f"{ctx.area} – {tr('year', ctx.lang, year=ctx.year)}. {ctx.source}"
-    fig.text(0.02, 0.915, line, fontsize=10.5, va="center", color="0.15")
+    fig.text(0.02, 0.935, _wrap(line, 130), fontsize=10.5, va="top", color="0.15")
     if ctx.synthetic:
         fig.text(
             0.98, 0.955, tr("synthetic", ctx.lang), fontsize=11, weight="bold", color="#B2182B",
