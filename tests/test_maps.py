@@ -373,3 +373,17 @@ def test_jenks_uppers__matches_mapclassify_fisher_jenks(values, k):
 
     assert ssd(ours) <= ssd(theirs) + 1e-6
     assert ours[-1] == max(values)
+
+
+def test_make_map_set__commune_without_polygon_is_listed(tmp_path):
+    gdf = schematic_boundaries(REGISTRY, 2025)
+    gdf = gdf[gdf["code"] != "18202"].rename(columns={"code": "ma_xa"}).drop(columns="vintage")
+    gdf.to_file(tmp_path / "xa.gpkg")
+    config = CONFIG.model_copy(
+        update={"boundaries": BoundaryConfig(path=tmp_path / "xa.gpkg", vintage=2025)}
+    )
+    result = make_map_set(
+        indicators(), 2024, config, REGISTRY, tmp_path / "out", formats=(), interactive=False
+    )
+    assert result.boundaries.report.missing_units == ["18202 Tứ Mỹ"]
+    assert any("Tứ Mỹ" in s and "Không có ranh giới" in s for s in result.skipped)
