@@ -20,6 +20,7 @@ from matplotlib_scalebar.scalebar import ScaleBar
 from analysis.geography import SCHEMATIC_NOTE
 from analysis.maps.classify import Classes
 from analysis.maps.text import fmt_date, tr
+from analysis.registry import LEGACY_VINTAGE
 
 PAGE_IN = (11.69, 8.27)
 MAP_RECT = (0.02, 0.10, 0.65, 0.77)  # left, bottom, width, height (figure fraction)
@@ -46,7 +47,7 @@ class MapContext:
 def map_context(config, year: int, boundaries, data_vintage: int, made_on: date | None = None):
     """The MapContext of `year` drawn on `boundaries` (analysis.geography.Boundaries)."""
     d, lang = config.district, config.language
-    key = "area_2024" if boundaries.vintage == config.vintage_for(2024) else "area_2025"
+    key = "area_2024" if boundaries.vintage == LEGACY_VINTAGE else "area_2025"
     area = tr(key, lang, type=d.type, type_lower=d.type.lower(), name=d.name, province=d.province)
     notes = ()
     if data_vintage != boundaries.vintage:
