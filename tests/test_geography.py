@@ -275,3 +275,30 @@ def test_boundaries_for__2025_file_cannot_draw_2024_units(tmp_path):
     path = nine_commune_file(tmp_path, ".gpkg")
     with pytest.raises(UserError):
         boundaries_for(with_boundaries(path, vintage=2025), REGISTRY, 2024)
+
+
+def test_match_units__codes_of_another_scheme_fall_back_to_names(tmp_path):
+    cells = schematic_boundaries(REGISTRY, 2024)
+    gdf = cells.assign(ma_xa=[f"99{i:03d}" for i in range(22)], ten_xa=cells["name"])
+    out, report = match_units(gdf[["ma_xa", "ten_xa", "geometry"]], REGISTRY, 2024, tmp_path)
+    assert report.matched_by == "name" and report.ok and len(out) == 22
+
+
+def test_match_units__features_of_other_districts_do_not_spoil_the_match(tmp_path):
+    cells = schematic_boundaries(REGISTRY, 2024)
+    extra = cells.iloc[:2].assign(
+        code=["18001", "18002"], geometry=cells.geometry.iloc[:2].translate(1e5)
+    )
+    gdf = pd.concat([cells, extra], ignore_index=True).rename(columns={"code": "ma_xa"})
+    out, report = match_units(gdf, REGISTRY, 2024, tmp_path)
+    assert report.ok and len(out) == 22
+    assert report.unmatched_features == ["18001 (vùng 23)", "18002 (vùng 24)"]
+
+
+def test_schematic__survives_missing_and_misplaced_bounding_boxes():
+    units = REGISTRY.units.copy()
+    first, second = units.index[:2]
+    units.loc[first, ["min_lat", "max_lat"]] = float("nan")
+    units.loc[second, ["min_lat", "max_lat", "min_lon", "max_lon"]] = [10.0, 10.1, 100.0, 100.1]
+    cells = schematic_boundaries(Registry(units, REGISTRY.crosswalk), 2024)
+    assert len(cells) == 22 and cells.is_valid.all() and (cells.area > 1e6).all()

@@ -1,7 +1,9 @@
 import json
 import re
+import warnings
 from datetime import date
 
+import mapclassify
 import numpy as np
 import pandas as pd
 import pytest
@@ -24,7 +26,7 @@ from analysis.maps import (
     map_context,
     write_map_pack,
 )
-from analysis.maps.classify import nice_step
+from analysis.maps.classify import jenks_uppers, nice_step
 from analysis.maps.interactive import write_interactive_map
 from analysis.maps.labels import overlapping_pairs, place_labels
 from analysis.maps.layout import map_axes, new_page
@@ -346,3 +348,42 @@ def test_draw_rate_map__english_switch():
     text = figure_text(fig)
     assert "Poor-household rate by commune" in text and "SIMULATED DATA" in text
     assert re.search(r"\d+\.\d – \d+\.\d %", text)
+
+
+def test_classify__natural_breaks_is_deterministic():
+    values = pd.Series(np.random.default_rng(3).uniform(0, 60, 264))
+    first = classify(values, "natural_breaks", k=5)
+    assert all(classify(values, "natural_breaks", k=5).edges == first.edges for _ in range(3))
+
+
+@given(st.lists(st.floats(0, 100), min_size=3, max_size=40), st.integers(2, 5))
+def test_jenks_uppers__matches_mapclassify_fisher_jenks(values, k):
+    k = min(k, len(set(values)))
+    if k < 2:
+        return
+    ours = jenks_uppers(np.array(values), k)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = mapclassify.FisherJenks(np.array(values), k=k).bins
+    ordered = np.sort(values)
+
+    def ssd(uppers):
+        groups = np.split(ordered, np.searchsorted(ordered, uppers, "right")[:-1])
+        return sum(np.var(g) * len(g) for g in groups if len(g))
+
+    assert ssd(ours) <= ssd(theirs) + 1e-6
+    assert ours[-1] == max(values)
+
+
+def test_make_map_set__commune_without_polygon_is_listed(tmp_path):
+    gdf = schematic_boundaries(REGISTRY, 2025)
+    gdf = gdf[gdf["code"] != "18202"].rename(columns={"code": "ma_xa"}).drop(columns="vintage")
+    gdf.to_file(tmp_path / "xa.gpkg")
+    config = CONFIG.model_copy(
+        update={"boundaries": BoundaryConfig(path=tmp_path / "xa.gpkg", vintage=2025)}
+    )
+    result = make_map_set(
+        indicators(), 2024, config, REGISTRY, tmp_path / "out", formats=(), interactive=False
+    )
+    assert result.boundaries.report.missing_units == ["18202 Tứ Mỹ"]
+    assert any("Tứ Mỹ" in s and "Không có ranh giới" in s for s in result.skipped)

@@ -47,7 +47,9 @@ class MatchReport:
 
     @property
     def ok(self) -> bool:
-        return not (self.unmatched_features or self.missing_units or self.ambiguous)
+        """Every unit has a polygon and no feature was ambiguous. Unmatched features alone
+        are fine: a province-wide file holds other districts' communes too."""
+        return not (self.missing_units or self.ambiguous)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per problem, in Vietnamese, for display."""
@@ -180,6 +182,18 @@ def _match_names(values: pd.Series, units: pd.DataFrame) -> tuple[pd.Series, lis
     return pd.Series(codes, index=values.index, dtype=object), ambiguous
 
 
+def _best_match(gdf, units, code_col, name_col):
+    """Match by code and/or name; when both fields exist keep the one matching more
+    distinct units, codes on a tie (a file may carry codes of another scheme or vintage;
+    names can repeat across the districts of a province-wide file)."""
+    tries = []
+    if code_col is not None:
+        tries.append(("code", gdf[code_col], *_match_codes(gdf[code_col], units)))
+    if name_col is not None:
+        tries.append(("name", gdf[name_col], *_match_names(gdf[name_col], units)))
+    return max(tries, key=lambda t: t[2].dropna().nunique())
+
+
 def match_units(
     gdf: gpd.GeoDataFrame,
     registry: Registry,
@@ -197,9 +211,7 @@ def match_units(
             f"{path}: không tìm thấy trường mã hoặc tên xã; đặt boundaries.code_field hoặc "
             f"boundaries.name_field (các trường có: {', '.join(gdf.columns.drop('geometry'))})."
         )
-    by = "code" if code_col is not None else "name"
-    values = gdf[code_col if by == "code" else name_col]
-    codes, ambiguous = (_match_codes if by == "code" else _match_names)(values, units)
+    by, values, codes, ambiguous = _best_match(gdf, units, code_col, name_col)
     labels = values.astype(str) + [f" (vùng {i + 1})" for i in range(len(gdf))]
     matched: dict[str, list[str]] = {}
     for code, label in zip(codes, labels, strict=True):

@@ -68,7 +68,39 @@ def _uppers(valid: np.ndarray, scheme: str, k: int, bins: list[float] | None) ->
         return [top]
     if scheme == "quantiles":
         return list(mapclassify.Quantiles(valid, k=k).bins)
-    return list(mapclassify.NaturalBreaks(valid, k=k, initial=10).bins)
+    return jenks_uppers(valid, k)
+
+
+def jenks_uppers(values: np.ndarray, k: int) -> list[float]:
+    """Upper bounds of the k classes minimising the within-class sum of squares
+    (Fisher-Jenks natural breaks, exact and deterministic; O(k n^2) with numpy rows)."""
+    x = np.sort(np.asarray(values, dtype=float))
+    n = len(x)
+    s1 = np.concatenate([[0.0], np.cumsum(x)])
+    s2 = np.concatenate([[0.0], np.cumsum(x * x)])
+
+    def cost(starts: np.ndarray, end: int) -> np.ndarray:  # SSD of x[start..end]
+        count = end + 1 - starts
+        total = s1[end + 1] - s1[starts]
+        return s2[end + 1] - s2[starts] - total * total / count
+
+    ends = np.arange(1, n + 1)
+    best = s2[ends] - s1[ends] ** 2 / ends  # one class: x[0..j]
+    cut = np.zeros((k, n), dtype=int)
+    for m in range(1, k):
+        nxt = np.full(n, np.inf)
+        for j in range(m, n):
+            starts = np.arange(m, j + 1)
+            total = best[starts - 1] + cost(starts, j)
+            arg = int(np.argmin(total))
+            nxt[j], cut[m, j] = total[arg], starts[arg]
+        best = nxt
+    uppers, end = [], n - 1
+    for m in range(k - 1, 0, -1):
+        uppers.append(x[end])
+        end = cut[m, end] - 1
+    uppers.append(x[end])
+    return [float(u) for u in reversed(uppers)]
 
 
 def classify(

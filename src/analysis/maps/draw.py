@@ -37,7 +37,7 @@ RATE_PALETTES = {"poor_rate": "YlOrRd", "near_poor_rate": "YlOrBr", "multidim_ra
 DEPRIVATION_LABELS = {col: label for col, _, label in DEPRIVATIONS}
 
 
-def _values(gdf: gpd.GeoDataFrame, table: pd.DataFrame, column: str) -> pd.Series:
+def values_by_polygon(gdf: gpd.GeoDataFrame, table: pd.DataFrame, column: str) -> pd.Series:
     """`column` of `table` for each polygon of `gdf` (NaN where the commune has no row)."""
     by_code = table.drop_duplicates("commune_code").set_index("commune_code")[column]
     return gdf["code"].map(by_code).reset_index(drop=True)
@@ -73,7 +73,7 @@ def draw_rate_map(
     indicators: pd.DataFrame, boundaries: Boundaries, ctx: MapContext, measure: str, maps_config
 ) -> Figure:
     """Poor, near-poor or multidimensional poverty rate (`measure`) of one year, in %."""
-    values = _values(boundaries.gdf, indicators, measure) * 100
+    values = values_by_polygon(boundaries.gdf, indicators, measure) * 100
     classes = classify(
         values,
         maps_config.scheme,
@@ -97,8 +97,8 @@ def draw_change_map(
     measure: str = "poor_rate",
 ) -> Figure:
     """Change of `measure` since the baseline year, in percentage points, centred on 0."""
-    now = _values(boundaries.gdf, current, measure)
-    then = _values(boundaries.gdf, baseline, measure)
+    now = values_by_polygon(boundaries.gdf, current, measure)
+    then = values_by_polygon(boundaries.gdf, baseline, measure)
     change = (now - then) * 100
     classes = classify_diverging(change, unit=tr("pp", ctx.lang), lang=ctx.lang)
     texts = [fmt_number(v, 1, ctx.lang, signed=True) if pd.notna(v) else "" for v in change]
@@ -117,7 +117,7 @@ def draw_status_map(
     status: pd.DataFrame, boundaries: Boundaries, ctx: MapContext, target_label: str | None = None
 ) -> Figure:
     """Target status per commune: met / on track / at risk / off track; else no data."""
-    classes = classify_status(_values(boundaries.gdf, status, "status"), ctx.lang)
+    classes = classify_status(values_by_polygon(boundaries.gdf, status, "status"), ctx.lang)
     title = tr("status", ctx.lang) + (f": {target_label}" if target_label else "")
     texts = [""] * len(boundaries.gdf)
     return _choropleth(boundaries, classes, texts, ctx, title, tr("legend_status", ctx.lang))
@@ -130,7 +130,7 @@ def draw_budget_map(
     per_poor = allocation["amount_million_vnd"] / allocation["n_poor"].where(
         allocation["n_poor"] > 0
     )
-    values = _values(boundaries.gdf, allocation.assign(per_poor=per_poor), "per_poor")
+    values = values_by_polygon(boundaries.gdf, allocation.assign(per_poor=per_poor), "per_poor")
     scheme = "natural_breaks" if maps_config.scheme == "fixed" else maps_config.scheme
     classes = classify(values, scheme, maps_config.k, None, "YlGnBu", "", ctx.lang)
     texts = [fmt_number(v, 1, ctx.lang) if pd.notna(v) else "" for v in values]
@@ -152,7 +152,7 @@ def draw_deprivation_maps(
     indicators = known + others
     gdf = boundaries.gdf.reset_index(drop=True)
     panels = {
-        ind: _values(gdf, deprivation[deprivation["indicator"] == ind], "rate") * 100
+        ind: values_by_polygon(gdf, deprivation[deprivation["indicator"] == ind], "rate") * 100
         for ind in indicators
     }
     scheme = "natural_breaks" if maps_config.scheme == "fixed" else maps_config.scheme
@@ -171,9 +171,11 @@ def draw_deprivation_maps(
         draw_polygons(ax, gdf, Classes(shared.labels, shared.colors, codes), edge=0.3)
         fit_extent(ax, gdf, margin=0.02)
         ax.set_title(_short(DEPRIVATION_LABELS.get(ind, ind)), fontsize=8.5, pad=2)
-        if i == 0:
-            add_scalebar(ax, size=6)
-    add_north_arrow(map_axes(fig, (PANEL_X, 0.36, 0.04, 0.1)), ctx.lang, x=0.5)
+    # Scale bar and north arrow beside the panels, on an empty axes at the panels' scale.
+    key = map_axes(fig, (PANEL_X, 0.33, cell_w * 0.96, cell_h * 0.84))
+    fit_extent(key, gdf, margin=0.02)
+    add_scalebar(key, size=8)
+    add_north_arrow(key, ctx.lang, x=0.85, y=(0.3, 0.6))
     has_missing = bool((shared.codes < 0).any())
     add_legend(
         fig, legend_handles(shared, has_missing, ctx.lang), tr("legend_deprivation", ctx.lang)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from analysis.geography import WEB_CRS, Boundaries
 from analysis.maps.classify import classify
-from analysis.maps.draw import RATE_PALETTES, _values
+from analysis.maps.draw import RATE_PALETTES, values_by_polygon
 from analysis.maps.layout import MapContext
 from analysis.maps.text import fmt_date, fmt_number, tr
 
@@ -72,7 +72,7 @@ def write_interactive_map(
 ) -> Path:
     """An HTML choropleth of `measure` (same classes as the printed map) with tooltips."""
     gdf = boundaries.gdf.reset_index(drop=True)
-    values = _values(gdf, indicators, measure) * 100
+    values = values_by_polygon(gdf, indicators, measure) * 100
     classes = classify(
         values, maps_config.scheme, maps_config.k, maps_config.bins,
         RATE_PALETTES.get(measure, "YlOrRd"), "%", ctx.lang,

@@ -20,6 +20,7 @@ from matplotlib_scalebar.scalebar import ScaleBar
 from analysis.geography import SCHEMATIC_NOTE
 from analysis.maps.classify import Classes
 from analysis.maps.text import fmt_date, tr
+from analysis.registry import LEGACY_VINTAGE
 
 PAGE_IN = (11.69, 8.27)
 MAP_RECT = (0.02, 0.10, 0.65, 0.77)  # left, bottom, width, height (figure fraction)
@@ -46,7 +47,7 @@ class MapContext:
 def map_context(config, year: int, boundaries, data_vintage: int, made_on: date | None = None):
     """The MapContext of `year` drawn on `boundaries` (analysis.geography.Boundaries)."""
     d, lang = config.district, config.language
-    key = "area_2024" if boundaries.vintage == config.vintage_for(2024) else "area_2025"
+    key = "area_2024" if boundaries.vintage == LEGACY_VINTAGE else "area_2025"
     area = tr(key, lang, type=d.type, type_lower=d.type.lower(), name=d.name, province=d.province)
     notes = ()
     if data_vintage != boundaries.vintage:
@@ -70,7 +71,7 @@ def new_page(title: str, ctx: MapContext, subtitle: str | None = None) -> Figure
     FigureCanvasAgg(fig)
     fig.text(0.02, 0.955, title, fontsize=16, weight="bold", va="center")
     line = subtitle or f"{ctx.area} – {tr('year', ctx.lang, year=ctx.year)}. {ctx.source}"
-    fig.text(0.02, 0.915, line, fontsize=10.5, va="center", color="0.15")
+    fig.text(0.02, 0.935, _wrap(line, 130), fontsize=10.5, va="top", color="0.15")
     if ctx.synthetic:
         fig.text(
             0.98, 0.955, tr("synthetic", ctx.lang), fontsize=11, weight="bold", color="#B2182B",
@@ -144,13 +145,17 @@ def add_scalebar(ax: Axes, size: float = 8) -> None:
     )  # fmt: skip
 
 
-def add_north_arrow(ax: Axes, lang: str = "vi", x: float = 0.955, size: float = 12) -> None:
+def add_north_arrow(
+    ax: Axes, lang: str = "vi", x: float = 0.955, y: tuple[float, float] = (0.86, 0.95)
+) -> None:
+    """A north arrow from y[0] to y[1] (axes fraction) at x, with "B" (Bắc) above it."""
     ax.annotate(
-        "", xy=(x, 0.95), xytext=(x, 0.86), xycoords="axes fraction",
+        "", xy=(x, y[1]), xytext=(x, y[0]), xycoords="axes fraction",
         arrowprops={"facecolor": "black", "edgecolor": "black", "width": 3, "headwidth": 10},
     )  # fmt: skip
-    ax.text(x, 0.975, tr("north", lang), transform=ax.transAxes, ha="center", va="center",
-            fontsize=size, weight="bold")  # fmt: skip
+    ax.annotate(tr("north", lang), (x, y[1]), xycoords="axes fraction", xytext=(0, 9),
+                textcoords="offset points", ha="center", va="center", fontsize=12,
+                weight="bold")  # fmt: skip
 
 
 def corner_obstacles(ax: Axes) -> list[Bbox]:

@@ -121,6 +121,10 @@ def make_map_set(
     figures: list[tuple[str, Figure]] = []
 
     current = _year_rows(indicators, year, registry, vintage)
+    placed = current["commune_code"].isin(set(bounds.gdf["code"]))
+    unplaced = sorted(set(current.loc[~placed, "commune_name"].astype(str)))
+    if unplaced:
+        result.skipped.append(tr("no_polygon", ctx.lang, names=", ".join(unplaced)))
     for measure in RATE_MAPS:
         figures.append((measure, draw_rate_map(current, bounds, ctx, measure, config.maps)))
     baseline_year = config.periods.baseline_year
