@@ -32,12 +32,14 @@ from analysis.errors import UserError
 from analysis.export import html_to_pdf
 
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
+# Execution order. The maps (03) draw the target-status and budget maps too, so they run
+# after the targets (04) and the budget (05) that those maps show.
 NOTEBOOKS = (
     "01_ingest_validate",
     "02_poverty_profile",
-    "03_commune_maps",
     "04_targets_forecast",
     "05_budget_allocation",
+    "03_commune_maps",
     "06_briefing",
 )
 BRIEFING_NOTEBOOK = "06_briefing"

@@ -65,11 +65,16 @@ def map_context(config, year: int, boundaries, data_vintage: int, made_on: date 
     )
 
 
+TITLE_CHARS = 66
+
+
 def new_page(title: str, ctx: MapContext, subtitle: str | None = None) -> Figure:
     """An empty A4 landscape page with title and subtitle (year and data source)."""
     fig = Figure(figsize=PAGE_IN)
     FigureCanvasAgg(fig)
-    fig.text(0.02, 0.955, title, fontsize=16, weight="bold", va="center")
+    # long titles (a target's full wording) shrink to stay clear of the "synthetic" mark
+    size = 16 if len(title) <= TITLE_CHARS else max(10.0, 16 * TITLE_CHARS / len(title))
+    fig.text(0.02, 0.955, title, fontsize=size, weight="bold", va="center")
     line = subtitle or f"{ctx.area} – {tr('year', ctx.lang, year=ctx.year)}. {ctx.source}"
     fig.text(0.02, 0.935, _wrap(line, 130), fontsize=10.5, va="top", color="0.15")
     if ctx.synthetic:

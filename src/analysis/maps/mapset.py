@@ -168,9 +168,9 @@ def make_map_set(
 
 # Tables of a run (analysis.store names) that the map notebook reads, when present.
 RUN_TABLES = {
-    "indicators": "commune_indicators",
-    "status": "target_status",
-    "deprivation": "commune_deprivation",
+    "indicators": "indicators",
+    "status": "scorecard",
+    "deprivation": "deprivations",
     "allocation": "allocation",
 }
 
@@ -193,8 +193,12 @@ def make_run_maps(
     }
     status, label = tables.get("status"), None
     if status is not None and "target_id" in status.columns:
-        status = status[status["target_id"] == target_id]
+        status = status[(status["target_id"] == target_id) & (status["level"] == "commune")]
         label = next((t.label for t in config.targets if t.id == target_id), target_id)
+    if (dep := tables.get("deprivation")) is not None and "population" in dep.columns:
+        # the small multiples show the poor households' deprivations
+        dep = dep[dep["population"] == "poor"].rename(columns={"n_households": "n_base"})
+        tables["deprivation"] = dep
     for key in ("status", "deprivation", "allocation"):
         table = status if key == "status" else tables.get(key)
         if table is not None and "year" in table.columns:
