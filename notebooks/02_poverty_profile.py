@@ -31,6 +31,7 @@ from pathlib import Path
 from IPython.display import display
 
 from analysis import documents, measures, store, summary_tables
+from analysis.briefing import save_profile_outputs
 from analysis.config import load_config
 from analysis.registry import registry_for
 from analysis.schema import DIMENSION_LABELS_VI
@@ -175,6 +176,15 @@ if has_microdata:
     display(groups)
 else:
     documents.show(documents.Paragraph(documents.NO_MICRODATA))
+
+# %% [markdown]
+# Giữ các nhận định trên cho báo cáo tóm tắt.
+
+# %%
+if has_microdata:
+    save_profile_outputs(run_dir, district, year, headcounts, af.summary, af.dimensions, population_vi, groups)
+else:
+    save_profile_outputs(run_dir, district, year)
 
 # %% [markdown]
 # Biểu tổng hợp kết quả rà soát theo mẫu (Excel), ghi cùng thư mục kết quả.

@@ -322,8 +322,8 @@ def test_make_run_maps__reads_the_run_tables_and_narrows_status_to_one_target(tm
     two_targets = pd.concat(
         [status.assign(target_id="T3"), status.assign(target_id="T1", status="met")]
     )
-    save_table(tmp_path, "commune_indicators", indicators())
-    save_table(tmp_path, "target_status", two_targets.assign(year=2024))
+    save_table(tmp_path, "indicators", indicators())
+    save_table(tmp_path, "scorecard", two_targets.assign(year=2024, level="commune"))
     save_table(tmp_path, "allocation", alloc)
     result = make_run_maps(tmp_path, 2024, CONFIG, REGISTRY, made_on=DAY, formats=("svg",))
     assert set(result.figures) == {

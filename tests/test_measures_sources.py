@@ -30,7 +30,9 @@ def _summary(year, n_poor):
 
 
 def test_indicators_from_inputs__lists_win_and_summary_fills_other_years():
-    totals = pd.DataFrame({"year": [2022], "commune_code": ["1"], "n_households": [50], "n_persons": [200]})
+    totals = pd.DataFrame(
+        {"year": [2022], "commune_code": ["1"], "n_households": [50], "n_persons": [200]}
+    )
     out = indicators_from_inputs(
         _households(2022), totals, pd.concat([_summary(2021, 9), _summary(2022, 99)]), {"1": "A"}
     )

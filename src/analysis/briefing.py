@@ -51,6 +51,69 @@ def save_forecast_outputs(result, merged, config: Config, run_dir: str | Path) -
     return paths
 
 
+def save_profile_outputs(
+    run_dir: str | Path,
+    district: pd.DataFrame,
+    year: int,
+    headcounts: pd.DataFrame | None = None,
+    af_summary: pd.DataFrame | None = None,
+    af_dimensions: pd.DataFrame | None = None,
+    population_vi: str = "",
+    groups: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Keep the poverty profile's readings (and the Alkire–Foster series) for the briefing."""
+    from analysis import measures
+    from analysis.schema import DIMENSION_LABELS_VI
+
+    readings = [("flows", measures.describe_flows(district, year))]
+    if headcounts is not None:
+        readings.append(("deprivation", measures.describe_deprivation(headcounts, "poor")))
+    if af_summary is not None:
+        readings.append(
+            ("alkire_foster", measures.describe_alkire_foster(af_summary, year, population_vi))
+        )
+        store.save_table(run_dir, "alkire_foster", af_summary)
+    if af_dimensions is not None:
+        readings.append(
+            (
+                "contributions",
+                measures.describe_contributions(af_dimensions, year, DIMENSION_LABELS_VI),
+            )
+        )
+    if groups is not None:
+        readings.append(("groups", measures.describe_groups(groups, year)))
+    if headcounts is None:
+        readings.append(("microdata", doc.NO_MICRODATA))
+    table = pd.DataFrame(readings, columns=["key", "text"])
+    store.save_table(run_dir, "profile_readings", table)
+    return table
+
+
+def _profile_section(run_dir: Path) -> doc.Section | None:
+    readings = store.load_optional_table(run_dir, "profile_readings")
+    if readings is None:
+        return None
+    blocks: list = [doc.Paragraph(t) for t in readings["text"]]
+    af = store.load_optional_table(run_dir, "alkire_foster")
+    if af is not None:
+        table = pd.DataFrame(
+            {
+                "Năm": af["year"].astype(int).astype(str),
+                "Số hộ được xét": af["n"].map(doc.count),
+                "Số hộ nghèo đa chiều (q)": af["q"].map(doc.count),
+                "H (tỷ lệ)": af["H"].map(doc.pct),
+                "A (mức độ)": af["A"].map(doc.pct),
+                "M0 = H × A": af["M0"].map(lambda x: doc.format_number_or_dash(x, 3)),
+            }
+        )
+        blocks.append(
+            doc.Table(
+                table, "Chỉ số nghèo đa chiều Alkire–Foster (k = 3 chỉ số, trọng số lồng nhau đều)"
+            )
+        )
+    return doc.Section("Biến động, thiếu hụt và nghèo đa chiều", blocks)
+
+
 def _targets_section(run_dir: Path, year: int) -> doc.Section | None:
     scorecard = store.load_optional_table(run_dir, "scorecard")
     if scorecard is None:
@@ -195,6 +258,7 @@ def build_briefing(config: Config, year: int, run_dir: str | Path) -> list[doc.S
     sections += [
         s
         for s in (
+            _profile_section(run_dir),
             _maps_section(run_dir, year),
             _final_section(run_dir, config),
             _targets_section(run_dir, year),

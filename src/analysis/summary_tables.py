@@ -12,6 +12,7 @@ Rates are fractions shown as percent with 2 decimals.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,7 @@ from analysis.measures import (
     district_indicators,
     headcounts_wide,
 )
+from analysis.reproducible import save_workbook
 from analysis.schema import DYNAMICS_LABELS_VI, INDICATOR_COLUMNS, NEAR_POOR_DYNAMICS, POOR_DYNAMICS
 from analysis.standard import DEFAULT_STANDARD, Standard, get_standard
 
@@ -91,7 +93,7 @@ def write_summary_tables(
     _groups_sheet(wb.create_sheet("Nhóm đối tượng"), rows, hh, status_col, titles)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    save_workbook(wb, path, datetime(year, 12, 31))
     return path
 
 

@@ -9,10 +9,8 @@ left both (`Thoát nghèo` / `Thoát cận nghèo`).
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
-import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from analysis.reproducible import save_workbook
 from analysis.schema import DEPRIVATION_COLUMNS, HOUSEHOLD_COLUMNS, columns_by_name
 
 SHEET = "Danh sách"
@@ -45,25 +44,6 @@ CATEGORY_LABELS = {
     "left_near_poor": "Thoát cận nghèo",
 }
 TOTALS_HEADER = ("Năm", "Mã xã", "Tên xã", "Tổng số hộ", "Tổng số nhân khẩu")
-_STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
-
-
-def save_reproducibly(wb: Workbook, path: Path, stamp: datetime) -> None:
-    """Save `wb` so that the same content gives the same bytes: fixed timestamps inside."""
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    with (
-        zipfile.ZipFile(buffer) as src,
-        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = _STAMP.sub(rb"\g<1>" + iso + rb"\g<2>", data)
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(entry, data)
 
 
 def slugify(name: str) -> str:
@@ -145,7 +125,7 @@ def write_list(
         [None, "Người lập biểu"] + [None] * (sign_col - 2) + [f"TM. UBND {unit_type.upper()}"]
     )
     ws.append([None, "(Ký, ghi rõ họ tên)"] + [None] * (sign_col - 2) + ["CHỦ TỊCH"])
-    save_reproducibly(wb, path, datetime(year, 12, 15))
+    save_workbook(wb, path, datetime(year, 12, 15))
 
 
 def _bold(ws, value: str, wrap: bool = False) -> WriteOnlyCell:
@@ -170,4 +150,4 @@ def write_totals(path: Path, totals: pd.DataFrame) -> None:
     cols = ["year", "commune_code", "commune_name", "n_households", "n_persons"]
     for year, code, name, n_hh, n_pp in totals[cols].itertuples(index=False):
         ws.append([int(year), str(code), str(name), int(n_hh), int(n_pp)])
-    save_reproducibly(wb, path, datetime(int(totals["year"].max()), 12, 31))
+    save_workbook(wb, path, datetime(int(totals["year"].max()), 12, 31))
