@@ -110,3 +110,45 @@ def test_read_review__duplicate_household_in_year_rejected(district, tmp_path):
     dup = review.rejects[review.rejects["file"] == "2024/18133_pho-chau.xlsx"]
     assert len(dup) == 2 and dup["reason"].str.contains("mã hộ trùng").all()
     assert pd.Series(review.households["household_id"]).ne("18133-0001").all()
+
+
+def test_read_review__list_total_row_checked(district, tmp_path):
+    from openpyxl import load_workbook
+
+    path = write_list(tmp_path / "lists" / "2024" / "18133_pho-chau.xlsx",
+                      [household(1, code="18133"), household(2, code="18133")])  # fmt: skip
+    wb = load_workbook(path)
+    ws = wb.active
+    ws.cell(8, 4, "3 hộ")  # the "Tổng cộng" row: 3 households written, 2 listed
+    ws.cell(8, 8, 8)  # members: 4 + 4, right
+    wb.save(path)
+    problems = read_review(district).problems
+    msgs = problems.loc[problems["file"] == "2024/18133_pho-chau.xlsx", "message"]
+    assert msgs.str.contains("dòng tổng cộng ghi 3, các dòng trong bảng cho 2").any()
+    assert not msgs.str.contains("ghi 8").any()
+
+
+def test_write_validation_report__xlsx_and_html_in_vietnamese(district, tmp_path):
+    from analysis.ingest import collect_review, write_validation_report
+
+    write_list(tmp_path / "lists" / "2024" / "18133_pho-chau.xlsx",
+               [household(1, code="18133", n_members=0)])  # fmt: skip
+    review = collect_review(district)
+    paths = write_validation_report(review, tmp_path / "out")
+    problems = pd.read_excel(paths["xlsx"], sheet_name="Lỗi", engine="openpyxl")
+    assert list(problems.columns) == [
+        "Tệp",
+        "Trang tính",
+        "Dòng",
+        "Cột",
+        "Giá trị",
+        "Lỗi",
+        "Mức độ",
+    ]
+    assert (problems["Mức độ"] == "Lỗi (loại dòng)").sum() == 1
+    files = pd.read_excel(paths["xlsx"], sheet_name="Đối chiếu", engine="openpyxl")
+    assert {"Đọc", "Nhận", "Loại"} <= set(files.columns)
+    html = paths["html"].read_text(encoding="utf-8")
+    assert html.startswith('<section class="validation">') and "Đối chiếu theo tệp" in html
+    rejects = pd.read_excel(paths["xlsx"], sheet_name="Dòng bị loại", engine="openpyxl")
+    assert "Nguyễn" not in rejects.to_string() and "head_name" not in rejects.columns

@@ -66,7 +66,8 @@ def detect_legacy_encoding(texts: Iterable[str]) -> str | None:
     wins, if it clearly beats leaving the text as it is. viparse's own content detector
     breaks ties.
     """
-    sample = " ".join(t for t in texts if isinstance(t, str))[:20000]
+    unique = dict.fromkeys(t for t in texts if isinstance(t, str))
+    sample = " ".join(list(unique)[:300])[:5000]
     if not re.search(r"[\xa0-\xff]", sample):
         return None  # pure ASCII or beyond Latin-1 (Unicode Vietnamese): nothing to convert
     base = vietnamese_score(sample)

@@ -73,7 +73,7 @@ def pseudonymize(frame: pd.DataFrame, key: PseudonymKey) -> pd.DataFrame:
     out = frame.drop(columns=[c for c in PERSONAL_COLUMNS if c in frame.columns])
     if "head_id_number" in frame.columns:
         ids = frame["head_id_number"].map(normalize_id)
-        keys = ids.map(lambda v: pseudonym(v, key) if v else None)
+        keys = ids.map(lambda v: pseudonym(v, key) if isinstance(v, str) else None)
     else:
         keys = pd.Series(None, index=frame.index, dtype=object)
     out["head_key"] = keys.astype("string")

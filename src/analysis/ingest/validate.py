@@ -103,9 +103,8 @@ def parse_columns(raw: pd.DataFrame, checks: Checks) -> pd.DataFrame:
         if col.required and col.dtype != "bool":
             checks.add(is_blank(series), name, "thiếu giá trị bắt buộc")
         out[name] = values
-    for name in ("head_name", "head_id_number"):
-        if name in raw.columns:
-            out[name] = raw[name].map(_as_text)
+    if "head_id_number" in raw.columns:  # names are not needed: dropped at ingest
+        out["head_id_number"] = raw["head_id_number"]
     return out
 
 
