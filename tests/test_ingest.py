@@ -152,3 +152,10 @@ def test_write_validation_report__xlsx_and_html_in_vietnamese(district, tmp_path
     assert html.startswith('<section class="validation">') and "Đối chiếu theo tệp" in html
     rejects = pd.read_excel(paths["xlsx"], sheet_name="Dòng bị loại", engine="openpyxl")
     assert "Nguyễn" not in rejects.to_string() and "head_name" not in rejects.columns
+
+
+def test_read_review__code_of_other_vintage_named_in_message(district, tmp_path):
+    write_list(tmp_path / "lists" / "2025" / "ds.xlsx", [household(1, code="18136")], year=2025)
+    review = read_review(district)
+    rej = review.rejects[review.rejects["file"] == "2025/ds.xlsx"]
+    assert "đơn vị hành chính kỳ 2025 (mã này thuộc kỳ 2024: Tây Sơn)" in rej["reason"].iloc[0]

@@ -20,7 +20,7 @@ def test_load_key__machine_key_created_once_and_warned(tmp_path, monkeypatch):
 
 def test_normalize_id__digits_only():
     assert normalize_id(" 042 074.626985 ") == "042074626985"
-    assert normalize_id(42074626985.0) == "42074626985"
+    assert normalize_id(42074626985.0) == normalize_id("042074626985") == "042074626985"
     assert normalize_id(None) is None and normalize_id("") is None
 
 

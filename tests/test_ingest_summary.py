@@ -72,3 +72,27 @@ def test_summary__variant_headers_without_title(tmp_path):
     assert review.summary["year"].tolist() == [2022]
     assert review.summary["n_poor_start"].tolist() == [62]
     assert isinstance(review.summary, pd.DataFrame) and path.exists()
+
+
+def test_summary__grouped_results_header_variant(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "KQ"
+    ws.append(["BIỂU KẾT QUẢ RÀ SOÁT NĂM 2021"])
+    ws.append(["TT", "Đơn vị", "Tổng số hộ dân cư", "Hộ nghèo", None, "Hộ cận nghèo", None])
+    ws.append([None, None, None, "Số hộ", "Tỷ lệ (%)", "Số hộ", "Tỷ lệ (%)"])
+    for cols in ("A2:A3", "B2:B3", "C2:C3", "D2:E2", "F2:G2"):
+        ws.merge_cells(cols)
+    ws.append([1, "Xã Sơn Kim 1", 1000, 50, 5.0, 70, 7.0])
+    ws.append([2, "SƠN KIM 2", 800, 40, 5.0, 16, 2.0])
+    ws.append([None, "Cộng", 1800, 90, None, 86, None])
+    wb.save(tmp_path / "kq.xlsx")
+    report = validate_path(tmp_path / "kq.xlsx", make_config(tmp_path))
+    assert report.ok, report.to_text()
+    review = read_review(make_config(tmp_path, lists=None, totals=None, summary="kq.xlsx"))
+    s = review.summary.set_index("commune_code")
+    assert s.loc["18196", "n_poor"] == 50 and s.loc["18199", "n_near_poor"] == 16
+    assert s.loc["18199", "near_poor_rate"] == pytest.approx(0.02)
+    assert not report.problems["message"].str.contains("tỷ lệ ghi").any()

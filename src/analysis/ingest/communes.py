@@ -74,6 +74,15 @@ class CommuneMatcher:
         ]
         return max(found)[1] if found else None
 
+    def hint(self, value: object, vintage: int) -> str:
+        """For a code unknown in `vintage`: which other vintage has it (codes are reused)."""
+        code = normalize_code(value)
+        if code is None:
+            return ""
+        others = sorted(set(self.registry.units["vintage"].astype(int)) - {vintage})
+        found = [f"kỳ {v}: {self.names(v)[code]}" for v in others if code in self.names(v)]
+        return f" (mã này thuộc {', '.join(found)})" if found else ""
+
     def fuzzy_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.matches, columns=FUZZY_COLUMNS)
 
