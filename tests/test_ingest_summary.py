@@ -33,6 +33,8 @@ def test_summary__official_layout_gives_commune_year_counts(summary_config):
 def test_summary__district_row_skipped_and_checked(summary_config, tmp_path):
     review = read_review(summary_config)
     assert len(review.summary) == 2
+    skipped = review.problems[review.problems["sheet"] == "Thiếu hụt hộ nghèo"]
+    assert skipped["message"].tolist() == ["trang tính không có bảng nhận ra được, bỏ qua"]
     files = review.files
     assert (files["n_read"] == 2).all()  # the "Toàn huyện" row is not a commune
     assert not review.problems["message"].str.contains("dòng tổng").any()

@@ -124,6 +124,10 @@ def write_summary(path: Path, year: int, communes: list[dict], district_row: boo
         ("near_poor", "Biến động hộ cận nghèo"),
     ):
         _write_dynamics(wb.create_sheet(title_vi), group, year, communes, district_row, title)
+    other = wb.create_sheet("Thiếu hụt hộ nghèo")  # another table of the workbook, not input
+    other.append(["Mã xã", "Tên xã", "Số hộ nghèo", "Việc làm (số hộ)", "Dinh dưỡng (số hộ)"])
+    for c in communes:
+        other.append([c["commune_code"], c["commune_name"], c["n_poor"], 1, 2])
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path

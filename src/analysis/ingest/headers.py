@@ -74,6 +74,22 @@ def load_aliases(path: Path | None = None) -> dict[str, dict[str, str]]:
     return out
 
 
+def required_content(kind: str) -> tuple[str, ...]:
+    """Required columns of a table kind that only the table itself can give (not the
+    year or commune, which may come from the title or file name)."""
+    context = ("year", "commune_code", "unit_vintage", "head_key")
+    if kind == "households":
+        return tuple(
+            c.name for c in schema.HOUSEHOLD_COLUMNS if c.required and c.name not in context
+        )
+    if kind == "totals":
+        return ("n_households",)
+    if kind == "results":
+        return ("n_households", "n_poor", "n_near_poor")
+    group = "poor" if kind == "dynamics_poor" else "near_poor"
+    return tuple(c for c in schema.DYNAMICS_COLUMNS if c.startswith(f"n_{group}_"))
+
+
 @dataclass
 class Header:
     """Where a sheet's table is and what its columns mean."""
@@ -90,6 +106,11 @@ class Header:
     @property
     def data_start(self) -> int:
         return self.first_row + self.height
+
+    @property
+    def complete(self) -> bool:
+        """Every required column that only the table can give is there."""
+        return set(required_content(self.kind)) <= set(self.columns.values())
 
 
 def _cell_text(value: object) -> str:
