@@ -6,7 +6,7 @@ import pytest
 from analysis import schema
 from analysis.config import load_config
 from analysis.ingest import IngestError, read_review
-from corpus.builders import household, write_list, write_totals
+from corpus.builders import LIST_COLUMNS, household, write_list, write_totals
 
 CONFIG = Path(__file__).resolve().parents[1] / "config" / "huong_son.yaml"
 
@@ -159,3 +159,15 @@ def test_read_review__code_of_other_vintage_named_in_message(district, tmp_path)
     review = read_review(district)
     rej = review.rejects[review.rejects["file"] == "2025/ds.xlsx"]
     assert "đơn vị hành chính kỳ 2025 (mã này thuộc kỳ 2024: Tây Sơn)" in rej["reason"].iloc[0]
+
+
+def test_read_review__commune_from_title_and_year_from_folder(district, tmp_path):
+    cols = [c for c in LIST_COLUMNS if c != "commune_code"]
+    write_list(tmp_path / "lists" / "2024" / "danh_sach.xlsx", [household(1, code="18133")],
+               year=None, commune="PHỐ CHÂU", columns=cols)  # fmt: skip
+    review = read_review(district)
+    hh = review.households
+    row = hh[hh["household_id"] == "18133-0001"].iloc[0]
+    assert row["commune_code"] == "18133" and row["year"] == 2024
+    msgs = review.problems.loc[review.problems["file"] == "2024/danh_sach.xlsx", "message"]
+    assert {"năm rà soát 2024 lấy từ thư mục", "mã xã 18133 (Phố Châu) lấy từ tiêu đề"} <= set(msgs)

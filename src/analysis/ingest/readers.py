@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.vietnamese import vietnamese_score
+from analysis.vietnamese import detect_legacy_encoding, from_legacy, vietnamese_score
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 SUFFIXES = EXCEL_SUFFIXES | {".xls", ".csv", ".txt", ".parquet", ".htm", ".html"}
@@ -172,11 +172,13 @@ def _decode_raw(data: bytes) -> tuple[str, str]:
         pass
     # A Windows codepage. cp1258 (Vietnamese) vs cp1252 (legacy fonts read as Latin-1):
     # take the one that reads better; legacy fonts are converted later, per column.
-    vn = data.decode("cp1258", errors="replace")
+    vn = unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
     latin = data.decode("cp1252", errors="replace")
-    if vietnamese_score(vn) >= vietnamese_score(latin):
+    legacy = detect_legacy_encoding([latin])
+    as_legacy = from_legacy(latin, legacy) if legacy else latin
+    if vietnamese_score(vn) >= vietnamese_score(as_legacy):
         return vn, "Windows-1258"
-    return latin, "Windows-1252"
+    return latin, "Windows-1252"  # TCVN3/VNI bytes: converted per column after reading
 
 
 def _read_csv(path: Path) -> RawSheet:
