@@ -171,3 +171,17 @@ def test_read_review__commune_from_title_and_year_from_folder(district, tmp_path
     assert row["commune_code"] == "18133" and row["year"] == 2024
     msgs = review.problems.loc[review.problems["file"] == "2024/danh_sach.xlsx", "message"]
     assert {"năm rà soát 2024 lấy từ thư mục", "mã xã 18133 (Phố Châu) lấy từ tiêu đề"} <= set(msgs)
+
+
+def test_read_review__skipped_row_never_shows_a_name(district, tmp_path):
+    from openpyxl import load_workbook
+
+    path = write_list(tmp_path / "lists" / "2024" / "18133_pho-chau.xlsx",
+                      [household(1, code="18133")], footer=False)  # fmt: skip
+    wb = load_workbook(path)
+    wb.active.append([None, None, None, "Trần Thị Bí Mật", "042999999999"])
+    wb.save(path)
+    review = read_review(district)
+    text = review.problems.astype(str).to_string() + review.rejects.astype(str).to_string()
+    assert "Bí Mật" not in text and "042999999999" not in text
+    assert (review.problems["row"] == 7).any()  # the row is reported, without its values

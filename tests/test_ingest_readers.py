@@ -128,3 +128,11 @@ def test_read_review__two_row_merged_header_and_numbering_row(tmp_path):
     hh = review.households
     assert len(hh) == 1 and hh["year"].tolist() == [2024] and bool(hh["dep_nutrition"].iloc[0])
     assert review.rejects.empty
+
+
+def test_aliases_markdown__lists_schema_labels_and_csv_spellings():
+    from analysis.ingest.headers import aliases_markdown
+
+    text = aliases_markdown()
+    assert "| `n_members` | n_members; Số nhân khẩu; Số khẩu;" in text
+    assert "### Summary tables: dynamics of the poor list (`dynamics_poor`)" in text

@@ -182,3 +182,41 @@ def _dedupe(items: list[str]) -> list[str]:
         if not out or out[-1] != item:
             out.append(item)
     return out
+
+
+KIND_TITLES = {
+    "households": "Household lists",
+    "totals": "Resident totals",
+    "results": "Summary tables: results",
+    "dynamics_poor": "Summary tables: dynamics of the poor list",
+    "dynamics_near_poor": "Summary tables: dynamics of the near-poor list",
+}
+
+
+def aliases_markdown(path: Path | None = None) -> str:
+    """The accepted header spellings per table and column, for the data dictionary.
+
+    Generated from the schema and data/reference/header_aliases.csv; headers are matched
+    without case, diacritics or punctuation, so one spelling stands for its variants.
+    """
+    path = path or REFERENCE_DIR / "header_aliases.csv"
+    table = pd.read_csv(path, dtype="string", keep_default_na=False)
+    parts = ["## Accepted input headers\n",
+             "Matched without case, diacritics or punctuation. Add a line to "
+             "`data/reference/header_aliases.csv` (table, column, alias) for a new spelling.\n"]  # fmt: skip
+    for kind in KINDS:
+        spellings: dict[str, list[str]] = {}
+        for col, alias in [*_schema_aliases(kind), *zip(*_csv_rows(table, kind), strict=True)]:
+            known = spellings.setdefault(col, [])
+            if ascii_key(alias) not in {ascii_key(a) for a in known}:
+                known.append(alias)
+        parts.append(f"\n### {KIND_TITLES[kind]} (`{kind}`)\n\n| column | headers |\n|---|---|")
+        for col, names in spellings.items():
+            shown = "; ".join(n.replace("|", "\\|") for n in names)
+            parts.append(f"| `{col}` | {shown} |")
+    return "\n".join(parts) + "\n"
+
+
+def _csv_rows(table: pd.DataFrame, kind: str) -> tuple[list[str], list[str]]:
+    rows = table[table["table"] == kind]
+    return rows["column"].tolist(), rows["alias"].tolist()

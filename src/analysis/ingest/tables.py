@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analysis import schema
 from analysis.ingest.headers import SKIP, Header
 from analysis.ingest.readers import RawSheet
 from analysis.vietnamese import ascii_key, clean_text, detect_legacy_encoding, from_legacy
@@ -67,9 +68,14 @@ def extract_table(sheet: RawSheet, header: Header) -> Extracted:
     is_footer = ~is_total & (
         is_signature | (after_total & (filled < 4)) | (~has_key & (filled <= 2))
     )
-    skipped = [
-        (int(r), first_text[r] or "") for r in data.index[is_footer & ~after_total.astype(bool)]
-    ]
+    # the text shown for a skipped row never comes from a name or ID column
+    personal = {pos for pos, name in header.columns.items() if name in schema.PERSONAL_COLUMNS}
+    shown = {
+        r: next((str(v).strip() for pos, v in body.loc[r].items()
+                 if pos not in personal and isinstance(v, str) and v.strip()), "")
+        for r in data.index[is_footer & ~after_total.astype(bool)]
+    }  # fmt: skip
+    skipped = list(shown.items())
     keep = ~is_total & ~is_footer
     out = data.loc[keep].copy()
     out["_row"] = out.index.astype("int64")
