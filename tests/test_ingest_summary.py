@@ -98,3 +98,47 @@ def test_summary__grouped_results_header_variant(tmp_path):
     assert s.loc["18196", "n_poor"] == 50 and s.loc["18199", "n_near_poor"] == 16
     assert s.loc["18199", "near_poor_rate"] == pytest.approx(0.02)
     assert not report.problems["message"].str.contains("tỷ lệ ghi").any()
+
+
+def test_summary__households_from_totals_and_checked_against_lists(tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    from corpus.builders import household, write_list, write_totals
+
+    monkeypatch.setenv("POVERTY_PSEUDONYM_KEY", "k")
+    path = write_summary(tmp_path / "bieu" / "b2024.xlsx", 2024,
+                         [summary_commune("18196", "Sơn Kim 1", 1200, 2, 80)])  # fmt: skip
+    wb = load_workbook(path)
+    ws = wb["Kết quả"]
+    ws.delete_cols(3)  # no "Tổng số hộ" column
+    wb.save(path)
+    write_totals(tmp_path / "tong_so_ho.xlsx", [(2024, "18196", "Sơn Kim 1", 1000, 4000)])
+    write_list(tmp_path / "lists" / "2024" / "18196_a.xlsx", [household(1), household(2)])
+    review = read_review(make_config(tmp_path, summary="bieu"))
+    row = review.summary.iloc[0]
+    assert row["n_households"] == 1000 and row["poor_rate"] == pytest.approx(2 / 1000)
+    assert (
+        not (review.problems["sheet"] == "Kết quả").any()
+        or not review.problems.loc[review.problems["sheet"] == "Kết quả", "message"]
+        .str.contains("bỏ qua")
+        .any()
+    )
+    msgs = review.problems["message"]
+    assert msgs.str.contains("biểu tổng hợp ghi 80 hộ cận nghèo, danh sách hộ có 0").any()
+    assert not msgs.str.contains("ghi 2 hộ nghèo").any()
+
+
+def test_summary__no_households_anywhere_warned(tmp_path):
+    path = write_summary(
+        tmp_path / "b2024.xlsx", 2024, [summary_commune("18196", "Sơn Kim 1", 1200, 2, 8)]
+    )
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    wb["Kết quả"].delete_cols(3)
+    wb.save(path)
+    review = read_review(make_config(tmp_path, lists=None, totals=None, summary="b2024.xlsx"))
+    assert review.summary["n_households"].isna().all() and review.summary["poor_rate"].isna().all()
+    assert (
+        review.problems["message"].str.contains("năm 2024: không có tổng số hộ của xã 18196").any()
+    )

@@ -84,8 +84,8 @@ def required_content(kind: str) -> tuple[str, ...]:
         )
     if kind == "totals":
         return ("n_households",)
-    if kind == "results":
-        return ("n_households", "n_poor", "n_near_poor")
+    if kind == "results":  # resident households may come from the totals file instead
+        return ("n_poor", "n_near_poor")
     group = "poor" if kind == "dynamics_poor" else "near_poor"
     return tuple(c for c in schema.DYNAMICS_COLUMNS if c.startswith(f"n_{group}_"))
 

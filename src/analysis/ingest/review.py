@@ -15,7 +15,12 @@ from analysis.ingest.households import build_households, empty_households
 from analysis.ingest.privacy import MACHINE_KEY_FILE, load_key
 from analysis.ingest.problems import SEVERITY_LABELS_VI, ProblemLog
 from analysis.ingest.report import ValidationReport
-from analysis.ingest.summary import build_summary, empty_summary
+from analysis.ingest.summary import (
+    build_summary,
+    check_summary_against_lists,
+    empty_summary,
+    fill_households_from_totals,
+)
 from analysis.ingest.totals import build_totals, empty_totals
 from analysis.registry import registry_for
 from analysis.vietnamese import format_number
@@ -129,6 +134,15 @@ def _build(tables, roots, config, matcher, log, years) -> Review:
         parts["summary"] = (rej, counts)
     if not households.empty and not totals.empty:
         check_coverage(households, totals, log)
+    if not summary.empty and not totals.empty:
+        summary = fill_households_from_totals(summary, totals, log)
+    if summary["n_households"].isna().any():
+        gaps = summary[summary["n_households"].isna()]
+        for year, codes in gaps.groupby("year")["commune_code"]:
+            log.add("warning", f"năm {year}: không có tổng số hộ của xã {', '.join(codes)} "
+                    "(biểu tổng hợp và tệp tổng số hộ): không tính được tỷ lệ", column="Tổng số hộ")  # fmt: skip
+    if not summary.empty and not households.empty:
+        check_summary_against_lists(summary, households, log)
     for m in matcher.matches:
         log.add("warning", f"tên xã '{m['written']}' không khớp chính xác; đã dùng '{m['name']}' "
                 f"(mã {m['code']}, độ giống {format_number(m['score'], 1)}%)", m["file"],
