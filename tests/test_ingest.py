@@ -185,3 +185,15 @@ def test_read_review__skipped_row_never_shows_a_name(district, tmp_path):
     text = review.problems.astype(str).to_string() + review.rejects.astype(str).to_string()
     assert "Bí Mật" not in text and "042999999999" not in text
     assert (review.problems["row"] == 7).any()  # the row is reported, without its values
+
+
+def test_read_review__report_written_before_fatal_stop(district, tmp_path):
+    (tmp_path / "lists" / "2024" / "hong.xlsx").write_bytes(b"not excel")
+    with pytest.raises(IngestError) as err:
+        read_review(district, report_dir=tmp_path / "report")
+    assert "hong.xlsx" in str(err.value) and "tệp không đọc được" in str(err.value)
+    problems = pd.read_excel(
+        tmp_path / "report" / "kiem_tra_du_lieu.xlsx", sheet_name="Lỗi", engine="openpyxl"
+    )
+    assert (problems["Mức độ"] == "Lỗi nghiêm trọng").sum() == 1
+    assert len(err.value.review.households) == 6  # the readable files were still read

@@ -103,11 +103,9 @@ def write_summary(path: Path, year: int, communes: list[dict], district_row: boo
     wb = Workbook()
     ws = wb.active
     ws.title = "Kết quả"
-    start = 1
     if title:
         ws["A1"] = f"KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO NĂM {year}"
         ws.append([])
-        start = 3
     ws.append(["Mã xã", "Tên xã", *(indicator[c] for c in RESULT_COLUMNS)])
     for c in communes:
         rates = {"poor_rate": c["n_poor"] / c["n_households"] * 100,
@@ -118,7 +116,6 @@ def write_summary(path: Path, year: int, communes: list[dict], district_row: boo
     if district_row:
         ws.append([None, "Toàn huyện", *(sum(c[k] for c in communes) if k.startswith("n_") else None
                                         for k in RESULT_COLUMNS)])  # fmt: skip
-    del start
     for group, title_vi in (
         ("poor", "Biến động hộ nghèo"),
         ("near_poor", "Biến động hộ cận nghèo"),
