@@ -148,6 +148,8 @@ def test_write_validation_report__xlsx_and_html_in_vietnamese(district, tmp_path
     assert (problems["Mức độ"] == "Lỗi (loại dòng)").sum() == 1
     files = pd.read_excel(paths["xlsx"], sheet_name="Đối chiếu", engine="openpyxl")
     assert {"Đọc", "Nhận", "Loại"} <= set(files.columns)
+    md = paths["markdown"].read_text(encoding="utf-8")
+    assert "| Lỗi (loại dòng) | giá trị nhỏ hơn … không hợp lệ | 1 | 1 |" in md
     html = paths["html"].read_text(encoding="utf-8")
     assert html.startswith('<section class="validation">') and "Đối chiếu theo tệp" in html
     rejects = pd.read_excel(paths["xlsx"], sheet_name="Dòng bị loại", engine="openpyxl")
