@@ -164,12 +164,19 @@ def ascii_key(text: str) -> str:
 _UNIT_PREFIX = re.compile(r"^(xa|phuong|thi tran|tt|p|x|ubnd xa|ubnd thi tran|ubnd phuong)\s+")
 
 
-def commune_key(text: str) -> str:
-    """Key of a commune name without its type: 'Xã Sơn Kim 1', 'TT. Phố Châu' -> names."""
+def commune_key(text: str, diacritics: bool = False) -> str:
+    """Key of a commune name without its type: 'Xã Sơn Kim 1', 'TT. Phố Châu' -> 'son kim 1'.
+
+    With `diacritics`, the key keeps them ('sơn kim 1'), for names that differ only
+    by their marks.
+    """
     key = ascii_key(text)
     while (stripped := _UNIT_PREFIX.sub("", key)) != key:
         key = stripped
-    return key
+    if not diacritics:
+        return key
+    marked = re.sub(r"[^\w]+", " ", name_key(text)).split()
+    return " ".join(marked[len(marked) - len(key.split()) :])
 
 
 # ----------------------------------------------------------------- formatting
