@@ -6,7 +6,7 @@ import pytest
 from analysis import schema
 from analysis.config import load_config
 from analysis.ingest import IngestError, read_review
-from corpus.builders import household, write_list, write_totals
+from corpus.builders import LIST_COLUMNS, household, write_list, write_totals
 
 CONFIG = Path(__file__).resolve().parents[1] / "config" / "huong_son.yaml"
 
@@ -110,3 +110,92 @@ def test_read_review__duplicate_household_in_year_rejected(district, tmp_path):
     dup = review.rejects[review.rejects["file"] == "2024/18133_pho-chau.xlsx"]
     assert len(dup) == 2 and dup["reason"].str.contains("mã hộ trùng").all()
     assert pd.Series(review.households["household_id"]).ne("18133-0001").all()
+
+
+def test_read_review__list_total_row_checked(district, tmp_path):
+    from openpyxl import load_workbook
+
+    path = write_list(tmp_path / "lists" / "2024" / "18133_pho-chau.xlsx",
+                      [household(1, code="18133"), household(2, code="18133")])  # fmt: skip
+    wb = load_workbook(path)
+    ws = wb.active
+    ws.cell(8, 4, "3 hộ")  # the "Tổng cộng" row: 3 households written, 2 listed
+    ws.cell(8, 8, 8)  # members: 4 + 4, right
+    wb.save(path)
+    problems = read_review(district).problems
+    msgs = problems.loc[problems["file"] == "2024/18133_pho-chau.xlsx", "message"]
+    assert msgs.str.contains("dòng tổng cộng ghi 3, các dòng trong bảng cho 2").any()
+    assert not msgs.str.contains("ghi 8").any()
+
+
+def test_write_validation_report__xlsx_and_html_in_vietnamese(district, tmp_path):
+    from analysis.ingest import collect_review, write_validation_report
+
+    write_list(tmp_path / "lists" / "2024" / "18133_pho-chau.xlsx",
+               [household(1, code="18133", n_members=0)])  # fmt: skip
+    review = collect_review(district)
+    paths = write_validation_report(review, tmp_path / "out")
+    problems = pd.read_excel(paths["xlsx"], sheet_name="Lỗi", engine="openpyxl")
+    assert list(problems.columns) == [
+        "Tệp",
+        "Trang tính",
+        "Dòng",
+        "Cột",
+        "Giá trị",
+        "Lỗi",
+        "Mức độ",
+    ]
+    assert (problems["Mức độ"] == "Lỗi (loại dòng)").sum() == 1
+    files = pd.read_excel(paths["xlsx"], sheet_name="Đối chiếu", engine="openpyxl")
+    assert {"Đọc", "Nhận", "Loại"} <= set(files.columns)
+    md = paths["markdown"].read_text(encoding="utf-8")
+    assert "| Lỗi (loại dòng) | giá trị nhỏ hơn … không hợp lệ | 1 | 1 |" in md
+    html = paths["html"].read_text(encoding="utf-8")
+    assert html.startswith('<section class="validation">') and "Đối chiếu theo tệp" in html
+    rejects = pd.read_excel(paths["xlsx"], sheet_name="Dòng bị loại", engine="openpyxl")
+    assert "Nguyễn" not in rejects.to_string() and "head_name" not in rejects.columns
+
+
+def test_read_review__code_of_other_vintage_named_in_message(district, tmp_path):
+    write_list(tmp_path / "lists" / "2025" / "ds.xlsx", [household(1, code="18136")], year=2025)
+    review = read_review(district)
+    rej = review.rejects[review.rejects["file"] == "2025/ds.xlsx"]
+    assert "đơn vị hành chính kỳ 2025 (mã này thuộc kỳ 2024: Tây Sơn)" in rej["reason"].iloc[0]
+
+
+def test_read_review__commune_from_title_and_year_from_folder(district, tmp_path):
+    cols = [c for c in LIST_COLUMNS if c != "commune_code"]
+    write_list(tmp_path / "lists" / "2024" / "danh_sach.xlsx", [household(1, code="18133")],
+               year=None, commune="PHỐ CHÂU", columns=cols)  # fmt: skip
+    review = read_review(district)
+    hh = review.households
+    row = hh[hh["household_id"] == "18133-0001"].iloc[0]
+    assert row["commune_code"] == "18133" and row["year"] == 2024
+    msgs = review.problems.loc[review.problems["file"] == "2024/danh_sach.xlsx", "message"]
+    assert {"năm rà soát 2024 lấy từ thư mục", "mã xã 18133 (Phố Châu) lấy từ tiêu đề"} <= set(msgs)
+
+
+def test_read_review__skipped_row_never_shows_a_name(district, tmp_path):
+    from openpyxl import load_workbook
+
+    path = write_list(tmp_path / "lists" / "2024" / "18133_pho-chau.xlsx",
+                      [household(1, code="18133")], footer=False)  # fmt: skip
+    wb = load_workbook(path)
+    wb.active.append([None, None, None, "Trần Thị Bí Mật", "042999999999"])
+    wb.save(path)
+    review = read_review(district)
+    text = review.problems.astype(str).to_string() + review.rejects.astype(str).to_string()
+    assert "Bí Mật" not in text and "042999999999" not in text
+    assert (review.problems["row"] == 7).any()  # the row is reported, without its values
+
+
+def test_read_review__report_written_before_fatal_stop(district, tmp_path):
+    (tmp_path / "lists" / "2024" / "hong.xlsx").write_bytes(b"not excel")
+    with pytest.raises(IngestError) as err:
+        read_review(district, report_dir=tmp_path / "report")
+    assert "hong.xlsx" in str(err.value) and "tệp không đọc được" in str(err.value)
+    problems = pd.read_excel(
+        tmp_path / "report" / "kiem_tra_du_lieu.xlsx", sheet_name="Lỗi", engine="openpyxl"
+    )
+    assert (problems["Mức độ"] == "Lỗi nghiêm trọng").sum() == 1
+    assert len(err.value.review.households) == 6  # the readable files were still read

@@ -128,3 +128,29 @@ def test_read_review__two_row_merged_header_and_numbering_row(tmp_path):
     hh = review.households
     assert len(hh) == 1 and hh["year"].tolist() == [2024] and bool(hh["dep_nutrition"].iloc[0])
     assert review.rejects.empty
+
+
+def test_aliases_markdown__lists_schema_labels_and_csv_spellings():
+    from analysis.ingest.headers import aliases_markdown
+
+    text = aliases_markdown()
+    assert "| `n_members` | n_members; Số nhân khẩu; Số khẩu;" in text
+    assert "### Summary tables: dynamics of the poor list (`dynamics_poor`)" in text
+
+
+def test_commune_matcher__names_differing_only_by_marks_stay_apart():
+    from analysis.ingest.communes import CommuneMatcher
+    from analysis.registry import Registry
+
+    units = pd.DataFrame(
+        {"vintage": 2024, "code": ["1", "2", "3"], "name": ["Sơn Lễ", "Sơn Lệ", "An Hòa Thịnh"]}
+    )
+    matcher = CommuneMatcher(Registry(units=units, crosswalk=pd.DataFrame()))
+    assert matcher.resolve("Xã Sơn Lệ", 2024) == "2"
+    assert matcher.resolve("SƠN LỄ", 2024) == "1"
+    assert matcher.resolve("Son Le", 2024) is None  # ambiguous without marks, and not fuzzy-guessed
+    assert (
+        matcher.resolve("an hoà thịnh", 2024) == "3"
+        and matcher.resolve("AN HOA THINH", 2024) == "3"
+    )
+    assert matcher.find_in_text("UBND XÃ SƠN LỆ", 2024) == "2"

@@ -83,3 +83,8 @@ def test_format_number__round_trips_integers(n):
 )
 def test_name_key__idempotent(text):
     assert name_key(name_key(text)) == name_key(text)
+
+
+def test_commune_key__with_diacritics_keeps_marks_drops_type():
+    assert commune_key("UBND Xã Sơn Lệ", diacritics=True) == "sơn lệ"
+    assert commune_key("TT. Phố Châu", diacritics=True) == "phố châu"

@@ -66,7 +66,8 @@ def detect_legacy_encoding(texts: Iterable[str]) -> str | None:
     wins, if it clearly beats leaving the text as it is. viparse's own content detector
     breaks ties.
     """
-    sample = " ".join(t for t in texts if isinstance(t, str))[:20000]
+    unique = dict.fromkeys(t for t in texts if isinstance(t, str))
+    sample = " ".join(list(unique)[:300])[:5000]
     if not re.search(r"[\xa0-\xff]", sample):
         return None  # pure ASCII or beyond Latin-1 (Unicode Vietnamese): nothing to convert
     base = vietnamese_score(sample)
@@ -163,12 +164,19 @@ def ascii_key(text: str) -> str:
 _UNIT_PREFIX = re.compile(r"^(xa|phuong|thi tran|tt|p|x|ubnd xa|ubnd thi tran|ubnd phuong)\s+")
 
 
-def commune_key(text: str) -> str:
-    """Key of a commune name without its type: 'Xã Sơn Kim 1', 'TT. Phố Châu' -> names."""
+def commune_key(text: str, diacritics: bool = False) -> str:
+    """Key of a commune name without its type: 'Xã Sơn Kim 1', 'TT. Phố Châu' -> 'son kim 1'.
+
+    With `diacritics`, the key keeps them ('sơn kim 1'), for names that differ only
+    by their marks.
+    """
     key = ascii_key(text)
     while (stripped := _UNIT_PREFIX.sub("", key)) != key:
         key = stripped
-    return key
+    if not diacritics:
+        return key
+    marked = re.sub(r"[^\w]+", " ", name_key(text)).split()
+    return " ".join(marked[len(marked) - len(key.split()) :])
 
 
 # ----------------------------------------------------------------- formatting

@@ -103,11 +103,9 @@ def write_summary(path: Path, year: int, communes: list[dict], district_row: boo
     wb = Workbook()
     ws = wb.active
     ws.title = "Kết quả"
-    start = 1
     if title:
         ws["A1"] = f"KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO NĂM {year}"
         ws.append([])
-        start = 3
     ws.append(["Mã xã", "Tên xã", *(indicator[c] for c in RESULT_COLUMNS)])
     for c in communes:
         rates = {"poor_rate": c["n_poor"] / c["n_households"] * 100,
@@ -118,12 +116,15 @@ def write_summary(path: Path, year: int, communes: list[dict], district_row: boo
     if district_row:
         ws.append([None, "Toàn huyện", *(sum(c[k] for c in communes) if k.startswith("n_") else None
                                         for k in RESULT_COLUMNS)])  # fmt: skip
-    del start
     for group, title_vi in (
         ("poor", "Biến động hộ nghèo"),
         ("near_poor", "Biến động hộ cận nghèo"),
     ):
         _write_dynamics(wb.create_sheet(title_vi), group, year, communes, district_row, title)
+    other = wb.create_sheet("Thiếu hụt hộ nghèo")  # another table of the workbook, not input
+    other.append(["Mã xã", "Tên xã", "Số hộ nghèo", "Việc làm (số hộ)", "Dinh dưỡng (số hộ)"])
+    for c in communes:
+        other.append([c["commune_code"], c["commune_name"], c["n_poor"], 1, 2])
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path

@@ -253,6 +253,17 @@ def csv_cp1258(out):
 
 
 @case
+def csv_tcvn3_bytes(out):
+    """A CSV saved from a .VnTime spreadsheet: TCVN3 bytes, neither UTF-8 nor cp1258 text."""
+    from viparse.normalize.encodings import CHARMAPS
+
+    legacy = {u: code for code, u in CHARMAPS["tcvn3"].pairs if len(code) == 1}
+    text = "".join(legacy.get(ch, ch) for ch in _csv_text())
+    (p := out / "18196_2024_tcvn3.csv").write_bytes(text.encode("cp1252"))
+    return p
+
+
+@case
 def html_saved_as_xls(out):
     cells = "".join(f"<th>{LABEL[c]}</th>" for c in LIST_COLUMNS)
     rows = "".join(

@@ -2,10 +2,12 @@
 
 Public API (wired into notebooks and the CLI):
 
-- `read_review(config, years=None) -> Review`: lists, totals and summary tables of a
-  district, validated and pseudonymised; raises `IngestError` (a UserError) on fatal problems.
+- `read_review(config, years=None, report_dir=None) -> Review`: lists, totals and summary
+  tables of a district, validated and pseudonymised; raises `IngestError` (a UserError) on
+  fatal problems, after writing the validation report to `report_dir` when given.
 - `validate_path(path, config) -> ValidationReport`: check a file or folder; `.ok`, `.to_text()`.
-- `write_validation_report(review, out_dir) -> dict of paths`: XLSX of problems + HTML fragment.
+- `write_validation_report(review, out_dir) -> dict of paths`: XLSX of problems + HTML fragment
+  + markdown; `validation_report(review)` gives the same report as an object to display.
 """
 
 from analysis.ingest.report import ValidationReport
@@ -15,6 +17,7 @@ from analysis.ingest.review import (
     collect_review,
     read_review,
     validate_path,
+    validation_report,
     write_validation_report,
 )
 
@@ -25,5 +28,6 @@ __all__ = [
     "collect_review",
     "read_review",
     "validate_path",
+    "validation_report",
     "write_validation_report",
 ]

@@ -67,9 +67,12 @@ def _collect_file(
         log.add("fatal", f"tệp không đọc được: {exc}", file=name)
         return []
     found: list[SheetTable] = []
-    for sheet in sheets:
-        header = find_header(sheet.grid, kinds)
-        if header is None:
+    headers = [(sheet, find_header(sheet.grid, kinds)) for sheet in sheets]
+    # In a workbook with a complete table, sheets that only look like one (deprivation
+    # or group tables beside the results) are other tables, not broken inputs.
+    any_complete = any(h is not None and h.complete for _, h in headers)
+    for sheet, header in headers:
+        if header is None or (any_complete and not header.complete):
             if sheet.grid.size:
                 log.add("info", "trang tính không có bảng nhận ra được, bỏ qua", name, sheet.sheet)
             continue

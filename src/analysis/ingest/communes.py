@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 
 from analysis.errors import UserError
 from analysis.registry import Registry
-from analysis.vietnamese import commune_key
+from analysis.vietnamese import ascii_key, commune_key, name_key
 
 FUZZY_CUTOFF = 85.0
 FUZZY_COLUMNS = ["file", "vintage", "written", "code", "name", "score"]
@@ -37,11 +37,15 @@ class CommuneMatcher:
                 self._cache[vintage] = {}
         return self._cache[vintage]
 
-    def _keys(self, vintage: int) -> dict[str, str]:
-        if ("keys", vintage) not in self._cache:
-            keys = {commune_key(n): c for c, n in self.names(vintage).items()}
-            self._cache[("keys", vintage)] = keys
-        return self._cache[("keys", vintage)]
+    def _keys(self, vintage: int, diacritics: bool) -> dict[str, str]:
+        """name key -> code; without diacritics, only the keys that stay unambiguous."""
+        if ("keys", vintage, diacritics) not in self._cache:
+            names = self.names(vintage)
+            keys = [commune_key(n, diacritics) for n in names.values()]
+            self._cache[("keys", vintage, diacritics)] = {
+                k: c for k, c in zip(keys, names, strict=True) if keys.count(k) == 1
+            }
+        return self._cache[("keys", vintage, diacritics)]
 
     def resolve(self, value: object, vintage: int, file: str = "") -> str | None:
         """GSO code for a code or a name written in a file; None when unknown."""
@@ -50,10 +54,11 @@ class CommuneMatcher:
             return code if code in self.names(vintage) else None
         if not isinstance(value, str) or not value.strip():
             return None
-        key = commune_key(value)
-        keys = self._keys(vintage)
-        if key in keys:
-            return keys[key]
+        for diacritics in (True, False):
+            keys = self._keys(vintage, diacritics)
+            key = commune_key(value, diacritics)
+            if key in keys:
+                return keys[key]
         hit = process.extractOne(key, list(keys), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
         if hit is None:
             return None
@@ -66,13 +71,26 @@ class CommuneMatcher:
 
     def find_in_text(self, text: str, vintage: int) -> str | None:
         """The commune named in a title such as 'UBND XÃ SƠN KIM 1' (exact key only)."""
-        key = commune_key(text)
-        found = [
-            (len(k), c)
-            for k, c in self._keys(vintage).items()
-            if re.search(rf"\b{re.escape(k)}\b", key)
-        ]
-        return max(found)[1] if found else None
+        for diacritics in (True, False):
+            key = " ".join(re.sub(r"[^\w]+", " ", name_key(text)).split())
+            key = key if diacritics else ascii_key(text)
+            found = [
+                (len(k), c)
+                for k, c in self._keys(vintage, diacritics).items()
+                if re.search(rf"(?<!\w){re.escape(k)}(?!\w)", key)
+            ]
+            if found:
+                return max(found)[1]
+        return None
+
+    def hint(self, value: object, vintage: int) -> str:
+        """For a code unknown in `vintage`: which other vintage has it (codes are reused)."""
+        code = normalize_code(value)
+        if code is None:
+            return ""
+        others = sorted(set(self.registry.units["vintage"].astype(int)) - {vintage})
+        found = [f"kỳ {v}: {self.names(v)[code]}" for v in others if code in self.names(v)]
+        return f" (mã này thuộc {', '.join(found)})" if found else ""
 
     def fuzzy_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.matches, columns=FUZZY_COLUMNS)

@@ -74,6 +74,22 @@ def load_aliases(path: Path | None = None) -> dict[str, dict[str, str]]:
     return out
 
 
+def required_content(kind: str) -> tuple[str, ...]:
+    """Required columns of a table kind that only the table itself can give (not the
+    year or commune, which may come from the title or file name)."""
+    context = ("year", "commune_code", "unit_vintage", "head_key")
+    if kind == "households":
+        return tuple(
+            c.name for c in schema.HOUSEHOLD_COLUMNS if c.required and c.name not in context
+        )
+    if kind == "totals":
+        return ("n_households",)
+    if kind == "results":  # resident households may come from the totals file instead
+        return ("n_poor", "n_near_poor")
+    group = "poor" if kind == "dynamics_poor" else "near_poor"
+    return tuple(c for c in schema.DYNAMICS_COLUMNS if c.startswith(f"n_{group}_"))
+
+
 @dataclass
 class Header:
     """Where a sheet's table is and what its columns mean."""
@@ -90,6 +106,11 @@ class Header:
     @property
     def data_start(self) -> int:
         return self.first_row + self.height
+
+    @property
+    def complete(self) -> bool:
+        """Every required column that only the table can give is there."""
+        return set(required_content(self.kind)) <= set(self.columns.values())
 
 
 def _cell_text(value: object) -> str:
@@ -161,3 +182,41 @@ def _dedupe(items: list[str]) -> list[str]:
         if not out or out[-1] != item:
             out.append(item)
     return out
+
+
+KIND_TITLES = {
+    "households": "Household lists",
+    "totals": "Resident totals",
+    "results": "Summary tables: results",
+    "dynamics_poor": "Summary tables: dynamics of the poor list",
+    "dynamics_near_poor": "Summary tables: dynamics of the near-poor list",
+}
+
+
+def aliases_markdown(path: Path | None = None) -> str:
+    """The accepted header spellings per table and column, for the data dictionary.
+
+    Generated from the schema and data/reference/header_aliases.csv; headers are matched
+    without case, diacritics or punctuation, so one spelling stands for its variants.
+    """
+    path = path or REFERENCE_DIR / "header_aliases.csv"
+    table = pd.read_csv(path, dtype="string", keep_default_na=False)
+    parts = ["## Accepted input headers\n",
+             "Matched without case, diacritics or punctuation. Add a line to "
+             "`data/reference/header_aliases.csv` (table, column, alias) for a new spelling.\n"]  # fmt: skip
+    for kind in KINDS:
+        spellings: dict[str, list[str]] = {}
+        for col, alias in [*_schema_aliases(kind), *zip(*_csv_rows(table, kind), strict=True)]:
+            known = spellings.setdefault(col, [])
+            if ascii_key(alias) not in {ascii_key(a) for a in known}:
+                known.append(alias)
+        parts.append(f"\n### {KIND_TITLES[kind]} (`{kind}`)\n\n| column | headers |\n|---|---|")
+        for col, names in spellings.items():
+            shown = "; ".join(n.replace("|", "\\|") for n in names)
+            parts.append(f"| `{col}` | {shown} |")
+    return "\n".join(parts) + "\n"
+
+
+def _csv_rows(table: pd.DataFrame, kind: str) -> tuple[list[str], list[str]]:
+    rows = table[table["table"] == kind]
+    return rows["column"].tolist(), rows["alias"].tolist()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +23,7 @@ from analysis.ingest.validate import (
     parse_columns,
 )
 from analysis.ingest.values import parse_integer
+from analysis.vietnamese import format_number
 
 HOUSEHOLD = schema.columns_by_name(schema.HOUSEHOLD_COLUMNS)
 OUTPUT_COLUMNS = [c.name for c in schema.HOUSEHOLD_COLUMNS if not c.personal]
@@ -154,6 +156,7 @@ def build_households(
     typed["commune_code"] = check_communes(raw, vintages, matcher, checks)
     check_duplicates(typed, raw, checks)
     check_combinations(typed, checks)
+    check_total_rows(tables, raw, typed, log)
     problems = checks.frame()
     log.add_frame(problems[PROBLEM_COLUMNS])
     errors = problems[problems["severity"] == "error"]
@@ -161,6 +164,42 @@ def build_households(
     rejects = make_rejects(raw, errors, "households")
     accepted = pseudonymize(typed.drop(index=rejected_ids), key)
     return finish_households(accepted), rejects, _counts(raw, rejected_ids)
+
+
+def check_total_rows(
+    tables: list[SheetTable], raw: pd.DataFrame, typed: pd.DataFrame, log: ProblemLog
+) -> None:
+    """Compare each list's 'Tổng cộng' row with its rows: 'N hộ', member sums, flag counts."""
+    for t in tables:
+        if t.table.totals.empty:
+            continue
+        mine = typed[(raw["_file"] == t.file) & (raw["_sheet"] == t.sheet)]
+        for row, rec in t.table.totals.iterrows():
+            for col, written in rec.items():
+                expected = _total_of(mine, col, written)
+                if expected is None:
+                    continue
+                value, got = expected
+                if value != got:
+                    log.add("warning", f"dòng tổng cộng ghi {format_number(value)}, các dòng "
+                            f"trong bảng cho {format_number(got)}", t.file, t.sheet, int(row),
+                            t.table.labels.get(col, col), written)  # fmt: skip
+
+
+def _total_of(rows: pd.DataFrame, col: str, written: object) -> tuple[float, float] | None:
+    """(written total, total of the rows) for one cell of a total row, or None to skip it."""
+    if isinstance(written, str):
+        m = re.fullmatch(r"\s*([\d.]+)\s*hộ\s*", written)
+        return (float(m.group(1).replace(".", "")), float(len(rows))) if m else None
+    if not isinstance(written, int | float) or isinstance(written, bool) or written != written:
+        return None
+    col_def = HOUSEHOLD.get(col)
+    countable = col_def is not None and (col_def.dtype == "bool" or col_def.unit == "persons")
+    if not countable or col not in rows:
+        return None
+    values = rows[col]
+    got = values.astype(bool).sum() if col_def.dtype == "bool" else values.sum()
+    return float(written), float(got)
 
 
 def make_rejects(raw: pd.DataFrame, errors: pd.DataFrame, table: str) -> pd.DataFrame:

@@ -54,12 +54,19 @@ def load_key(env_name: str, machine_key_path: Path) -> PseudonymKey:
 
 
 def normalize_id(value: object) -> str | None:
-    """Digits of an ID number ('001 085.012345' -> '001085012345'); None when there are none."""
+    """Digits of an ID number ('001 085.012345' -> '001085012345'); None when there are none.
+
+    A spreadsheet that stored the number as a number dropped its leading zero (every
+    CCCD starts with the 0-prefixed province code): 11 or 8 digits get it back, so the
+    same person gets the same key whichever way a year's file stored the number.
+    """
     if value is None or (isinstance(value, float) and value != value):
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     digits = re.sub(r"\D", "", str(value))
+    if len(digits) in (8, 11):  # a 9-digit CMND or 12-digit CCCD stored as a number lost its 0
+        digits = "0" + digits
     return digits or None
 
 
@@ -73,7 +80,7 @@ def pseudonymize(frame: pd.DataFrame, key: PseudonymKey) -> pd.DataFrame:
     out = frame.drop(columns=[c for c in PERSONAL_COLUMNS if c in frame.columns])
     if "head_id_number" in frame.columns:
         ids = frame["head_id_number"].map(normalize_id)
-        keys = ids.map(lambda v: pseudonym(v, key) if v else None)
+        keys = ids.map(lambda v: pseudonym(v, key) if isinstance(v, str) else None)
     else:
         keys = pd.Series(None, index=frame.index, dtype=object)
     out["head_key"] = keys.astype("string")

@@ -11,17 +11,15 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.vietnamese import vietnamese_score
+from analysis.vietnamese import detect_legacy_encoding, from_legacy, vietnamese_score
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 SUFFIXES = EXCEL_SUFFIXES | {".xls", ".csv", ".txt", ".parquet", ".htm", ".html"}
-_FULL_LOAD_MAX_BYTES = 3_000_000  # below this, load fully to see merged cells exactly
 
 
 @dataclass
@@ -53,50 +51,61 @@ def read_sheets(path: Path) -> list[RawSheet]:
             return [_read_parquet(path)]
     except UnreadableFile:
         raise
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise UnreadableFile(f"không mở được tệp ({type(exc).__name__}: {exc})") from None
     except Exception as exc:  # xlrd/pyarrow raise their own types for corrupt files
         raise UnreadableFile(f"không mở được tệp ({type(exc).__name__}: {exc})") from None
     raise UnreadableFile(f"không hỗ trợ loại tệp '{suffix}' (chỉ nhận xlsx, xls, csv, parquet)")
 
 
 def _grid(rows: list[list], first_row: int = 1) -> pd.DataFrame:
+    """Rows of cell values -> grid; blank and whitespace-only cells become None."""
     width = max((len(r) for r in rows), default=0)
-    padded = [list(r) + [None] * (width - len(r)) for r in rows]
+    padded = [
+        [None if isinstance(v, str) and not v.strip() else v for v in r] + [None] * (width - len(r))
+        for r in rows
+    ]
     grid = pd.DataFrame(padded, dtype=object, columns=range(width))
     grid.index = pd.RangeIndex(first_row, first_row + len(rows))
     return grid
 
 
 def _read_xlsx(path: Path) -> list[RawSheet]:
-    from openpyxl import load_workbook
+    """xlsx/xlsm/xls through calamine (fast, Rust); merged cells take their top-left value."""
+    from python_calamine import CalamineWorkbook
 
-    full = path.stat().st_size <= _FULL_LOAD_MAX_BYTES
-    wb = load_workbook(path, read_only=not full, data_only=True)
-    try:
-        return [_xlsx_sheet(path, ws, full) for ws in wb.worksheets]
-    finally:
-        wb.close()
+    book = CalamineWorkbook.from_path(str(path))
+    sheets = []
+    for name in book.sheet_names:
+        sheet = book.get_sheet_by_name(name)
+        rows = sheet.to_python(skip_empty_area=False)
+        _fill_merged(rows, sheet.merged_cell_ranges or [])
+        sheets.append(RawSheet(path, name, _grid(rows)))
+    return sheets
 
 
-def _xlsx_sheet(path: Path, ws, full: bool) -> RawSheet:
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    if full:
-        for rng in ws.merged_cells.ranges:
-            value = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row <= len(rows) else None
-            for r in range(rng.min_row, min(rng.max_row, len(rows)) + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
-                    row = rows[r - 1]
-                    if c - 1 >= len(row):
-                        row.extend([None] * (c - len(row)))
-                    row[c - 1] = value
-    return RawSheet(path, ws.title, _grid(rows))
+def _fill_merged(rows: list[list], ranges: list) -> None:
+    for (r0, c0), (r1, c1) in ranges:
+        if r0 >= len(rows) or c0 >= len(rows[r0]):
+            continue
+        value = rows[r0][c0]
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            if c1 >= len(row):
+                row.extend([None] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                row[c] = value
 
 
 def _read_xls(path: Path) -> list[RawSheet]:
     head = path.read_bytes()[:2048].lstrip().lower()
     if head.startswith((b"<", b"\xef\xbb\xbf<")) or b"<table" in head or b"<html" in head:
         return _read_html(path)
+    try:
+        return _read_xlsx(path)
+    except Exception:  # calamine cannot read some old BIFF files; xlrd still can
+        return _read_xls_xlrd(path)
+
+
+def _read_xls_xlrd(path: Path) -> list[RawSheet]:
     import xlrd
 
     book = xlrd.open_workbook(str(path), formatting_info=False)
@@ -163,11 +172,13 @@ def _decode_raw(data: bytes) -> tuple[str, str]:
         pass
     # A Windows codepage. cp1258 (Vietnamese) vs cp1252 (legacy fonts read as Latin-1):
     # take the one that reads better; legacy fonts are converted later, per column.
-    vn = data.decode("cp1258", errors="replace")
+    vn = unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
     latin = data.decode("cp1252", errors="replace")
-    if vietnamese_score(vn) >= vietnamese_score(latin):
+    legacy = detect_legacy_encoding([latin])
+    as_legacy = from_legacy(latin, legacy) if legacy else latin
+    if vietnamese_score(vn) >= vietnamese_score(as_legacy):
         return vn, "Windows-1258"
-    return latin, "Windows-1252"
+    return latin, "Windows-1252"  # TCVN3/VNI bytes: converted per column after reading
 
 
 def _read_csv(path: Path) -> RawSheet:

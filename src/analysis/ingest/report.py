@@ -82,6 +82,7 @@ class ValidationReport:
         parts = ["## Kiểm tra dữ liệu đầu vào", "", self.summary_sentence(), ""]
         parts += ["### Đối chiếu theo tệp (đọc = nhận + loại)", "", _md(files_vi(self.files)), ""]
         if not self.problems.empty:
+            parts += ["### Các loại vấn đề", "", _md(problem_kinds(self.problems)), ""]
             parts += [
                 "### Các vấn đề",
                 "",
@@ -104,6 +105,8 @@ class ValidationReport:
         parts.append("<h3>Đối chiếu theo tệp (đọc = nhận + loại)</h3>")
         parts.append(files_vi(self.files).to_html(index=False, border=0, na_rep=""))
         if not self.problems.empty:
+            parts.append("<h3>Các loại vấn đề</h3>")
+            parts.append(problem_kinds(self.problems).to_html(index=False, border=0))
             parts.append("<h3>Các vấn đề</h3>")
             top = problems_vi(sorted_problems(self.problems).head(limit))
             parts.append(top.to_html(index=False, border=0, na_rep=""))
@@ -159,6 +162,28 @@ def sorted_problems(problems: pd.DataFrame) -> pd.DataFrame:
         problems.assign(_o=order)
         .sort_values(["_o", "file", "sheet", "row"], kind="stable")
         .drop(columns="_o")
+    )
+
+
+def problem_kinds(problems: pd.DataFrame) -> pd.DataFrame:
+    """Problems counted by severity and kind (the message without its particular values)."""
+    stem = problems["message"].str.replace(r"\s*\(.*$", "", regex=True)
+    stem = stem.str.replace(r"\d[\d.,]*", "…", regex=True)
+    kinds = (
+        pd.DataFrame({"severity": problems["severity"], "message": stem, "file": problems["file"]})
+        .groupby(["severity", "message"], sort=False)
+        .agg(n=("file", "size"), files=("file", "nunique"))
+        .reset_index()
+    )
+    order = kinds["severity"].map(SEVERITY_ORDER)
+    kinds = kinds.assign(_o=order).sort_values(["_o", "n"], ascending=[True, False])
+    return pd.DataFrame(
+        {
+            "Mức độ": kinds["severity"].map(SEVERITY_LABELS_VI),
+            "Vấn đề": kinds["message"],
+            "Số lần": kinds["n"],
+            "Số tệp": kinds["files"],
+        }
     )
 
 

@@ -15,7 +15,12 @@ from analysis.ingest.households import build_households, empty_households
 from analysis.ingest.privacy import MACHINE_KEY_FILE, load_key
 from analysis.ingest.problems import SEVERITY_LABELS_VI, ProblemLog
 from analysis.ingest.report import ValidationReport
-from analysis.ingest.summary import build_summary, empty_summary
+from analysis.ingest.summary import (
+    build_summary,
+    check_summary_against_lists,
+    empty_summary,
+    fill_households_from_totals,
+)
 from analysis.ingest.totals import build_totals, empty_totals
 from analysis.registry import registry_for
 from analysis.vietnamese import format_number
@@ -61,14 +66,19 @@ class IngestError(UserError):
         self.review = review
 
 
-def read_review(config, years: list[int] | None = None) -> Review:
+def read_review(
+    config, years: list[int] | None = None, report_dir: str | Path | None = None
+) -> Review:
     """Read the lists, the totals and the summary tables named in the config.
 
     Raises IngestError (a UserError) naming every fatal problem (unreadable file,
     missing required column, unknown year...) after reading everything, so one run
-    shows them all.
+    shows them all. With `report_dir`, the validation report (XLSX, HTML, markdown) is
+    written there first, also when the run stops.
     """
     review = collect_review(config, years)
+    if report_dir is not None:
+        write_validation_report(review, report_dir)
     if not review.ok:
         raise IngestError(fatal_message(review.problems), review)
     return review
@@ -94,7 +104,7 @@ def validate_path(path: str | Path, config) -> ValidationReport:
     for t in tables:
         by_group.setdefault(GROUP_OF_KIND[t.header.kind], []).append(t)
     review = _build(by_group, {g: path for g in by_group}, config, matcher, log, None)
-    return report_of(review)
+    return validation_report(review)
 
 
 def ingest(sources: dict[str, Path], config, years: list[int] | None) -> Review:
@@ -129,6 +139,15 @@ def _build(tables, roots, config, matcher, log, years) -> Review:
         parts["summary"] = (rej, counts)
     if not households.empty and not totals.empty:
         check_coverage(households, totals, log)
+    if not summary.empty and not totals.empty:
+        summary = fill_households_from_totals(summary, totals, log)
+    if summary["n_households"].isna().any():
+        gaps = summary[summary["n_households"].isna()]
+        for year, codes in gaps.groupby("year")["commune_code"]:
+            log.add("warning", f"năm {year}: không có tổng số hộ của xã {', '.join(codes)} "
+                    "(biểu tổng hợp và tệp tổng số hộ): không tính được tỷ lệ", column="Tổng số hộ")  # fmt: skip
+    if not summary.empty and not households.empty:
+        check_summary_against_lists(summary, households, log)
     for m in matcher.matches:
         log.add("warning", f"tên xã '{m['written']}' không khớp chính xác; đã dùng '{m['name']}' "
                 f"(mã {m['code']}, độ giống {format_number(m['score'], 1)}%)", m["file"],
@@ -148,13 +167,14 @@ def _build(tables, roots, config, matcher, log, years) -> Review:
     )
 
 
-def report_of(review: Review) -> ValidationReport:
+def validation_report(review: Review) -> ValidationReport:
+    """The report of a review: `.to_text()`, `.to_markdown()`, `.to_html()`, `.write(dir)`."""
     return ValidationReport(review.problems, review.files, review.rejects, review.fuzzy_matches)
 
 
 def write_validation_report(review: Review, out_dir: str | Path) -> dict[str, Path]:
     """XLSX of problems + per-file reconciliation, HTML fragment and markdown, in `out_dir`."""
-    return report_of(review).write(out_dir)
+    return validation_report(review).write(out_dir)
 
 
 def file_table(parts: dict[str, tuple[pd.DataFrame, pd.DataFrame]]) -> pd.DataFrame:

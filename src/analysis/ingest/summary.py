@@ -46,7 +46,14 @@ def _columns(kind: str) -> tuple[schema.Column, ...]:
     if kind == "results":
         counts = [INDICATOR[c] for c in COUNTS]
         return key + tuple(
-            schema.Column(c.name, "int64", c.description, c.label_vi, required=c.required, min=0)
+            schema.Column(
+                c.name,
+                "int64",
+                c.description,
+                c.label_vi,
+                min=0,
+                required=c.name in ("n_poor", "n_near_poor"),
+            )  # fmt: skip
             for c in counts
         )
     group = "poor" if kind == "dynamics_poor" else "near_poor"
@@ -223,3 +230,49 @@ def empty_summary() -> pd.DataFrame:
     for c in ("poor_rate", "near_poor_rate", "multidim_rate"):
         out[c] = out[c].astype("float64")
     return out
+
+
+def fill_households_from_totals(
+    summary: pd.DataFrame, totals: pd.DataFrame, log: ProblemLog
+) -> pd.DataFrame:
+    """Summary rows without resident households take them from the totals file."""
+    keys = ["year", "commune_code"]
+    merged = summary.merge(totals[[*keys, "n_households", "n_persons"]], on=keys, how="left",
+                           suffixes=("", "_totals"))  # fmt: skip
+    missing = merged["n_households"].isna() & merged["n_households_totals"].notna()
+    if not missing.any():
+        return summary
+    out = summary.copy()
+    for col in ("n_households", "n_persons"):
+        fill = out[col].isna() & merged[f"{col}_totals"].notna()
+        out.loc[fill, col] = merged.loc[fill, f"{col}_totals"].astype("Int64")
+    recompute_rates(out)
+    log.add(
+        "info",
+        f"{format_number(int(missing.sum()))} dòng biểu tổng hợp lấy tổng số hộ từ tệp tổng số hộ",
+    )
+    return out
+
+
+def check_summary_against_lists(
+    summary: pd.DataFrame, households: pd.DataFrame, log: ProblemLog
+) -> None:
+    """Where a year has both lists and summary tables, their poor/near-poor counts must agree."""
+    counts = (
+        households.assign(
+            poor=households["reported_status"].eq("poor"),
+            near=households["reported_status"].eq("near_poor"),
+        )
+        .groupby(["year", "commune_code"], as_index=False)[["poor", "near"]]
+        .sum()
+    )
+    both = summary.merge(counts, on=["year", "commune_code"])
+    for count, listed, label in (
+        ("n_poor", "poor", "hộ nghèo"),
+        ("n_near_poor", "near", "hộ cận nghèo"),
+    ):
+        off = both[both[count].notna() & (both[count] != both[listed])]
+        for rec in off.itertuples(index=False):
+            log.add("warning", f"năm {rec.year}, xã {rec.commune_code}: biểu tổng hợp ghi "
+                    f"{format_number(getattr(rec, count))} {label}, danh sách hộ có "
+                    f"{format_number(getattr(rec, listed))}", column=INDICATOR[count].label_vi)  # fmt: skip

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analysis import schema
 from analysis.ingest.headers import SKIP, Header
 from analysis.ingest.readers import RawSheet
 from analysis.vietnamese import ascii_key, clean_text, detect_legacy_encoding, from_legacy
@@ -37,18 +38,12 @@ class Extracted:
     encodings: dict[str, str] = field(default_factory=dict)  # column -> legacy encoding converted
 
 
-def _is_empty(values: pd.DataFrame) -> pd.DataFrame:
-    return values.isna() | values.map(lambda v: isinstance(v, str) and not v.strip())
-
-
 def extract_table(sheet: RawSheet, header: Header) -> Extracted:
     grid = sheet.grid
     cols = {pos: name for pos, name in header.columns.items() if name != SKIP}
     body = grid.loc[header.data_start :]
-    empty = _is_empty(body)
-    body = body.loc[~empty.all(axis=1)]
+    body = body.loc[body.notna().any(axis=1)]  # readers make blank cells None
     data = body[list(cols)].rename(columns=cols)
-    data = data.where(~_is_empty(data), None)
     data, encodings = _convert_legacy(data)
     if _is_numbering_row(data, header.data_start):
         data, body = data.drop(index=header.data_start), body.drop(index=header.data_start)
@@ -57,19 +52,30 @@ def extract_table(sheet: RawSheet, header: Header) -> Extracted:
         for r in body.itertuples(index=False)
     ]
     first_text = pd.Series([t[0] if t else "" for t in texts], index=body.index, dtype=object)
-    row_text = pd.Series([ascii_key(" ".join(t)) for t in texts], index=body.index, dtype=object)
     is_total = first_text.map(lambda t: bool(_TOTAL.match(ascii_key(t))) if t else False)
     keys = [c for c in KEY_COLUMNS if c in data.columns]
     has_key = data[keys].notna().any(axis=1) if keys else pd.Series(True, index=data.index)
     filled = data.notna().sum(axis=1)
     after_total = pd.Series(np.maximum.accumulate(is_total.to_numpy()), index=data.index)
-    is_signature = row_text.map(lambda t: bool(_SIGNATURE.search(t))) & (filled < 6)
+    sparse = (filled < 6).to_numpy()  # full data rows are never signature rows
+    is_signature = pd.Series(
+        [
+            bool(s and _SIGNATURE.search(ascii_key(" ".join(t))))
+            for s, t in zip(sparse, texts, strict=True)
+        ],
+        index=data.index,
+    )
     is_footer = ~is_total & (
         is_signature | (after_total & (filled < 4)) | (~has_key & (filled <= 2))
     )
-    skipped = [
-        (int(r), first_text[r] or "") for r in data.index[is_footer & ~after_total.astype(bool)]
-    ]
+    # the text shown for a skipped row never comes from a name or ID column
+    personal = {pos for pos, name in header.columns.items() if name in schema.PERSONAL_COLUMNS}
+    shown = {
+        r: next((str(v).strip() for pos, v in body.loc[r].items()
+                 if pos not in personal and isinstance(v, str) and v.strip()), "")
+        for r in data.index[is_footer & ~after_total.astype(bool)]
+    }  # fmt: skip
+    skipped = list(shown.items())
     keep = ~is_total & ~is_footer
     out = data.loc[keep].copy()
     out["_row"] = out.index.astype("int64")

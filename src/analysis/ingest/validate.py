@@ -103,9 +103,8 @@ def parse_columns(raw: pd.DataFrame, checks: Checks) -> pd.DataFrame:
         if col.required and col.dtype != "bool":
             checks.add(is_blank(series), name, "thiếu giá trị bắt buộc")
         out[name] = values
-    for name in ("head_name", "head_id_number"):
-        if name in raw.columns:
-            out[name] = raw[name].map(_as_text)
+    if "head_id_number" in raw.columns:  # names are not needed: dropped at ingest
+        out["head_id_number"] = raw["head_id_number"]
     return out
 
 
@@ -145,8 +144,17 @@ def check_communes(
         dtype="string",
     )
     written = ~is_blank(raw[source])
-    msg = "mã/tên xã không có trong danh mục đơn vị hành chính kỳ " + vintages.astype(str)
-    checks.add(written & codes.isna(), source, msg)
+    unknown = written & codes.isna()
+    hints = {
+        k: matcher.hint(k[0], int(k[1]))
+        for k in uniq[["v", "vintage"]].itertuples(index=False, name=None)
+    }
+    hint = pd.Series(
+        [hints.get((v, y), "") for v, y in zip(pairs["v"], pairs["vintage"], strict=True)],
+        index=raw.index,
+    )
+    msg = "mã/tên xã không có trong danh mục đơn vị hành chính kỳ " + vintages.astype(str) + hint
+    checks.add(unknown, source, msg)
     if source == "commune_name":  # a blank commune_code is already reported as missing
         checks.add(~written, source, "thiếu tên xã")
     return codes

@@ -68,11 +68,20 @@ def parse_integer(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     return values, bad | fractional
 
 
+def _map_unique(series: pd.Series, one) -> pd.Series:
+    """Apply `one` once per distinct value (lists repeat 'x', 'Nông thôn'... thousands of times)."""
+    present = series[series.notna()]
+    lookup = {v: one(v) for v in pd.unique(present.to_numpy(dtype=object))}
+    out = pd.Series(None, index=series.index, dtype=object)
+    out[present.index] = [lookup[v] for v in present.to_numpy(dtype=object)]
+    return out
+
+
 def parse_mapped(series: pd.Series, column: str) -> tuple[pd.Series, pd.Series]:
     """Coded values through value_aliases.csv (e.g. 'Hộ nghèo' -> 'poor')."""
     mapping = load_value_aliases().get(column, {})
     blank = is_blank(series)
-    values = series.map(lambda v: mapping.get(_value_key(v)) if not _missing(v) else None)
+    values = _map_unique(series.where(~blank), lambda v: mapping.get(_value_key(v)))
     return values, ~blank & values.isna()
 
 
@@ -83,17 +92,11 @@ def parse_bool(series: pd.Series, column: str = "_bool") -> tuple[pd.Series, pd.
     blank = is_blank(series)
 
     def one(v: object) -> object:
-        if _missing(v) or (isinstance(v, str) and not v.strip()):
-            return False
         if isinstance(v, bool | np.bool_):
             return bool(v)
         found = mapping.get(_value_key(v))
         return None if found is None else found == "true"
 
-    values = series.map(one)
+    values = _map_unique(series.where(~blank), one)
     bad = ~blank & values.isna()
-    return values.fillna(False).astype(bool), bad
-
-
-def _missing(v: object) -> bool:
-    return v is None or v is pd.NA or (isinstance(v, float) and v != v)
+    return values.where(~blank, False).fillna(False).astype(bool), bad

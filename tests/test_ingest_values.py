@@ -1,0 +1,38 @@
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from analysis.ingest.values import parse_bool, parse_integer, parse_mapped, parse_number
+from analysis.vietnamese import format_number
+
+
+def test_parse_number__office_formats():
+    values, bad = parse_number(pd.Series(["1.200.000", "1,5", " 4 ", 7, None, "bốn", "1,234,567"]))
+    assert values.tolist()[:4] == [1_200_000, 1.5, 4, 7] and values[6] == 1_234_567
+    assert bad.tolist() == [False, False, False, False, False, True, False]
+
+
+def test_parse_integer__fraction_is_bad():
+    _, bad = parse_integer(pd.Series([2.5, "3", 4.0]))
+    assert bad.tolist() == [True, False, False]
+
+
+def test_parse_bool__x_and_words():
+    values, bad = parse_bool(pd.Series(["x", "X", None, "có", "không", "có lẽ", 1, True]))
+    assert values.tolist() == [True, True, False, True, False, False, True, True]
+    assert bad.tolist() == [False] * 5 + [True, False, False]
+
+
+def test_parse_mapped__status_spellings():
+    values, bad = parse_mapped(
+        pd.Series(["Hộ nghèo", "HỘ CẬN NGHÈO", "Thoát nghèo", "hn", "khá"]), "reported_status"
+    )
+    assert values.tolist()[:4] == ["poor", "near_poor", "not_poor", "poor"]
+    assert bad.tolist() == [False, False, False, False, True]
+
+
+@given(st.integers(min_value=0, max_value=10**10), st.integers(min_value=0, max_value=2))
+def test_parse_number__reads_back_vietnamese_format(n, decimals):
+    x = n / 10**decimals
+    values, bad = parse_number(pd.Series([format_number(x, decimals)]))
+    assert not bad[0] and abs(values[0] - x) < 1e-6 * max(1, x)
