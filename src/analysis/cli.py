@@ -17,6 +17,7 @@ from analysis.errors import UserError
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    pretty_exceptions_enable=False,
     help="Phân tích giảm nghèo cho cấp huyện: rà soát hộ nghèo → bản đồ, mục tiêu, ngân sách, báo cáo.",
 )
 
@@ -87,26 +88,22 @@ def validate(
 
 @app.command()
 def dictionary() -> None:
-    """In từ điển dữ liệu (các cột chuẩn) dạng Markdown."""
+    """In từ điển dữ liệu (các cột chuẩn và các cách ghi tiêu đề được chấp nhận) dạng Markdown."""
+    typer.echo(full_dictionary_markdown(), nl=False)
+
+
+def full_dictionary_markdown() -> str:
+    """docs/DATA_DICTIONARY.md: the canonical columns, then the accepted header spellings."""
+    from analysis.ingest.headers import aliases_markdown
     from analysis.schema import data_dictionary_markdown
 
-    typer.echo(data_dictionary_markdown())
+    return data_dictionary_markdown() + "\n" + aliases_markdown().rstrip("\n") + "\n"
 
 
 def main() -> None:
+    """Entry point: usage errors are click's messages; input and config errors are ours."""
     try:
-        app(standalone_mode=False)
+        app()
     except UserError as exc:
         typer.echo(f"Lỗi: {exc}", err=True)
         sys.exit(2)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        sys.exit(1)
-    except Exception as exc:  # click usage errors carry their own message
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
