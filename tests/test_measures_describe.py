@@ -11,8 +11,8 @@ from analysis.measures import (
     describe_flow_check,
     describe_flows,
 )
-from analysis.measures._format import fmt_int, fmt_num, fmt_pct
 from analysis.schema import DEPRIVATION_COLUMNS, DYNAMICS_COLUMNS
+from analysis.vietnamese import format_number, format_pct
 
 
 def _district() -> pd.DataFrame:
@@ -36,14 +36,14 @@ def _district() -> pd.DataFrame:
 
 
 def test_format__vietnamese_separators():
-    assert fmt_int(1234567) == "1.234.567"
-    assert fmt_num(1234.5) == "1.234,50"
-    assert fmt_pct(0.0345) == "3,45 %"
+    assert format_number(1234567) == "1.234.567"
+    assert format_number(1234.5, 2) == "1.234,50"
+    assert format_pct(0.0345, 2) == "3,45%"
 
 
 def test_describe_district__numbers_from_table():
     text = describe_district(_district(), 2024)
-    assert "390 hộ nghèo (3,90 %)" in text
+    assert "390 hộ nghèo (3,90%)" in text
     assert "10.000 hộ dân cư" in text
     assert "giảm 1,10 điểm phần trăm so với năm 2023" in text
 
@@ -60,9 +60,9 @@ def test_describe_communes__extremes_and_threshold():
         {"year": 2024, "commune_name": ["A", "B", "C"], "multidim_rate": [0.05, 0.2, 0.12]}
     )
     text = describe_communes(table, 2024)
-    assert "cao nhất ở B (20,00 %)" in text
-    assert "thấp nhất ở A (5,00 %)" in text
-    assert "2/3 xã trên 10 %" in text
+    assert "cao nhất ở B (20,00%)" in text
+    assert "thấp nhất ở A (5,00%)" in text
+    assert "2/3 xã trên 10%" in text
 
 
 def test_describe_flow_check__break_is_named():
@@ -76,14 +76,14 @@ def test_describe_alkire_foster__h_a_m0():
     hh.loc[1, list(DEPRIVATION_COLUMNS)] = False
     summary = alkire_foster(hh.assign(year=2024)).summary
     text = describe_alkire_foster(summary, 2024, "hộ")
-    assert "50,00 % hộ nghèo đa chiều (H)" in text
+    assert "50,00% hộ nghèo đa chiều (H)" in text
     assert "M0 = H × A = 0,2500" in text
 
 
 def test_describe_change__direction_and_percent():
     change = change_over_time(_district(), 2023, 2024, ["poor_rate"])
     text = describe_change(change, "poor_rate", "tỷ lệ hộ nghèo", as_percent=True)
-    assert "giảm từ 5,00 % xuống 3,90 %" in text
+    assert "giảm từ 5,00% xuống 3,90%" in text
 
 
 def test_describe_audit__most_common_mismatch():
@@ -94,5 +94,5 @@ def test_describe_audit__most_common_mismatch():
         }
     )
     text = describe_audit(audit, 300, 2024)
-    assert "3 hộ (1,00 % số hộ rà soát)" in text
+    assert "3 hộ (1,00% số hộ rà soát)" in text
     assert "2 hộ được ghi là hộ nghèo nhưng theo chuẩn là hộ cận nghèo" in text

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import UserError
-from analysis.forecast.fmt import num
 from analysis.forecast.result import MODEL_LABELS_VI, ForecastResult
+from analysis.vietnamese import format_number as num
 
 PROPOSAL_COLUMNS = [
     "commune_code", "commune_name", "n_households", "n_poor", "poor_rate_pct", "feasible_low",

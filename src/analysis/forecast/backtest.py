@@ -15,10 +15,10 @@ import pandas as pd
 
 from analysis.forecast.core import MIN_YEARS, run_model
 from analysis.forecast.flow import has_dynamics
-from analysis.forecast.fmt import num as _num
-from analysis.forecast.fmt import pct as _pct
 from analysis.forecast.result import MODEL_LABELS_VI, merge_units
 from analysis.targets import DISTRICT_CODE, district_table
+from analysis.vietnamese import format_number as _num
+from analysis.vietnamese import format_pct
 
 BACKTEST_QUANTITIES = ("poor_rate", "multidim_rate")
 COVERAGE_TIE = 0.05
@@ -146,7 +146,7 @@ def choose_model(summary: pd.DataFrame, available: tuple[str, ...]) -> tuple[str
     close = s[s["calibration_gap"] <= best_gap + COVERAGE_TIE]
     pick = close.sort_values(["mae_pp", "calibration_gap"]).iloc[0]
     parts = [
-        f"{MODEL_LABELS_VI[r.model]}: khoảng 80% chứa {_pct(r.coverage80)} giá trị thực tế, "
+        f"{MODEL_LABELS_VI[r.model]}: khoảng 80% chứa {format_pct(r.coverage80, 0)} giá trị thực tế, "
         f"sai số trung bình {_num(r.mae_pp, 2)} điểm %"
         for r in s.itertuples()
     ]

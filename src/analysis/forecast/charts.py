@@ -9,9 +9,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from analysis.forecast.fmt import num
 from analysis.forecast.result import MODEL_LABELS_VI, ForecastResult
 from analysis.targets import DISTRICT_CODE
+from analysis.vietnamese import format_number as num
 
 QUANTITY_LABELS_VI = {
     "poor_rate": "Tỷ lệ hộ nghèo (%)",

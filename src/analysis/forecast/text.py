@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 
 from analysis.forecast.attainment import probabilities, required_reductions
-from analysis.forecast.fmt import count, num, pct
 from analysis.forecast.result import ForecastResult
 from analysis.targets import DISTRICT_CODE, POPULATION_LABELS_VI, STATUS_LABELS_VI
+from analysis.vietnamese import format_number as num
+from analysis.vietnamese import format_pct
 
 _COUNT = {"poor": "n_poor", "near_poor": "n_near_poor", "poor_or_near_poor": "n_poor_or_near_poor"}
 
@@ -40,7 +41,7 @@ def describe_t1(result: ForecastResult, config, probs: pd.DataFrame) -> str:
     )
     if len(d):
         text += (
-            f"Xác suất tỷ lệ giảm ít nhất {num(t.low, 1)} điểm % trong năm {y} là {pct(d.item())}; "
+            f"Xác suất tỷ lệ giảm ít nhất {num(t.low, 1)} điểm % trong năm {y} là {format_pct(d.item(), 0)}; "
             f"{int((c >= 0.5).sum())}/{len(c)} xã có xác suất từ 50% trở lên."
         )
     return text
@@ -54,7 +55,7 @@ def describe_t2(result: ForecastResult, config, probs: pd.DataFrame, required: p
     for pop in t.population:
         q = _COUNT[pop]
         base, now = result.observed(q, base_year), result.observed(q, result.run_year)
-        text = f"Số {POPULATION_LABELS_VI[pop]} năm {result.run_year} bằng {pct(now / base)} đầu kỳ"
+        text = f"Số {POPULATION_LABELS_VI[pop]} năm {result.run_year} bằng {format_pct(now / base, 0)} đầu kỳ"
         p = probs[
             (probs["target_id"] == t.id)
             & (probs["population"] == pop)
@@ -64,7 +65,7 @@ def describe_t2(result: ForecastResult, config, probs: pd.DataFrame, required: p
             j = int(np.flatnonzero(result.years == target_year)[0])
             text += (
                 f"; dự báo năm {target_year}: {_interval(result.paths(q)[:, j], 1, 0, ' hộ')}, xác suất "
-                f"còn không quá {count(t.high * base)} hộ là {pct(p['probability'].item())}"
+                f"còn không quá {num(t.high * base)} hộ là {format_pct(p['probability'].item(), 0)}"
             )
         r = required[
             (required["target_id"] == t.id)
@@ -72,7 +73,7 @@ def describe_t2(result: ForecastResult, config, probs: pd.DataFrame, required: p
             & (required["level"] == "district")
         ]
         if len(r):
-            text += f"; cần giảm {count(r['per_year_households'].item())} hộ mỗi năm"
+            text += f"; cần giảm {num(r['per_year_households'].item())} hộ mỗi năm"
         sentences.append(text + ".")
     return " ".join(sentences)
 
@@ -86,7 +87,7 @@ def describe_t3(result: ForecastResult, config, probs: pd.DataFrame) -> str:
     c = p[p["level"] == "commune"].sort_values("probability")
     text = (
         f"Xác suất cả {len(c)} xã đạt tỷ lệ nghèo đa chiều không quá {num(t.high, 1)}% vào năm "
-        f"{int(c['year'].iloc[0])} là {pct(d)}; {int((c['probability'] >= 0.8).sum())} xã có xác suất "
+        f"{int(c['year'].iloc[0])} là {format_pct(d, 0)}; {int((c['probability'] >= 0.8).sum())} xã có xác suất "
         f"từ 80% trở lên, {int((c['probability'] < 0.2).sum())} xã dưới 20%"
     )
     worst = c.head(3)
@@ -139,7 +140,7 @@ def describe_predicted_vs_actual(pva: pd.DataFrame, model: str) -> str:
         (pva["model"] == model) & (pva["quantity"] == "poor_rate") & (pva["level"] == "commune")
     ]
     tail = (
-        f"; {pct(c['covered80'].mean())} số xã có giá trị thực tế trong khoảng 80%"
+        f"; {format_pct(c['covered80'].mean(), 0)} số xã có giá trị thực tế trong khoảng 80%"
         if len(c)
         else ""
     )
@@ -156,9 +157,9 @@ def describe_proposals(table: pd.DataFrame) -> str:
     top = table.sort_values("target_households", ascending=False).head(3)
     n = table["n_households"].sum()
     return (
-        f"Đề xuất chỉ tiêu năm {a['year']}: toàn huyện giảm {count(a['total'])} hộ nghèo "
+        f"Đề xuất chỉ tiêu năm {a['year']}: toàn huyện giảm {num(a['total'])} hộ nghèo "
         f"(tương đương {num(100 * a['total'] / n, 2)} điểm %), chia cho {len(table)} xã; giao nhiều nhất: "
-        + ", ".join(f"{r.commune_name} {count(r.target_households)} hộ" for r in top.itertuples())
+        + ", ".join(f"{r.commune_name} {num(r.target_households)} hộ" for r in top.itertuples())
         + "."
     )
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.measures._format import fmt_int, fmt_num
 from analysis.schema import STATUS_LABELS_VI
 from analysis.standard import (
     DEFAULT_STANDARD,
@@ -14,6 +13,7 @@ from analysis.standard import (
     count_deprivations,
     get_standard,
 )
+from analysis.vietnamese import format_number
 
 AUDIT_COLUMNS = (
     "year", "commune_code", "household_id", "reported_status", "computed_status",
@@ -95,10 +95,12 @@ def _income_text(row, std: Standard) -> str:
     if not np.isnan(row.income_pc_vnd):
         side = "không vượt" if row.income_pc_vnd <= row.line_vnd else "vượt"
         return (
-            f"Thu nhập {fmt_int(row.income_pc_vnd)} đồng/người/tháng {side} chuẩn "
-            f"{fmt_int(row.line_vnd)} đồng"
+            f"Thu nhập {format_number(row.income_pc_vnd)} đồng/người/tháng {side} chuẩn "
+            f"{format_number(row.line_vnd)} đồng"
         )
     urban = row.line_vnd == std.lines.urban
     limit = std.score_lines.urban if urban else std.score_lines.rural
     side = "không vượt" if row.income_score <= limit else "vượt"
-    return f"Điểm A {fmt_num(row.income_score, 0)} {side} ngưỡng {fmt_num(limit, 0)} điểm"
+    return (
+        f"Điểm A {format_number(row.income_score, 0)} {side} ngưỡng {format_number(limit, 0)} điểm"
+    )

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.measures._format import fmt_int, fmt_num, fmt_pct
 from analysis.schema import STATUS_LABELS_VI
+from analysis.vietnamese import format_number, format_pct
 
 
 def _row(table: pd.DataFrame, year: int) -> pd.Series:
@@ -23,14 +23,14 @@ def describe_district(district: pd.DataFrame, year: int) -> str:
     """Counts and rates of one year, with the change from the previous year when known."""
     r = _row(district, year)
     text = (
-        f"Năm {year}, toàn huyện có {fmt_int(r['n_poor'])} hộ nghèo ({fmt_pct(r['poor_rate'])}) "
-        f"và {fmt_int(r['n_near_poor'])} hộ cận nghèo ({fmt_pct(r['near_poor_rate'])}) trên "
-        f"{fmt_int(r['n_households'])} hộ dân cư; tỷ lệ nghèo đa chiều {fmt_pct(r['multidim_rate'])}"
+        f"Năm {year}, toàn huyện có {format_number(r['n_poor'])} hộ nghèo ({format_pct(r['poor_rate'], 2)}) "
+        f"và {format_number(r['n_near_poor'])} hộ cận nghèo ({format_pct(r['near_poor_rate'], 2)}) trên "
+        f"{format_number(r['n_households'])} hộ dân cư; tỷ lệ nghèo đa chiều {format_pct(r['multidim_rate'], 2)}"
     )
     if (district["year"] == year - 1).any():
         change = r["poor_rate"] - _row(district, year - 1)["poor_rate"]
         verb = "giảm" if change < 0 else "tăng"
-        text += f", tỷ lệ hộ nghèo {verb} {fmt_num(100 * abs(change))} điểm phần trăm so với năm {year - 1}"
+        text += f", tỷ lệ hộ nghèo {verb} {format_number(100 * abs(change), 2)} điểm phần trăm so với năm {year - 1}"
     return text + "."
 
 
@@ -41,8 +41,8 @@ def describe_communes(indicators: pd.DataFrame, year: int, threshold: float = 0.
     above = int((rows["multidim_rate"] > threshold).sum())
     return (
         f"Năm {year}, tỷ lệ nghèo đa chiều cao nhất ở {high['commune_name']} "
-        f"({fmt_pct(high['multidim_rate'])}), thấp nhất ở {low['commune_name']} "
-        f"({fmt_pct(low['multidim_rate'])}); {above}/{len(rows)} xã trên {fmt_pct(threshold, 0)}."
+        f"({format_pct(high['multidim_rate'], 2)}), thấp nhất ở {low['commune_name']} "
+        f"({format_pct(low['multidim_rate'], 2)}); {above}/{len(rows)} xã trên {format_pct(threshold, 0)}."
     )
 
 
@@ -57,12 +57,12 @@ def describe_flows(district: pd.DataFrame, year: int) -> str:
     new_in = r["n_poor_in_from_near_poor"] + r["n_poor_in_relapsed"] + r["n_poor_in_new"]
     new_in += r["n_poor_in_other"]
     return (
-        f"Trong năm {year}, {fmt_int(out)} hộ ra khỏi danh sách hộ nghèo "
-        f"({fmt_int(r['n_poor_out_above'])} thoát hẳn, {fmt_int(r['n_poor_out_near_poor'])} "
-        f"chuyển sang cận nghèo) và {fmt_int(new_in)} hộ vào danh sách "
-        f"({fmt_int(r['n_poor_in_new'])} phát sinh mới, {fmt_int(r['n_poor_in_relapsed'])} tái "
-        f"nghèo, {fmt_int(r['n_poor_in_from_near_poor'])} từ cận nghèo): từ "
-        f"{fmt_int(r['n_poor_start'])} còn {fmt_int(r['n_poor_end'])} hộ nghèo."
+        f"Trong năm {year}, {format_number(out)} hộ ra khỏi danh sách hộ nghèo "
+        f"({format_number(r['n_poor_out_above'])} thoát hẳn, {format_number(r['n_poor_out_near_poor'])} "
+        f"chuyển sang cận nghèo) và {format_number(new_in)} hộ vào danh sách "
+        f"({format_number(r['n_poor_in_new'])} phát sinh mới, {format_number(r['n_poor_in_relapsed'])} tái "
+        f"nghèo, {format_number(r['n_poor_in_from_near_poor'])} từ cận nghèo): từ "
+        f"{format_number(r['n_poor_start'])} còn {format_number(r['n_poor_end'])} hộ nghèo."
     )
 
 
@@ -72,7 +72,7 @@ def describe_flow_check(breaks: pd.DataFrame) -> str:
     first = breaks.iloc[0]
     return (
         f"Có {len(breaks)} dòng biến động không khớp (đầu kỳ − giảm + tăng ≠ cuối kỳ), "
-        f"ví dụ xã {first['commune_code']} năm {first['year']}, lệch {fmt_int(first['gap'])} hộ."
+        f"ví dụ xã {first['commune_code']} năm {first['year']}, lệch {format_number(first['gap'])} hộ."
     )
 
 
@@ -87,17 +87,17 @@ def describe_deprivation(headcounts: pd.DataFrame, population: str = "poor") -> 
         population, STATUS_LABELS_VI.get(population, "Các hộ")
     )
     return (
-        f"{who} thiếu hụt nhiều nhất ở chỉ số {top.index[0].lower()} ({fmt_pct(top.iloc[0])}), "
-        f"tiếp theo là {top.index[1].lower()} ({fmt_pct(top.iloc[1])})."
+        f"{who} thiếu hụt nhiều nhất ở chỉ số {top.index[0].lower()} ({format_pct(top.iloc[0], 2)}), "
+        f"tiếp theo là {top.index[1].lower()} ({format_pct(top.iloc[1], 2)})."
     )
 
 
 def describe_alkire_foster(summary: pd.DataFrame, year: int, population_vi: str) -> str:
     r = _row(summary, year)
     return (
-        f"Năm {year}, với ngưỡng k = {int(r['k'])} thiếu hụt, {fmt_pct(r['H'])} {population_vi} "
-        f"nghèo đa chiều (H); mỗi hộ này thiếu hụt trung bình {fmt_pct(r['A'])} tổng trọng số (A); "
-        f"chỉ số nghèo đa chiều điều chỉnh M0 = H × A = {fmt_num(r['M0'], 4)}."
+        f"Năm {year}, với ngưỡng k = {int(r['k'])} thiếu hụt, {format_pct(r['H'], 2)} {population_vi} "
+        f"nghèo đa chiều (H); mỗi hộ này thiếu hụt trung bình {format_pct(r['A'], 2)} tổng trọng số (A); "
+        f"chỉ số nghèo đa chiều điều chỉnh M0 = H × A = {format_number(r['M0'], 4)}."
     )
 
 
@@ -108,9 +108,9 @@ def describe_contributions(dimensions: pd.DataFrame, year: int, labels: dict[str
     first, second = rows.iloc[0], rows.iloc[1]
     return (
         f"Chiều {labels.get(first['dimension'], first['dimension']).lower()} đóng góp nhiều nhất "
-        f"vào M0 ({fmt_pct(first['contribution_pct'])}), tiếp theo là "
+        f"vào M0 ({format_pct(first['contribution_pct'], 2)}), tiếp theo là "
         f"{labels.get(second['dimension'], second['dimension']).lower()} "
-        f"({fmt_pct(second['contribution_pct'])})."
+        f"({format_pct(second['contribution_pct'], 2)})."
     )
 
 
@@ -119,8 +119,8 @@ def describe_decomposition(parts: pd.DataFrame, year: int, names: dict[str, str]
     top = rows.iloc[0]
     name = names.get(top["commune_code"], top["commune_code"])
     return (
-        f"{name} đóng góp nhiều nhất vào M0 toàn huyện ({fmt_pct(top['contribution_pct'])}) "
-        f"trong khi chiếm {fmt_pct(top['population_share'])} số hộ."
+        f"{name} đóng góp nhiều nhất vào M0 toàn huyện ({format_pct(top['contribution_pct'], 2)}) "
+        f"trong khi chiếm {format_pct(top['population_share'], 2)} số hộ."
     )
 
 
@@ -129,8 +129,8 @@ def describe_robustness(table: pd.DataFrame, year: int) -> str:
     lo, hi = rows.iloc[0], rows.iloc[-1]
     return (
         f"Khi ngưỡng k tăng từ {int(lo['k'])} lên {int(hi['k'])} thiếu hụt, tỷ lệ H giảm từ "
-        f"{fmt_pct(lo['H'])} xuống {fmt_pct(hi['H'])} và M0 từ {fmt_num(lo['M0'], 4)} "
-        f"xuống {fmt_num(hi['M0'], 4)}."
+        f"{format_pct(lo['H'], 2)} xuống {format_pct(hi['H'], 2)} và M0 từ {format_number(lo['M0'], 4)} "
+        f"xuống {format_number(hi['M0'], 4)}."
     )
 
 
@@ -140,11 +140,11 @@ def describe_change(
     """A measure's change between two years (table of `change_over_time`)."""
     r = change.loc[change["measure"] == measure].iloc[0]
     verb, to = ("giảm", "xuống") if r["abs_change"] < 0 else ("tăng", "lên")
-    value = fmt_pct if as_percent else (lambda v: fmt_num(v, 4))
+    value = (lambda v: format_pct(v, 2)) if as_percent else (lambda v: format_number(v, 4))
     return (
         f"Từ năm {r['year_from']} đến năm {r['year_to']}, {label_vi} {verb} từ "
         f"{value(r['value_from'])} {to} {value(r['value_to'])} "
-        f"({fmt_pct(r['rel_change'])}; bình quân {fmt_pct(r['annual_rel_change'])} mỗi năm)."
+        f"({format_pct(r['rel_change'], 2)}; bình quân {format_pct(r['annual_rel_change'], 2)} mỗi năm)."
     )
 
 
@@ -153,7 +153,7 @@ def describe_groups(groups: pd.DataFrame, year: int) -> str:
     top = rows.sort_values("share_of_poor", ascending=False).iloc[0]
     return (
         f"Năm {year}, trong các nhóm đối tượng, {top['group_label_vi'].lower()} chiếm tỷ trọng lớn "
-        f"nhất trong hộ nghèo ({fmt_pct(top['share_of_poor'])} số hộ nghèo)."
+        f"nhất trong hộ nghèo ({format_pct(top['share_of_poor'], 2)} số hộ nghèo)."
     )
 
 
@@ -163,8 +163,8 @@ def describe_audit(audit: pd.DataFrame, n_reviewed: int, year: int) -> str:
     pairs = audit.groupby(["reported_status", "computed_status"]).size().sort_values()
     (rep, comp), n = pairs.index[-1], pairs.iloc[-1]
     return (
-        f"Năm {year}, {fmt_int(len(audit))} hộ ({fmt_pct(len(audit) / n_reviewed)} số hộ rà soát) "
-        f"có phân loại khác kết quả tính theo chuẩn; nhiều nhất là {fmt_int(n)} hộ được ghi là "
+        f"Năm {year}, {format_number(len(audit))} hộ ({format_pct(len(audit) / n_reviewed, 2)} số hộ rà soát) "
+        f"có phân loại khác kết quả tính theo chuẩn; nhiều nhất là {format_number(n)} hộ được ghi là "
         f"{STATUS_LABELS_VI.get(rep, rep).lower()} nhưng theo chuẩn là "
         f"{STATUS_LABELS_VI.get(comp, comp).lower()}."
     )

@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import UserError
-from analysis.forecast.fmt import num
 from analysis.targets.measures import DISTRICT_CODE, reaggregate
 from analysis.targets.scorecard import (
     POPULATION_LABELS_VI,
@@ -18,6 +17,7 @@ from analysis.targets.scorecard import (
     STATUS_LABELS_VI,
     build_scorecard,
 )
+from analysis.vietnamese import format_number as num
 
 HEADERS_VI = {
     "target_id": "Mã chỉ tiêu",
