@@ -195,7 +195,8 @@ def district_indicators(
     ordered = [c for c in OUTPUT_COLUMNS if c in out]
     out = out[ordered]
     int_cols = {c: "Int64" for c in sums}
-    int_cols.update({c: "int64" for c in ("n_households", "n_poor", "n_near_poor", *PERSON_COUNTS)})
+    # persons are unknown on summary-table years: those stay nullable
+    int_cols.update({c: "int64" for c in ("n_households", "n_poor", "n_near_poor") if c in out})
     return out.astype(
         {
             **int_cols,
