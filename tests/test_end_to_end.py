@@ -130,3 +130,36 @@ def test_run__failing_step_names_notebook_and_keeps_previous_outputs(small_distr
         run_cycle(broken, 2024, out_root=small_district["out_root"], progress=False)
     assert "01_ingest_validate" in str(err.value)
     assert (final / "briefing.html").read_bytes() == before
+
+
+def test_run__official_2025_boundary_file_draws_2024_data_on_the_9_communes(
+    small_district, tmp_path
+):
+    """A cp1258 shapefile of the 9 merged communes, in VN-2000, named in the config."""
+    from analysis.geography import schematic_boundaries
+    from analysis.maps import make_run_maps
+    from analysis.registry import registry_for
+
+    config = small_district["config"]
+    registry = registry_for(config)
+    polygons = schematic_boundaries(registry, 2025).rename(
+        columns={"code": "MA_XA", "name": "TEN_XA"}
+    )
+    shp = tmp_path / "xa_2025.shp"
+    polygons[["MA_XA", "TEN_XA", "geometry"]].to_crs(3405).to_file(shp, encoding="cp1258")
+    raw = yaml.safe_load(small_district["config_path"].read_text(encoding="utf-8"))
+    raw["boundaries"].update({"path": str(shp), "vintage": 2025, "code_field": "MA_XA"})
+    official = tmp_path / "official.yaml"
+    official.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    run_dir = tmp_path / "run"
+    (run_dir / "data").mkdir(parents=True)
+    for table in (small_district["final"] / "data").glob("*.parquet"):
+        (run_dir / "data" / table.name).write_bytes(table.read_bytes())
+
+    map_set = make_run_maps(run_dir, 2024, load_config(official), registry, formats=("png",))
+
+    assert not map_set.boundaries.is_schematic and map_set.boundaries.vintage == 2025
+    assert sorted(map_set.boundaries.gdf["code"]) == sorted(registry.codes(2025))
+    report = map_set.boundaries.report
+    assert report is not None and not report.unmatched_features and not report.missing_units
+    assert (run_dir / "maps" / "2024_poor_rate.png").exists()
