@@ -276,3 +276,11 @@ def check_summary_against_lists(
             log.add("warning", f"năm {rec.year}, xã {rec.commune_code}: biểu tổng hợp ghi "
                     f"{format_number(getattr(rec, count))} {label}, danh sách hộ có "
                     f"{format_number(getattr(rec, listed))}", column=INDICATOR[count].label_vi)  # fmt: skip
+
+
+def warn_missing_households(summary: pd.DataFrame, log: ProblemLog) -> None:
+    """Summary rows whose resident households are known nowhere: their rates stay empty."""
+    gaps = summary[summary["n_households"].isna()]
+    for year, codes in gaps.groupby("year")["commune_code"]:
+        log.add("warning", f"năm {year}: không có tổng số hộ của xã {', '.join(codes)} "
+                "(biểu tổng hợp và tệp tổng số hộ): không tính được tỷ lệ", column="Tổng số hộ")  # fmt: skip
