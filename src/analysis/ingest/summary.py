@@ -20,9 +20,9 @@ import pandas as pd
 from analysis import schema
 from analysis.ingest.collect import SheetTable
 from analysis.ingest.communes import CommuneMatcher
-from analysis.ingest.households import make_rejects
 from analysis.ingest.problems import PROBLEM_COLUMNS, ProblemLog
-from analysis.ingest.totals import counts_by_file, prepare_counts, typed_counts
+from analysis.ingest.rejects import counts_by_file, make_rejects
+from analysis.ingest.totals import prepare_counts, typed_counts
 from analysis.ingest.validate import Checks
 from analysis.ingest.values import parse_number
 from analysis.vietnamese import format_number
