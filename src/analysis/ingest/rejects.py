@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import schema
-from analysis.ingest.validate import META
+from analysis.ingest.validate import META, display_value
 
 
 def make_rejects(raw: pd.DataFrame, errors: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -27,7 +27,7 @@ def make_rejects(raw: pd.DataFrame, errors: pd.DataFrame, table: str) -> pd.Data
             "reason": reasons,
         }
     )
-    rest = values.drop(columns=META).map(lambda v: None if v is None else str(v))
+    rest = values.drop(columns=META).map(lambda v: display_value(v) or None)
     return pd.concat([out, rest.astype("string")], axis=1).reset_index(drop=True)
 
 
