@@ -169,5 +169,5 @@ def test_read_review__header_repeated_on_each_page_is_skipped(tmp_path):
     wb.save(path)
     review = read_review(make_config(tmp_path, totals=None))
     assert len(review.households) == 2 and review.rejects.empty
-    skipped = review.problems[review.problems["message"].str.contains("không phải dữ liệu")]
+    skipped = review.problems[review.problems["message"].str.contains("lặp lại")]
     assert skipped["row"].tolist() == [7, 8]

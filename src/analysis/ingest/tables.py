@@ -24,6 +24,8 @@ _SIGNATURE = re.compile(
     r"\b(?:nguoi lap bieu|lap bieu|ky ghi ro ho ten|ky ten|tm ubnd|chu tich|pho chu tich|"
     r"xac nhan|can bo|thu truong|ngay \d* ?thang \d* ?nam|ghi chu|chu thich|luu y)\b"
 )
+NOT_DATA = "dòng không phải dữ liệu (ghi chú/chữ ký), bỏ qua"
+REPEATED_HEADER = "dòng tiêu đề cột lặp lại (sang trang mới), bỏ qua"
 KEY_COLUMNS = ("household_id", "commune_code", "commune_name")
 
 
@@ -35,7 +37,7 @@ class Extracted:
     labels: dict[str, str]  # canonical column -> header as written
     title: str  # text of the rows above the header
     totals: pd.DataFrame  # rows recognised as total rows ("Tổng cộng", "Toàn huyện")
-    skipped: list[tuple[int, str]] = field(default_factory=list)  # non-data rows before totals
+    skipped: list[tuple[int, str, str]] = field(default_factory=list)  # (row, text, why) not data
     encodings: dict[str, str] = field(default_factory=dict)  # column -> legacy encoding converted
 
 
@@ -53,8 +55,9 @@ def extract_table(sheet: RawSheet, header: Header) -> Extracted:
     ]
     is_total, is_footer, after_total = _classify_rows(data, texts)
     personal = {pos for pos, name in header.columns.items() if name in schema.PERSONAL_COLUMNS}
-    skipped = [(r, "") for r in repeated] + [
-        (int(r), _shown_text(body.loc[r], personal)) for r in data.index[is_footer & ~after_total]
+    skipped = [(r, "", REPEATED_HEADER) for r in repeated] + [
+        (int(r), _shown_text(body.loc[r], personal), NOT_DATA)
+        for r in data.index[is_footer & ~after_total]
     ]
     out = data.loc[~is_total & ~is_footer].copy()
     out["_row"] = out.index.astype("int64")
