@@ -199,3 +199,11 @@ def test_read_review__report_written_before_fatal_stop(district, tmp_path):
     )
     assert (problems["Mức độ"] == "Lỗi nghiêm trọng").sum() == 1
     assert len(err.value.review.households) == 6  # the readable files were still read
+
+
+def test_rejects__values_as_written_without_nan(district, tmp_path):
+    write_list(tmp_path / "lists" / "2024" / "18133_pho-chau.xlsx",
+               [household(1, code="18133", n_members=0, village=None)])  # fmt: skip
+    rej = read_review(district).rejects.set_index("file").loc["2024/18133_pho-chau.xlsx"]
+    assert rej["n_members"] == "0" and rej["income_pc_vnd"] == "1200000"
+    assert pd.isna(rej["village"]) and "nan" not in rej.astype(str).tolist()

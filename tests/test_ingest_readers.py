@@ -154,3 +154,20 @@ def test_commune_matcher__names_differing_only_by_marks_stay_apart():
         and matcher.resolve("AN HOA THINH", 2024) == "3"
     )
     assert matcher.find_in_text("UBND XÃ SƠN LỆ", 2024) == "2"
+
+
+def test_read_review__header_repeated_on_each_page_is_skipped(tmp_path):
+    path = write_list(tmp_path / "lists" / "2024" / "18196_a.xlsx", [household(1)], footer=False)
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    ws = wb.active
+    ws.append(["STT", *(LABEL[c] for c in LIST_COLUMNS)])  # page 2 repeats the header...
+    ws.append([f"({j})" for j in range(1, len(LIST_COLUMNS) + 2)])  # ...and the numbering
+    r = household(2)
+    ws.append([2, *(r.get(c) for c in LIST_COLUMNS)])
+    wb.save(path)
+    review = read_review(make_config(tmp_path, totals=None))
+    assert len(review.households) == 2 and review.rejects.empty
+    skipped = review.problems[review.problems["message"].str.contains("lặp lại")]
+    assert skipped["row"].tolist() == [7, 8]

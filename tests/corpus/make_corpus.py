@@ -234,6 +234,34 @@ def note_row_inside_table(out):
 
 
 @case
+def page_header_repeated(out):
+    path = write_list(out / "18196_nhieu_trang.xlsx", good(), footer=False)
+    wb = load_workbook(path)
+    wb.active.append(["STT", *(LABEL[c] for c in LIST_COLUMNS)])
+    wb.active.append([4, *(household(4).get(c) for c in LIST_COLUMNS)])
+    wb.save(path)
+    return path
+
+
+@case
+def two_row_merged_header(out):
+    wb = Workbook()
+    ws = wb.active
+    ws["A1"] = "DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2024"
+    base = [c for c in LIST_COLUMNS if not c.startswith("dep_")]
+    deps = [c for c in LIST_COLUMNS if c.startswith("dep_")]
+    ws.append(["STT", *(LABEL[c] for c in base), "Các chỉ số thiếu hụt", *[None] * 11])
+    ws.append([None] * (len(base) + 1) + [LABEL[c] for c in deps])
+    ws.merge_cells(start_row=2, start_column=len(base) + 2, end_row=2, end_column=len(base) + 13)
+    for j in range(1, len(base) + 2):
+        ws.merge_cells(start_row=2, start_column=j, end_row=3, end_column=j)
+    for i, r in enumerate(good(), start=1):
+        ws.append([i, *(r.get(c) for c in base), *(r.get(c) for c in deps)])
+    wb.save(p := out / "18196_hai_dong.xlsx")
+    return p
+
+
+@case
 def numbers_written_as_text(out):
     return list_with(
         out, "18196_so_chu.xlsx", (0, {"income_pc_vnd": "1.200.000", "n_members": " 4 "})

@@ -108,9 +108,8 @@ def _report_sheet(name, sheet, text_encoding, header: Header, table: Extracted, 
     for label in header.duplicates:
         log.add("warning", "cột trùng ý nghĩa với một cột trước đó, bỏ qua", name, sheet,
                 header.first_row, label)  # fmt: skip
-    for row, text in table.skipped:
-        log.add("info", "dòng không phải dữ liệu (ghi chú/chữ ký), bỏ qua", name, sheet, row,
-                value=text)  # fmt: skip
+    for row, text, why in table.skipped:
+        log.add("info", why, name, sheet, row, value=text)
 
 
 def missing_required(

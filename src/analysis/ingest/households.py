@@ -14,8 +14,8 @@ from analysis.ingest.communes import CommuneMatcher
 from analysis.ingest.context import code_in_file_name, year_candidates
 from analysis.ingest.privacy import PseudonymKey, pseudonymize
 from analysis.ingest.problems import PROBLEM_COLUMNS, ProblemLog
+from analysis.ingest.rejects import counts_by_file, make_rejects
 from analysis.ingest.validate import (
-    META,
     Checks,
     check_combinations,
     check_communes,
@@ -140,7 +140,7 @@ def build_households(
     frames = [f for t in tables if (f := prepare(t, root, config, matcher, log, years)) is not None]
     labels = {(t.file, c): lab for t in tables for c, lab in t.table.labels.items()}
     if not frames:
-        return empty_households(), pd.DataFrame(), _counts(pd.DataFrame(columns=META), [])
+        return empty_households(), pd.DataFrame(), pd.DataFrame()
     raw = pd.concat(frames, ignore_index=True)
     raw["year"] = raw["year"].astype("int64")
 
@@ -160,10 +160,12 @@ def build_households(
     problems = checks.frame()
     log.add_frame(problems[PROBLEM_COLUMNS])
     errors = problems[problems["severity"] == "error"]
-    rejected_ids = errors["_id"].unique()
-    rejects = make_rejects(raw, errors, "households")
-    accepted = pseudonymize(typed.drop(index=rejected_ids), key)
-    return finish_households(accepted), rejects, _counts(raw, rejected_ids)
+    accepted = pseudonymize(typed.drop(index=errors["_id"].unique()), key)
+    return (
+        finish_households(accepted),
+        make_rejects(raw, errors, "households"),
+        counts_by_file(raw, errors),
+    )
 
 
 def check_total_rows(
@@ -202,29 +204,6 @@ def _total_of(rows: pd.DataFrame, col: str, written: object) -> tuple[float, flo
     return float(written), float(got)
 
 
-def make_rejects(raw: pd.DataFrame, errors: pd.DataFrame, table: str) -> pd.DataFrame:
-    """One row per rejected row: where, why, and its non-personal values as written."""
-    if errors.empty:
-        return pd.DataFrame()
-    reasons = (
-        (errors["column"].astype(str) + ": " + errors["message"].astype(str))
-        .groupby(errors["_id"])
-        .agg("; ".join)
-    )
-    values = raw.loc[reasons.index].drop(columns=[c for c in schema.PERSONAL_COLUMNS if c in raw])
-    out = pd.DataFrame(
-        {
-            "table": table,
-            "file": values["_file"],
-            "sheet": values["_sheet"],
-            "row": values["_row"].astype("int64"),
-            "reason": reasons,
-        }
-    )
-    rest = values.drop(columns=META).map(lambda v: None if v is None else str(v))
-    return pd.concat([out, rest.astype("string")], axis=1).reset_index(drop=True)
-
-
 def finish_households(frame: pd.DataFrame) -> pd.DataFrame:
     """Canonical columns and dtypes; optional columns absent from every file are added empty."""
     out = pd.DataFrame(index=frame.index)
@@ -248,13 +227,3 @@ def finish_households(frame: pd.DataFrame) -> pd.DataFrame:
 
 def empty_households() -> pd.DataFrame:
     return finish_households(pd.DataFrame(columns=OUTPUT_COLUMNS))
-
-
-def _counts(raw: pd.DataFrame, rejected_ids) -> pd.DataFrame:
-    if raw.empty:
-        return pd.DataFrame(columns=["file", "sheet", "n_read", "n_rejected"])
-    flag = pd.Series(raw.index.isin(rejected_ids), index=raw.index)
-    grouped = flag.groupby([raw["_file"], raw["_sheet"]], sort=False)
-    out = grouped.agg(["size", "sum"]).reset_index()
-    out.columns = ["file", "sheet", "n_read", "n_rejected"]
-    return out

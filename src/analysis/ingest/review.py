@@ -20,6 +20,7 @@ from analysis.ingest.summary import (
     check_summary_against_lists,
     empty_summary,
     fill_households_from_totals,
+    warn_missing_households,
 )
 from analysis.ingest.totals import build_totals, empty_totals
 from analysis.registry import registry_for
@@ -117,41 +118,27 @@ def ingest(sources: dict[str, Path], config, years: list[int] | None) -> Review:
     return _build(tables, sources, config, matcher, log, years)
 
 
-def _build(tables, roots, config, matcher, log, years) -> Review:
-    key = load_key(config.data.pseudonym_key_env, config.resolve(MACHINE_KEY_FILE))
+def _build(tables, roots, config, matcher: CommuneMatcher, log: ProblemLog, years) -> Review:
+    """Build the tables of each input group found, then check them against each other."""
     households, totals, summary = empty_households(), empty_totals(), empty_summary()
-    parts = {}
+    parts: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}
     if "households" in tables:
+        key = load_key(config.data.pseudonym_key_env, config.resolve(MACHINE_KEY_FILE))
         if key.warning:
             log.add("warning", key.warning)
-        root = roots["households"]
-        households, rej, counts = build_households(
-            tables["households"], root, config, matcher, key, log, years
+        households, *parts["households"] = build_households(
+            tables["households"], roots["households"], config, matcher, key, log, years
         )
-        parts["households"] = (rej, counts)
     if "totals" in tables:
-        root = roots["totals"]
-        totals, rej, counts = build_totals(tables["totals"], root, config, matcher, log, years)
-        parts["totals"] = (rej, counts)
+        totals, *parts["totals"] = build_totals(
+            tables["totals"], roots["totals"], config, matcher, log, years
+        )
     if "summary" in tables:
-        root = roots["summary"]
-        summary, rej, counts = build_summary(tables["summary"], root, config, matcher, log, years)
-        parts["summary"] = (rej, counts)
-    if not households.empty and not totals.empty:
-        check_coverage(households, totals, log)
-    if not summary.empty and not totals.empty:
-        summary = fill_households_from_totals(summary, totals, log)
-    if summary["n_households"].isna().any():
-        gaps = summary[summary["n_households"].isna()]
-        for year, codes in gaps.groupby("year")["commune_code"]:
-            log.add("warning", f"năm {year}: không có tổng số hộ của xã {', '.join(codes)} "
-                    "(biểu tổng hợp và tệp tổng số hộ): không tính được tỷ lệ", column="Tổng số hộ")  # fmt: skip
-    if not summary.empty and not households.empty:
-        check_summary_against_lists(summary, households, log)
-    for m in matcher.matches:
-        log.add("warning", f"tên xã '{m['written']}' không khớp chính xác; đã dùng '{m['name']}' "
-                f"(mã {m['code']}, độ giống {format_number(m['score'], 1)}%)", m["file"],
-                column="Xã", value=m["written"])  # fmt: skip
+        summary, *parts["summary"] = build_summary(
+            tables["summary"], roots["summary"], config, matcher, log, years
+        )
+    summary = cross_check(households, totals, summary, log)
+    report_fuzzy_matches(matcher, log)
     found = [r for r, _ in parts.values() if not r.empty]
     rejects = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=REJECT_KEYS)
     years_found = set(households["year"].astype(int)) | set(summary["year"].astype(int))
@@ -165,6 +152,25 @@ def _build(tables, roots, config, matcher, log, years) -> Review:
         fuzzy_matches=matcher.fuzzy_frame(),
         years_available=sorted(years_found),
     )
+
+
+def cross_check(households, totals, summary, log: ProblemLog) -> pd.DataFrame:
+    """Lists against totals, summary tables against totals and lists; returns the summary."""
+    if not households.empty and not totals.empty:
+        check_coverage(households, totals, log)
+    if not summary.empty and not totals.empty:
+        summary = fill_households_from_totals(summary, totals, log)
+    warn_missing_households(summary, log)
+    if not summary.empty and not households.empty:
+        check_summary_against_lists(summary, households, log)
+    return summary
+
+
+def report_fuzzy_matches(matcher: CommuneMatcher, log: ProblemLog) -> None:
+    for m in matcher.matches:
+        log.add("warning", f"tên xã '{m['written']}' không khớp chính xác; đã dùng '{m['name']}' "
+                f"(mã {m['code']}, độ giống {format_number(m['score'], 1)}%)", m["file"],
+                column="Xã", value=m["written"])  # fmt: skip
 
 
 def validation_report(review: Review) -> ValidationReport:

@@ -20,9 +20,9 @@ import pandas as pd
 from analysis import schema
 from analysis.ingest.collect import SheetTable
 from analysis.ingest.communes import CommuneMatcher
-from analysis.ingest.households import make_rejects
 from analysis.ingest.problems import PROBLEM_COLUMNS, ProblemLog
-from analysis.ingest.totals import counts_by_file, prepare_counts, typed_counts
+from analysis.ingest.rejects import counts_by_file, make_rejects
+from analysis.ingest.totals import prepare_counts, typed_counts
 from analysis.ingest.validate import Checks
 from analysis.ingest.values import parse_number
 from analysis.vietnamese import format_number
@@ -293,3 +293,11 @@ def check_summary_against_lists(
             log.add("warning", f"năm {rec.year}, xã {rec.commune_code}: biểu tổng hợp ghi "
                     f"{format_number(getattr(rec, count))} {label}, danh sách hộ có "
                     f"{format_number(getattr(rec, listed))}", column=INDICATOR[count].label_vi)  # fmt: skip
+
+
+def warn_missing_households(summary: pd.DataFrame, log: ProblemLog) -> None:
+    """Summary rows whose resident households are known nowhere: their rates stay empty."""
+    gaps = summary[summary["n_households"].isna()]
+    for year, codes in gaps.groupby("year")["commune_code"]:
+        log.add("warning", f"năm {year}: không có tổng số hộ của xã {', '.join(codes)} "
+                "(biểu tổng hợp và tệp tổng số hộ): không tính được tỷ lệ", column="Tổng số hộ")  # fmt: skip

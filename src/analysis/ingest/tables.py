@@ -16,6 +16,7 @@ import pandas as pd
 from analysis import schema
 from analysis.ingest.headers import SKIP, Header
 from analysis.ingest.readers import RawSheet
+from analysis.ingest.validate import display_value
 from analysis.vietnamese import ascii_key, clean_text, detect_legacy_encoding, from_legacy
 
 _TOTAL = re.compile(r"^(tong cong|cong|tong so|tong|toan huyen|toan xa|cong toan huyen)( |$)")
@@ -23,6 +24,8 @@ _SIGNATURE = re.compile(
     r"\b(?:nguoi lap bieu|lap bieu|ky ghi ro ho ten|ky ten|tm ubnd|chu tich|pho chu tich|"
     r"xac nhan|can bo|thu truong|ngay \d* ?thang \d* ?nam|ghi chu|chu thich|luu y)\b"
 )
+NOT_DATA = "dòng không phải dữ liệu (ghi chú/chữ ký), bỏ qua"
+REPEATED_HEADER = "dòng tiêu đề cột lặp lại (sang trang mới), bỏ qua"
 KEY_COLUMNS = ("household_id", "commune_code", "commune_name")
 
 
@@ -34,7 +37,7 @@ class Extracted:
     labels: dict[str, str]  # canonical column -> header as written
     title: str  # text of the rows above the header
     totals: pd.DataFrame  # rows recognised as total rows ("Tổng cộng", "Toàn huyện")
-    skipped: list[tuple[int, str]] = field(default_factory=list)  # non-data rows before totals
+    skipped: list[tuple[int, str, str]] = field(default_factory=list)  # (row, text, why) not data
     encodings: dict[str, str] = field(default_factory=dict)  # column -> legacy encoding converted
 
 
@@ -43,16 +46,30 @@ def extract_table(sheet: RawSheet, header: Header) -> Extracted:
     cols = {pos: name for pos, name in header.columns.items() if name != SKIP}
     body = grid.loc[header.data_start :]
     body = body.loc[body.notna().any(axis=1)]  # readers make blank cells None
+    body, repeated = _drop_repeated_headers(body, grid, header)
     data = body[list(cols)].rename(columns=cols)
     data, encodings = _convert_legacy(data)
-    if _is_numbering_row(data, header.data_start):
-        data, body = data.drop(index=header.data_start), body.drop(index=header.data_start)
     texts = [
         [v.strip() for v in r if isinstance(v, str) and v.strip()]
         for r in body.itertuples(index=False)
     ]
-    first_text = pd.Series([t[0] if t else "" for t in texts], index=body.index, dtype=object)
-    is_total = first_text.map(lambda t: bool(_TOTAL.match(ascii_key(t))) if t else False)
+    is_total, is_footer, after_total = _classify_rows(data, texts)
+    personal = {pos for pos, name in header.columns.items() if name in schema.PERSONAL_COLUMNS}
+    skipped = [(r, "", REPEATED_HEADER) for r in repeated] + [
+        (int(r), _shown_text(body.loc[r], personal), NOT_DATA)
+        for r in data.index[is_footer & ~after_total]
+    ]
+    out = data.loc[~is_total & ~is_footer].copy()
+    out["_row"] = out.index.astype("int64")
+    labels = {name: header.labels[pos] for pos, name in cols.items()}
+    title = _title(grid.loc[: header.first_row - 1], header.encoding)
+    return Extracted(out, labels, title, data.loc[is_total], sorted(skipped), encodings)
+
+
+def _classify_rows(data: pd.DataFrame, texts: list[list[str]]) -> tuple[pd.Series, ...]:
+    """(total rows, footer rows, rows after the first total row), as boolean Series."""
+    first = pd.Series([t[0] if t else "" for t in texts], index=data.index, dtype=object)
+    is_total = first.map(lambda t: bool(_TOTAL.match(ascii_key(t))) if t else False).astype(bool)
     keys = [c for c in KEY_COLUMNS if c in data.columns]
     has_key = data[keys].notna().any(axis=1) if keys else pd.Series(True, index=data.index)
     filled = data.notna().sum(axis=1)
@@ -68,28 +85,45 @@ def extract_table(sheet: RawSheet, header: Header) -> Extracted:
     is_footer = ~is_total & (
         is_signature | (after_total & (filled < 4)) | (~has_key & (filled <= 2))
     )
-    # the text shown for a skipped row never comes from a name or ID column
-    personal = {pos for pos, name in header.columns.items() if name in schema.PERSONAL_COLUMNS}
-    shown = {
-        r: next((str(v).strip() for pos, v in body.loc[r].items()
-                 if pos not in personal and isinstance(v, str) and v.strip()), "")
-        for r in data.index[is_footer & ~after_total.astype(bool)]
-    }  # fmt: skip
-    skipped = list(shown.items())
-    keep = ~is_total & ~is_footer
-    out = data.loc[keep].copy()
-    out["_row"] = out.index.astype("int64")
-    title_rows = grid.loc[: header.first_row - 1]
-    # unique cell texts in order: a merged title cell is filled across its columns
+    return is_total, is_footer, after_total
+
+
+def _shown_text(row: pd.Series, personal: set[int]) -> str:
+    """The text shown for a skipped row: never from a name or ID column."""
+    for pos, v in row.items():
+        if pos not in personal and isinstance(v, str) and v.strip():
+            return v.strip()
+    return ""
+
+
+def _drop_repeated_headers(
+    body: pd.DataFrame, grid: pd.DataFrame, header: Header
+) -> tuple[pd.DataFrame, list[int]]:
+    """Header rows repeated on each printed page, and column-numbering rows, are not data."""
+    block = grid.loc[header.first_row : header.data_start - 1]
+    repeated = pd.Series(False, index=body.index)
+    for _, head in block.iterrows():
+        written = head.notna()
+        if written.sum() < 2:
+            continue
+        cells = body.loc[:, written].to_numpy(dtype=object)
+        same = (cells == head[written].to_numpy(dtype=object)).sum(axis=1)
+        repeated |= same >= max(2, written.sum() / 2)
+    first = body.index[0] if len(body) else None
+    after_repeat = set(body.index[repeated.shift(1, fill_value=False).astype(bool)])
+    numbering = [r for r in {first} | after_repeat if r is not None and _is_numbering_row(body, r)]
+    dropped = sorted(set(body.index[repeated]) | set(numbering))
+    return body.drop(index=dropped), [int(r) for r in dropped if r != first]
+
+
+def _title(rows: pd.DataFrame, encoding: str | None) -> str:
+    """Unique cell texts of the title rows, in order (a merged title is filled across)."""
     title = " ".join(
         dict.fromkeys(
-            clean_text(v) for v in title_rows.to_numpy().ravel() if isinstance(v, str) and v.strip()
+            clean_text(v) for v in rows.to_numpy().ravel() if isinstance(v, str) and v.strip()
         )
     )
-    if header.encoding:
-        title = from_legacy(title, header.encoding)
-    labels = {name: header.labels[pos] for pos, name in cols.items()}
-    return Extracted(out, labels, title, data.loc[is_total], skipped, encodings)
+    return from_legacy(title, encoding) if encoding else title
 
 
 def _convert_legacy(data: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -109,7 +143,7 @@ def _is_numbering_row(data: pd.DataFrame, first: int) -> bool:
     """Official forms number their columns under the header: (1) (2) (3)... or 1 2 3."""
     if first not in data.index:
         return False
-    texts = [str(v).strip("() ") for v in data.loc[first] if v is not None]
+    texts = [display_value(v).strip("() ") for v in data.loc[first] if v is not None]
     numbers = [int(t) for t in texts if t.isdigit()]
     short = len(texts) >= 3 and len(numbers) >= 3 and all(len(t) <= 3 for t in texts)
     return short and numbers == sorted(set(numbers))

@@ -10,8 +10,9 @@ from analysis import schema
 from analysis.errors import UserError
 from analysis.ingest.collect import SheetTable, missing_required
 from analysis.ingest.communes import CommuneMatcher
-from analysis.ingest.households import file_year, make_rejects
+from analysis.ingest.households import file_year
 from analysis.ingest.problems import PROBLEM_COLUMNS, ProblemLog
+from analysis.ingest.rejects import counts_by_file, make_rejects
 from analysis.ingest.validate import Checks, check_communes
 from analysis.ingest.values import is_blank, parse_integer
 
@@ -133,10 +134,3 @@ def empty_totals() -> pd.DataFrame:
         {c.name: pd.Series(dtype=c.dtype if c.dtype != "int64" or c.required else "Int64")
          for c in schema.TOTALS_COLUMNS}
     )  # fmt: skip
-
-
-def counts_by_file(raw: pd.DataFrame, errors: pd.DataFrame) -> pd.DataFrame:
-    flag = pd.Series(raw.index.isin(errors["_id"].unique()), index=raw.index)
-    out = flag.groupby([raw["_file"], raw["_sheet"]], sort=False).agg(["size", "sum"]).reset_index()
-    out.columns = ["file", "sheet", "n_read", "n_rejected"]
-    return out

@@ -53,7 +53,7 @@ class Checks:
                     "sheet": rows["_sheet"],
                     "row": rows["_row"],
                     "column": [self.label(f, column) for f in rows["_file"]],
-                    "value": values.map(_display),
+                    "value": values.map(display_value),
                     "message": msg,
                     "severity": severity,
                     "_id": rows.index,
@@ -67,7 +67,7 @@ class Checks:
         return pd.concat(self.parts, ignore_index=True)
 
 
-def _display(value: object) -> str:
+def display_value(value: object) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -132,7 +132,9 @@ def check_communes(
     source = "commune_code" if "commune_code" in raw.columns else "commune_name"
     if source not in raw.columns:
         return pd.Series(None, index=raw.index, dtype="string")
-    pairs = pd.DataFrame({"v": raw[source].map(_display), "vintage": vintages, "f": raw["_file"]})
+    pairs = pd.DataFrame(
+        {"v": raw[source].map(display_value), "vintage": vintages, "f": raw["_file"]}
+    )
     uniq = pairs.drop_duplicates()
     lookup = {
         (v, y, f): matcher.resolve(v, int(y), f) if v else None
