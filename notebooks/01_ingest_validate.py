@@ -17,9 +17,9 @@
 # %% [markdown]
 # # 01 · Nhập và kiểm tra dữ liệu rà soát
 #
-# Đọc danh sách hộ rà soát của từng xã và bảng tổng số hộ, kiểm tra từng dòng, thay họ tên và
-# số giấy tờ bằng mã ẩn danh, và giữ lại mọi dòng bị loại cùng lý do. Mọi năm có số liệu đều
-# được đọc: các năm sau năm báo cáo chỉ dùng để đối chiếu dự báo với thực tế.
+# Đọc danh sách hộ rà soát của từng xã, bảng tổng số hộ và các biểu tổng hợp, kiểm tra từng dòng,
+# thay họ tên và số giấy tờ bằng mã ẩn danh, và giữ lại mọi dòng bị loại cùng lý do. Mọi năm có
+# số liệu đều được đọc: các năm sau năm báo cáo chỉ dùng để đối chiếu dự báo với thực tế.
 
 # %% tags=["parameters"]
 config_path = "config/huong_son.yaml"
@@ -27,20 +27,19 @@ year = 2024
 run_dir = "outputs/huong-son/2024"
 
 # %%
-from analysis import documents, ingest, store
+from IPython.display import HTML
+
+from analysis import ingest, store
 from analysis.config import load_config
 
 config = load_config(config_path)
-review = ingest.read_review(config)
-store.save_table(run_dir, "households", review.households)
-store.save_table(run_dir, "totals", review.totals)
-store.save_table(run_dir, "summary", review.summary)
-store.save_table(run_dir, "rejects", review.rejects)
-store.save_table(run_dir, "problems", review.problems)
-store.save_table(run_dir, "files", review.files)
+review = ingest.read_review(config, report_dir=run_dir)
+for name in ("households", "totals", "summary", "rejects", "problems", "files", "fuzzy_matches"):
+    store.save_table(run_dir, name, getattr(review, name))
 
 # %% [markdown]
-# Đối chiếu từng tệp: số dòng đọc được bằng số dòng nhận cộng số dòng bị loại.
+# Báo cáo kiểm tra: đối chiếu từng tệp (số dòng đọc = nhận + loại), các loại vấn đề và những
+# dòng cần xem lại. Bản đầy đủ: kiem_tra_du_lieu.xlsx trong thư mục kết quả.
 
 # %%
-documents.show(*documents.ingest_blocks(review.files, review.problems))
+HTML(ingest.validation_report(review).to_html())

@@ -238,6 +238,28 @@ def _maps_section(run_dir: Path, year: int) -> doc.Section | None:
     )
 
 
+def _input_check_section(run_dir: Path) -> doc.Section | None:
+    names = ("problems", "files", "rejects", "fuzzy_matches")
+    tables = {n: store.load_optional_table(run_dir, n) for n in names}
+    if any(t is None for t in tables.values()):
+        return None
+    from analysis.ingest import ValidationReport
+    from analysis.ingest.report import problem_kinds
+
+    report = ValidationReport(**tables)
+    kinds = problem_kinds(report.problems)
+    kinds = kinds.assign(**{c: kinds[c].map(doc.count) for c in ("Số lần", "Số tệp")})
+    return doc.Section(
+        "Kiểm tra dữ liệu đầu vào",
+        [
+            doc.Paragraph(
+                report.summary_sentence() + " Chi tiết từng dòng: kiem_tra_du_lieu.xlsx."
+            ),
+            doc.Table(kinds, "Các loại vấn đề được ghi nhận"),
+        ],
+    )
+
+
 def build_briefing(config: Config, year: int, run_dir: str | Path) -> list[doc.Section]:
     """The sections of the briefing, in reading order."""
     run_dir = Path(run_dir)
@@ -275,12 +297,6 @@ def build_briefing(config: Config, year: int, run_dir: str | Path) -> list[doc.S
                 [doc.Paragraph(doc.allocation_text(result, config)), doc.allocation_table(result)],
             )
         )
-    files, problems = (
-        store.load_optional_table(run_dir, "files"),
-        store.load_optional_table(run_dir, "problems"),
-    )
-    if files is not None and problems is not None:
-        sections.append(
-            doc.Section("Kiểm tra dữ liệu đầu vào", doc.ingest_blocks(files, problems)[:1])
-        )
+    if (check := _input_check_section(run_dir)) is not None:
+        sections.append(check)
     return sections

@@ -280,47 +280,6 @@ def allocation_text(result: pd.DataFrame, config: Config) -> str:
     return text
 
 
-def ingest_blocks(files: pd.DataFrame, problems: pd.DataFrame) -> list:
-    """What ingest read: a sentence, the per-file reconciliation, and the problems by severity."""
-    read, accepted, rejected = (int(files[c].sum()) for c in ("n_read", "n_accepted", "n_rejected"))
-    severity = problems["severity"].value_counts() if len(problems) else pd.Series(dtype="int64")
-    labels = {
-        "fatal": "lỗi nghiêm trọng",
-        "error": "lỗi",
-        "warning": "cảnh báo",
-        "info": "thông tin",
-    }
-    found = ", ".join(f"{count(severity[k])} {v}" for k, v in labels.items() if severity.get(k, 0))
-    text = (
-        f"Đã đọc {count(len(files))} bảng từ các tệp đầu vào: {count(read)} dòng, trong đó nhận {count(accepted)} "
-        f"và loại {count(rejected)} (lý do từng dòng bị loại nằm trong bảng rejects). "
-        + (f"Ghi nhận {found}." if found else "Không có vấn đề nào được ghi nhận.")
-    )
-    per_file = pd.DataFrame(
-        {
-            "Tệp": files["file"],
-            "Trang tính": files["sheet"],
-            "Đọc": files["n_read"].map(count),
-            "Nhận": files["n_accepted"].map(count),
-            "Loại": files["n_rejected"].map(count),
-        }
-    )
-    blocks: list = [Paragraph(text), Table(per_file, "Đối chiếu số dòng theo tệp")]
-    serious = problems[problems["severity"].isin(["fatal", "error", "warning"])].head(30)
-    if len(serious):
-        shown = pd.DataFrame(
-            {
-                "Tệp": serious["file"],
-                "Dòng": serious["row"].map(lambda r: "" if pd.isna(r) else str(int(r))),
-                "Cột": serious["column"],
-                "Vấn đề": serious["message"],
-                "Mức độ": serious["severity"].map(labels),
-            }
-        )
-        blocks.append(Table(shown, "Các vấn đề cần xem lại (tối đa 30 dòng đầu)"))
-    return blocks
-
-
 def review_source(config: Config, year: int) -> str:
     kind = (
         "dữ liệu mô phỏng"

@@ -33,7 +33,9 @@ def indicators_from_inputs(
         rest = summary[~summary["year"].astype(int).isin(micro_years)].copy()
         for col in OUTPUT_COLUMNS:
             if col not in rest:
-                rest[col] = pd.Series(pd.NA, index=rest.index, dtype="Int64" if col.startswith("n_") else "Float64")
+                rest[col] = pd.Series(
+                    pd.NA, index=rest.index, dtype="Int64" if col.startswith("n_") else "Float64"
+                )
         parts.append(rest[[*OUTPUT_COLUMNS, "source"]])
     if not parts:
         raise UserError("Không có số liệu rà soát: cần danh sách hộ hoặc biểu tổng hợp theo xã.")
