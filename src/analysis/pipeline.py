@@ -117,6 +117,8 @@ def _execute(name: str, work: Path, params: dict, final: Path) -> None:
             cwd=str(PROJECT_ROOT),
             progress_bar=False,
             kernel_name="python3",
+            # the kernel's own start-up and shutdown chatter is not the user's business
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except pm.PapermillExecutionError as exc:
         failure = StepFailure(name, exc.exec_count, f"{exc.ename}: {_first_line(exc.evalue)}")
