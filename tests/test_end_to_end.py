@@ -129,6 +129,7 @@ def test_run__failing_step_names_notebook_and_keeps_previous_outputs(small_distr
     with pytest.raises(RunFailed) as err:
         run_cycle(broken, 2024, out_root=small_district["out_root"], progress=False)
     assert "01_ingest_validate" in str(err.value)
+    assert "no_such_totals.xlsx" in str(err.value)  # the user is told which input is wrong
     assert (final / "briefing.html").read_bytes() == before
 
 

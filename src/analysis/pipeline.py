@@ -121,12 +121,19 @@ def _execute(name: str, work: Path, params: dict, final: Path) -> None:
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except pm.PapermillExecutionError as exc:
-        failure = StepFailure(name, exc.exec_count, f"{exc.ename}: {_first_line(exc.evalue)}")
+        failure = StepFailure(name, exc.exec_count, f"{exc.ename}: {_message(exc.evalue)}")
         raise RunFailed(failure, _keep_failed(work, final)) from None
 
 
-def _first_line(text: str) -> str:
-    return (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+def _message(text: str, max_lines: int = 25) -> str:
+    """The error's message as raised (input errors list every problem), cut to a screenful."""
+    lines = (text or "").strip().splitlines()
+    more = (
+        f"\n  ... và {len(lines) - max_lines} dòng nữa (xem sổ tay đã chạy dở)"
+        if len(lines) > max_lines
+        else ""
+    )
+    return "\n".join(lines[:max_lines]) + more
 
 
 def _keep_failed(work: Path, final: Path) -> Path:
