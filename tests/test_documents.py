@@ -65,3 +65,18 @@ def test_block_html__escapes_and_captions():
     assert (
         "<caption>Chú thích</caption>" in html and "&lt;b&gt;" in html and "Nguồn: Nguồn X" in html
     )
+
+
+def test_commune_table__never_compares_a_reused_code_across_vintages():
+    # 18133 is Phố Châu in the 2024 vintage and Hương Sơn in the 2025 vintage
+    ind = pd.DataFrame(
+        {
+            "year": [2024, 2025], "unit_vintage": [2024, 2025], "commune_code": ["18133", "18133"],
+            "commune_name": ["Phố Châu", "Hương Sơn"], "n_households": [100, 400], "n_poor": [1, 20],
+            "n_near_poor": [1, 20], "poor_rate": [0.01, 0.05], "near_poor_rate": [0.01, 0.05],
+        }
+    )  # fmt: skip
+    table = doc.commune_table(ind, 2025, "nguồn")
+    assert table.data["So với năm trước"].tolist() == ["–"]
+    same = ind.assign(unit_vintage=2025, commune_name="Hương Sơn")
+    assert doc.commune_table(same, 2025, "nguồn").data["So với năm trước"].tolist() == ["+4,00\u00a0điểm\u00a0%"]

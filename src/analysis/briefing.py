@@ -260,6 +260,14 @@ def _input_check_section(run_dir: Path) -> doc.Section | None:
     )
 
 
+def _on_year_vintage(indicators: pd.DataFrame, year: int, config: Config) -> pd.DataFrame:
+    """All years on the units of `year` (earlier vintages re-aggregated through the crosswalk)."""
+    from analysis.geography import reaggregate
+    from analysis.registry import registry_for
+
+    return reaggregate(indicators, registry_for(config), config.vintage_for(year))
+
+
 def build_briefing(config: Config, year: int, run_dir: str | Path) -> list[doc.Section]:
     """The sections of the briefing, in reading order."""
     run_dir = Path(run_dir)
@@ -275,7 +283,10 @@ def build_briefing(config: Config, year: int, run_dir: str | Path) -> list[doc.S
                 doc.district_trend_table(district, source),
             ],
         ),
-        doc.Section("Kết quả theo xã", [doc.commune_table(indicators, year, source)]),
+        doc.Section(
+            "Kết quả theo xã",
+            [doc.commune_table(_on_year_vintage(indicators, year, config), year, source)],
+        ),
     ]
     sections += [
         s

@@ -200,14 +200,16 @@ def district_trend_table(district: pd.DataFrame, source: str) -> Table:
 
 
 def commune_table(indicators: pd.DataFrame, year: int, source: str) -> Table:
+    """This year's communes with the change on last year, compared unit by unit.
+
+    A unit is (vintage, code): codes are reused across the 2025 merger, so last year is
+    compared only when it is on the same vintage (re-aggregate it first, see
+    `geography.reaggregate`); otherwise the change column stays empty.
+    """
     now = indicators[indicators["year"] == year].set_index("commune_code")
-    prev = indicators[indicators["year"] == year - 1].set_index("commune_code")
-    same_units = prev.index.equals(now.index) or set(now.index) <= set(prev.index)
-    change = (
-        now["poor_rate"] - prev["poor_rate"].reindex(now.index)
-        if same_units
-        else pd.Series(float("nan"), index=now.index)
-    )
+    prev = indicators[indicators["year"] == year - 1]
+    prev = prev[prev["unit_vintage"].isin(now["unit_vintage"].unique())].set_index("commune_code")
+    change = now["poor_rate"] - prev["poor_rate"].reindex(now.index)
     order = now["poor_rate"].sort_values(ascending=False).index
     data = pd.DataFrame(
         {
