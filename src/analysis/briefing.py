@@ -173,8 +173,48 @@ def _final_section(run_dir: Path, config: Config) -> doc.Section | None:
                 "Kết quả cuối kỳ, toàn huyện (cũ)",
                 "Kết quả rà soát; các xã sau sắp xếp 2025 được cộng dồn về địa giới huyện cũ.",
             ),
+            *_final_commune_tables(final),
         ],
     )
+
+
+def _final_commune_tables(final: pd.DataFrame) -> list[doc.Table]:
+    """Per merged commune, the count and rate targets (T2, T3) in the target year."""
+    communes = final[(final["level"] == "commune") & (final["year"] == final["year"].max())]
+    communes = communes[communes["target_id"].isin(["T2", "T3"])]
+    if communes.empty:
+        return []
+    cells = communes.assign(
+        column=communes["target_id"]
+        + " "
+        + communes["population"].fillna("").map(_short_population),
+        cell=[
+            f"{doc.format_number_or_dash(v)} – {r}"
+            for v, r in zip(communes["value"], communes["result_vi"].fillna("–"), strict=True)
+        ],
+    )
+    wide = cells.pivot_table(
+        index="commune_name", columns="column", values="cell", aggfunc="last"
+    ).reset_index()
+    wide = wide.rename(columns={"commune_name": "Xã"}).fillna("–")
+    wide.columns.name = None
+    vintage = communes["vintage"].dropna()
+    where = f"các xã kỳ {int(vintage.iloc[0])}" if len(vintage) else "các xã"
+    return [
+        doc.Table(
+            wide,
+            f"Kết quả cuối kỳ theo {where} (giá trị – kết quả)",
+            "Số liệu đầu kỳ của các đơn vị cũ được cộng dồn theo xã mới.",
+        )
+    ]
+
+
+def _short_population(population: str) -> str:
+    return {
+        "poor": "(nghèo)",
+        "near_poor": "(cận nghèo)",
+        "poor_or_near_poor": "(nghèo + cận nghèo)",
+    }.get(population, "")
 
 
 def _forecast_section(run_dir: Path, config: Config) -> doc.Section | None:
