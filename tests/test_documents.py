@@ -79,4 +79,6 @@ def test_commune_table__never_compares_a_reused_code_across_vintages():
     table = doc.commune_table(ind, 2025, "nguồn")
     assert table.data["So với năm trước"].tolist() == ["–"]
     same = ind.assign(unit_vintage=2025, commune_name="Hương Sơn")
-    assert doc.commune_table(same, 2025, "nguồn").data["So với năm trước"].tolist() == ["+4,00\u00a0điểm\u00a0%"]
+    assert doc.commune_table(same, 2025, "nguồn").data["So với năm trước"].tolist() == [
+        "+4,00\u00a0điểm\u00a0%"
+    ]

@@ -14,28 +14,20 @@ import openpyxl
 import pandas as pd
 import pytest
 import yaml
+from tests.districts import sample_config, write_config
 
-from analysis.config import PROJECT_ROOT, load_config
+from analysis.config import load_config
 from analysis.pipeline import NOTEBOOKS, RunFailed, run_cycle
-from analysis.synthetic import write_sample
 from analysis.vietnamese import format_number
 
 pytestmark = pytest.mark.e2e
-
-HOUSEHOLDS = 4000
 
 
 @pytest.fixture(scope="module")
 def small_district(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("district")
-    raw = yaml.safe_load((PROJECT_ROOT / "config" / "huong_son.yaml").read_text(encoding="utf-8"))
-    raw["data"]["household_lists"] = str(root / "sample" / "lists")
-    raw["data"]["household_totals"] = str(root / "sample" / "tong_so_ho.xlsx")
-    raw["sample"]["households"] = HOUSEHOLDS
-    config_path = root / "district.yaml"
-    config_path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    config_path = write_config(sample_config(root), root / "district.yaml")
     config = load_config(config_path)
-    write_sample(config, root / "sample", households=HOUSEHOLDS)
     out_root = root / "outputs"
     final = run_cycle(config_path, 2024, out_root=out_root, progress=False)
     return {
@@ -125,7 +117,7 @@ def test_run__failing_step_names_notebook_and_keeps_previous_outputs(small_distr
     broken = small_district["root"] / "broken.yaml"
     raw = yaml.safe_load(small_district["config_path"].read_text(encoding="utf-8"))
     raw["data"]["household_totals"] = str(small_district["root"] / "no_such_totals.xlsx")
-    broken.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    write_config(raw, broken)
     with pytest.raises(RunFailed) as err:
         run_cycle(broken, 2024, out_root=small_district["out_root"], progress=False)
     assert "01_ingest_validate" in str(err.value)
@@ -151,7 +143,7 @@ def test_run__official_2025_boundary_file_draws_2024_data_on_the_9_communes(
     raw = yaml.safe_load(small_district["config_path"].read_text(encoding="utf-8"))
     raw["boundaries"].update({"path": str(shp), "vintage": 2025, "code_field": "MA_XA"})
     official = tmp_path / "official.yaml"
-    official.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    write_config(raw, official)
     run_dir = tmp_path / "run"
     (run_dir / "data").mkdir(parents=True)
     for table in (small_district["final"] / "data").glob("*.parquet"):

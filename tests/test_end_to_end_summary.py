@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
-import yaml
+from tests.districts import sample_config, write_config
 
-from analysis.config import PROJECT_ROOT, load_config
 from analysis.documents import NO_MICRODATA
 from analysis.pipeline import run_cycle
-from analysis.synthetic import write_sample
 from analysis.vietnamese import format_number
 
 pytestmark = pytest.mark.e2e
@@ -18,19 +16,12 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def summary_run(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("summary_district")
-    raw = yaml.safe_load((PROJECT_ROOT / "config" / "huong_son.yaml").read_text(encoding="utf-8"))
-    raw["data"]["household_lists"] = str(root / "sample" / "lists")
-    raw["data"]["household_totals"] = str(root / "sample" / "tong_so_ho.xlsx")
-    raw["sample"]["households"] = 4000
-    sample_config = root / "sample.yaml"
-    sample_config.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    write_sample(load_config(sample_config), root / "sample", households=4000)
+    raw = sample_config(root)
     # the office kept only the summary tables
     raw["data"]["household_lists"] = None
     raw["data"]["household_totals"] = None
     raw["data"]["summary_tables"] = str(root / "sample" / "summary")
-    config_path = root / "summary_only.yaml"
-    config_path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    config_path = write_config(raw, root / "summary_only.yaml")
     final = run_cycle(config_path, 2024, out_root=root / "outputs", progress=False)
     return {"root": root, "final": final}
 
