@@ -185,3 +185,11 @@ def test_read_review__unicode_header_over_tcvn3_data(tmp_path):
     review = read_review(make_config(tmp_path, totals=None))
     assert len(review.households) == 24 and review.rejects.empty
     assert set(review.households["village"]) == set(villages)
+
+
+def test_read_review__tcvn3_title_gives_commune(tmp_path):
+    cols = [c for c in LIST_COLUMNS if c != "commune_code"]
+    path = write_list(tmp_path / "lists" / "2024" / "ds.xlsx", [household(1)], columns=cols,
+                      commune=to_tcvn3("sơn kim 2"))  # fmt: skip
+    hh = read_review(make_config(tmp_path, totals=None)).households
+    assert hh["commune_code"].tolist() == ["18199"] and path.exists()
