@@ -193,3 +193,23 @@ def test_read_review__tcvn3_title_gives_commune(tmp_path):
                       commune=to_tcvn3("sơn kim 2"))  # fmt: skip
     hh = read_review(make_config(tmp_path, totals=None)).households
     assert hh["commune_code"].tolist() == ["18199"] and path.exists()
+
+
+def test_read_review__one_sheet_per_commune(tmp_path):
+    from openpyxl import load_workbook
+
+    cols = [c for c in LIST_COLUMNS if c != "commune_code"]
+    path = write_list(tmp_path / "lists" / "2024" / "toan_huyen.xlsx", [household(1)],
+                      columns=cols, commune="", sheet="Sơn Kim 1")  # fmt: skip
+    other = write_list(tmp_path / "tmp.xlsx", [household(2, code="18199")], columns=cols,
+                       commune="", sheet="Sơn Kim 2")  # fmt: skip
+    wb, ws2 = load_workbook(path), load_workbook(other).active
+    ws = wb.create_sheet("Sơn Kim 2")
+    for row in ws2.iter_rows(values_only=True):
+        ws.append(row)
+    wb.save(path)
+    other.unlink()
+    review = read_review(make_config(tmp_path, totals=None))
+    got = review.households.set_index("household_id")["commune_code"].to_dict()
+    assert got == {"18196-0001": "18196", "18199-0002": "18199"}
+    assert review.problems["message"].str.contains("lấy từ tên trang tính").sum() == 2
