@@ -8,7 +8,7 @@ CONFIG ?= config/huong_son.yaml
 YEAR ?= 2024
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lab bench sample lint format clean
+.PHONY: help run test lab bench sample lint format clean notebooks
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -17,7 +17,6 @@ $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
-	$(PY) -m ipykernel install --user --name poverty-analysis --display-name "Python (poverty-analysis)" >/dev/null
 	@touch $(STAMP)
 
 run: $(STAMP) ## run the whole annual cycle on the embedded sample (CONFIG=…, YEAR=…)
@@ -32,6 +31,7 @@ test: $(STAMP) ## run the tests (unit, property, bad-input corpus, end-to-end)
 
 lab: $(STAMP) ## open JupyterLab on notebooks/ with the project's kernel
 	$(PY) -m pip install --quiet -e ".[dev,lab]"
+	$(PY) -m ipykernel install --sys-prefix --name poverty-analysis --display-name "Python (poverty-analysis)" >/dev/null
 	$(PY) -m jupyter lab --notebook-dir=notebooks
 
 bench: $(STAMP) ## run the speed and memory benchmarks (prints figures)
@@ -47,3 +47,8 @@ format: $(STAMP) ## format the code
 
 clean: ## remove generated data and outputs (keeps .venv)
 	rm -rf data/sample data/interim data/processed outputs
+
+notebooks: $(STAMP) ## rebuild notebooks/*.ipynb from their paired percent scripts, without outputs
+	$(VENV)/bin/jupytext --quiet --set-formats ipynb,py:percent --set-kernel python3 notebooks/*.py
+	$(VENV)/bin/jupytext --quiet --sync notebooks/*.py
+	$(PY) -m nbconvert --log-level=WARN --clear-output --inplace notebooks/*.ipynb

@@ -29,3 +29,9 @@ def test_registry__crosswalk_matches_the_2025_mergers():
     assert groups["Hương Sơn"] == {"Phố Châu", "Sơn Phú", "Sơn Bằng", "Sơn Ninh", "Sơn Trung"}
     assert groups["Sơn Kim 1"] == {"Sơn Kim 1"}
     assert sum(len(g) for g in groups.values()) == 22
+
+
+def test_registry__names_by_vintage_keeps_reused_codes_apart():
+    names = _registry().names_by_vintage()
+    assert set(names) == {2024, 2025}
+    assert names[2024]["18133"] != names[2025]["18133"]

@@ -64,7 +64,7 @@ def test_detect_legacy_encoding__unicode_left_alone():
 def test_format_number__vietnamese_separators():
     assert format_number(1234.5, 1) == "1.234,5"
     assert format_number(-1234567) == "-1.234.567"
-    assert format_number(float("nan")) == ""
+    assert format_number(float("nan")) == "–"
 
 
 def test_format_pct_and_date():

@@ -80,6 +80,7 @@ class Data(_Frozen):
     household_lists: Path | None = None
     household_totals: Path | None = None
     summary_tables: Path | None = None
+    monitoring: Path | None = None  # program monitoring sheet (targets measured outside the review)
     pseudonym_key_env: str = "POVERTY_PSEUDONYM_KEY"
 
 
@@ -97,6 +98,23 @@ class Boundaries(_Frozen):
     name_field: str | None = None
 
 
+class Maps(_Frozen):
+    """Map classification: `bins` (upper class bounds, in %) apply to the rate maps when
+    scheme is `fixed`; other maps then use natural breaks with `k` classes."""
+
+    scheme: Literal["fixed", "quantiles", "natural_breaks"] = "natural_breaks"
+    k: int = Field(5, ge=2, le=9)
+    bins: list[float] | None = None
+
+    @model_validator(mode="after")
+    def _bins_for_fixed(self) -> Maps:
+        if self.scheme == "fixed" and not self.bins:
+            raise ValueError("scheme 'fixed' needs bins (upper class bounds, in %)")
+        if self.bins and any(a >= b for a, b in zip(self.bins, self.bins[1:], strict=False)):
+            raise ValueError("bins must be strictly increasing")
+        return self
+
+
 class Target(_Frozen):
     id: str
     label: str
@@ -108,6 +126,12 @@ class Target(_Frozen):
     target_year: int | None = None
     source: str
     verified: bool = True
+    # Where the number comes from: "review" (review counts: microdata or summary tables),
+    # "review_microdata" (deprivation shares, only from household lists) or "monitoring"
+    # (the program monitoring sheet, data/reference/monitoring_template.csv).
+    data_source: Literal["review", "review_microdata", "monitoring"] = "review"
+    # Deprivation column (schema.DEPRIVATION_COLUMNS) or monitoring-sheet indicator name.
+    indicator: str | None = None
 
     @field_validator("population", mode="before")
     @classmethod
@@ -136,6 +160,7 @@ class Config(_Frozen):
     data: Data
     sample: Sample = Sample()
     boundaries: Boundaries = Boundaries()
+    maps: Maps = Maps()
     targets: list[Target] = Field(default_factory=list)
     allocation: Allocation | None = None
     source_path: Path | None = None

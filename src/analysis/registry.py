@@ -48,6 +48,10 @@ class Registry:
         v = self.vintage(vintage)
         return dict(zip(v["code"], v["name"], strict=True))
 
+    def names_by_vintage(self) -> dict[int, dict[str, str]]:
+        """{vintage: {code: short name}}: codes are only unique within a vintage."""
+        return {int(v): self.names(int(v)) for v in sorted(self.units["vintage"].unique())}
+
     def codes(self, vintage: int) -> list[str]:
         return self.vintage(vintage)["code"].tolist()
 

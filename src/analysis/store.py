@@ -23,3 +23,9 @@ def load_table(run_dir: str | Path, name: str) -> pd.DataFrame:
     if not path.exists():
         raise FileNotFoundError(f"{path}: bảng '{name}' chưa được tạo bởi bước trước của lượt chạy")
     return pd.read_parquet(path)
+
+
+def load_optional_table(run_dir: str | Path, name: str) -> pd.DataFrame | None:
+    """A table an earlier step may legitimately not have produced (e.g. on summary-table input)."""
+    path = table_path(run_dir, name)
+    return pd.read_parquet(path) if path.exists() else None

@@ -184,8 +184,12 @@ def commune_key(text: str, diacritics: bool = False) -> str:
 
 def format_number(x: float | int | None, decimals: int = 0) -> str:
     """Vietnamese number format: 1234.5 -> '1.234,5' (dot thousands, comma decimals)."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return ""
+    if (
+        x is None
+        or (isinstance(x, float) and math.isnan(x))
+        or x is getattr(__import__("pandas"), "NA", None)
+    ):
+        return "–"
     text = f"{x:,.{decimals}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
@@ -193,7 +197,7 @@ def format_number(x: float | int | None, decimals: int = 0) -> str:
 def format_pct(fraction: float | None, decimals: int = 1) -> str:
     """A fraction as a Vietnamese percentage: 0.1234 -> '12,3%'."""
     if fraction is None or (isinstance(fraction, float) and math.isnan(fraction)):
-        return ""
+        return "–"
     return f"{format_number(fraction * 100, decimals)}%"
 
 

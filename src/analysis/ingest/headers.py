@@ -119,6 +119,10 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+# Table kinds whose rows are communes: a header block without a commune column is not one of them.
+COMMUNE_KEYED = ("totals", "results", "dynamics_poor", "dynamics_near_poor")
+
+
 def find_header(grid: pd.DataFrame, kinds: tuple[str, ...] = KINDS) -> Header | None:
     """The best header block in the first rows of `grid`, or None when nothing matches.
 
@@ -156,7 +160,10 @@ def _best_block(texts: list[list[str]], kinds: tuple[str, ...]) -> tuple[tuple, 
         for pos in starts:
             for height in range(1, min(MAX_HEADER_ROWS, len(keys) - pos) + 1):
                 header = _match_block(texts, keys, pos, height, aliases[kind])
-                score = len(set(header.columns.values()) - {SKIP})
+                matched = set(header.columns.values()) - {SKIP}
+                score = len(matched)
+                if kind in COMMUNE_KEYED and not matched & {"commune_code", "commune_name"}:
+                    continue  # a commune table names its communes (e.g. not a group sub-header)
                 # ties go to the smaller table kind (a totals sheet also matches a few
                 # household columns), then to the shorter and higher header block
                 rank = (score, -len(set(aliases[kind].values())), -height, -pos)

@@ -66,6 +66,15 @@ def _columns(kind: str) -> tuple[schema.Column, ...]:
     )
 
 
+def _dynamics_blank(raw: pd.DataFrame, cols: tuple[schema.Column, ...]) -> bool:
+    """True when no dynamics cell of the sheet holds a value."""
+    present = [c.name for c in cols if c.name in schema.DYNAMICS_COLUMNS and c.name in raw]
+    if not present:
+        return False
+    values = raw[present].astype("string").apply(lambda s: s.str.strip())
+    return bool(values.isna().all().all() or (values.fillna("") == "").all().all())
+
+
 def build_summary(
     tables: list[SheetTable],
     root: Path,
@@ -81,6 +90,14 @@ def build_summary(
         cols = _columns(table.header.kind)
         raw = prepare_counts(table, root, log, cols)
         if raw is None:
+            continue
+        if table.header.kind != "results" and _dynamics_blank(raw, cols):
+            log.add(
+                "info",
+                "biểu biến động để trống (thường là năm đầu kỳ): không có số liệu biến động năm này",
+                table.file,
+                table.sheet,
+            )
             continue
         by_name = {c.name: c for c in cols}
         labels = table.table.labels

@@ -1,0 +1,45 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 01 · Nhập và kiểm tra dữ liệu rà soát
+#
+# Đọc danh sách hộ rà soát của từng xã, bảng tổng số hộ và các biểu tổng hợp, kiểm tra từng dòng,
+# thay họ tên và số giấy tờ bằng mã ẩn danh, và giữ lại mọi dòng bị loại cùng lý do. Mọi năm có
+# số liệu đều được đọc: các năm sau năm báo cáo chỉ dùng để đối chiếu dự báo với thực tế.
+
+# %% tags=["parameters"]
+config_path = "config/huong_son.yaml"
+year = 2024
+run_dir = "outputs/huong-son/2024"
+
+# %%
+from IPython.display import HTML
+
+from analysis import ingest, store
+from analysis.config import load_config
+
+config = load_config(config_path)
+review = ingest.read_review(config, report_dir=run_dir)
+for name in ("households", "totals", "summary", "rejects", "problems", "files", "fuzzy_matches"):
+    store.save_table(run_dir, name, getattr(review, name))
+
+# %% [markdown]
+# Báo cáo kiểm tra: đối chiếu từng tệp (số dòng đọc = nhận + loại), các loại vấn đề và những
+# dòng cần xem lại. Bản đầy đủ: kiem_tra_du_lieu.xlsx trong thư mục kết quả.
+
+# %%
+HTML(ingest.validation_report(review).to_html())

@@ -1,0 +1,202 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 02 · Hồ sơ nghèo của huyện
+#
+# Số hộ nghèo, cận nghèo và tỷ lệ theo xã và toàn huyện, từ kết quả rà soát đã được phê duyệt;
+# biến động giữa các kỳ rà soát, thiếu hụt các chỉ số và chỉ số nghèo đa chiều Alkire–Foster.
+
+# %% tags=["parameters"]
+config_path = "config/huong_son.yaml"
+year = 2024
+run_dir = "outputs/huong-son/2024"
+
+# %%
+from pathlib import Path
+
+from IPython.display import display
+
+from analysis import documents, measures, store, summary_tables
+from analysis.briefing import save_profile_outputs
+from analysis.config import load_config
+from analysis.registry import registry_for
+from analysis.schema import DIMENSION_LABELS_VI
+
+config = load_config(config_path)
+registry = registry_for(config)
+households_all = store.load_table(run_dir, "households")
+totals = store.load_table(run_dir, "totals")
+summary = store.load_table(run_dir, "summary")
+indicators_all = measures.indicators_from_inputs(
+    households_all, totals, summary, registry.names_by_vintage(), crosswalk=registry.to_merged()
+)
+indicators = indicators_all[indicators_all["year"] <= year].reset_index(drop=True)
+district = measures.district_indicators(indicators, config.district.name)
+households = households_all[households_all["year"] <= year]
+standard = config.standard_for(year)
+has_microdata = bool((households["year"] == year).any())
+store.save_table(run_dir, "indicators_all", indicators_all)
+store.save_table(run_dir, "indicators", indicators)
+store.save_table(run_dir, "district", district)
+if has_microdata:
+    store.save_table(run_dir, "deprivations", measures.commune_deprivations(households, standard))
+
+# %% [markdown]
+# Toàn huyện qua các năm: số hộ, tỷ lệ hộ nghèo và cận nghèo, thay đổi so với năm trước.
+
+# %%
+source = documents.review_source(config, year)
+documents.show(documents.Paragraph(documents.key_figures_text(district, year)))
+documents.show(documents.district_trend_table(district, source))
+
+# %% [markdown]
+# Các xã trong năm, xếp từ tỷ lệ hộ nghèo cao nhất.
+
+# %%
+documents.show(documents.Paragraph(measures.describe_communes(indicators, year)))
+documents.show(documents.commune_table(indicators, year, source))
+
+# %% [markdown]
+# Tỷ lệ theo nhân khẩu và tỷ lệ không tính hộ bảo trợ xã hội không có khả năng lao động.
+
+# %%
+if has_microdata:
+    variants = measures.rate_variants(households, indicators)
+    shown = ["commune_name", "poor_rate", "multidim_rate", "poor_rate_excl_sp", "multidim_rate_excl_sp", "poor_rate_persons"]
+    display(variants.loc[variants["year"] == year, shown])
+else:
+    documents.show(documents.Paragraph(documents.NO_MICRODATA))
+
+# %% [markdown]
+# Biến động hộ nghèo trong năm và kiểm tra cân đối: đầu kỳ − giảm + tăng = cuối kỳ.
+
+# %%
+documents.show(documents.Paragraph(measures.describe_flows(district, year)))
+documents.show(documents.Paragraph(measures.describe_flow_check(measures.check_flows(indicators))))
+documents.show(
+    documents.Paragraph(measures.describe_flow_check(measures.check_continuity(indicators, registry.to_merged())))
+)
+
+# %% [markdown]
+# Hộ có phân loại khác với kết quả tính theo chuẩn, kèm lý do (không có họ tên, số giấy tờ).
+
+# %%
+if has_microdata:
+    this_year = households[households["year"] == year]
+    audit = measures.audit_status(this_year, standard)
+    store.save_table(run_dir, "audit", audit)
+    documents.show(documents.Paragraph(measures.describe_audit(audit, len(this_year), year)))
+    display(audit.head(20))
+else:
+    documents.show(documents.Paragraph(documents.NO_MICRODATA))
+
+# %% [markdown]
+# Tỷ lệ thiếu hụt từng chỉ số của hộ nghèo và hộ cận nghèo.
+
+# %%
+if has_microdata:
+    whole = measures.covers_population(households, totals)
+    headcounts = measures.deprivation_headcounts(this_year, standard, by=("year",), whole_population=whole)
+    documents.show(documents.Paragraph(measures.describe_deprivation(headcounts, "poor")))
+    documents.show(documents.Paragraph(measures.describe_deprivation(headcounts, "near_poor")))
+    display(measures.deprivation_table_vi(headcounts))
+else:
+    documents.show(documents.Paragraph(documents.NO_MICRODATA))
+
+# %% [markdown]
+# Chỉ số nghèo đa chiều Alkire–Foster (H, A, M0) qua các năm và đóng góp của từng chiều.
+
+# %%
+if has_microdata:
+    population, population_vi = measures.af_population(households, whole)
+    af = measures.alkire_foster(population, standard, k=3, by=("year",))
+    documents.show(documents.Paragraph(measures.describe_alkire_foster(af.summary, year, population_vi)))
+    documents.show(documents.Paragraph(measures.describe_contributions(af.dimensions, year, DIMENSION_LABELS_VI)))
+    display(af.summary)
+else:
+    documents.show(documents.Paragraph(documents.NO_MICRODATA))
+
+# %% [markdown]
+# Đóng góp của từng xã vào M0 toàn huyện.
+
+# %%
+if has_microdata:
+    this_population = population[population["year"] == year]
+    parts = measures.decompose(measures.alkire_foster(this_population, standard, 3, by=("year", "commune_code")))
+    documents.show(
+        documents.Paragraph(measures.describe_decomposition(parts, year, registry.names(config.vintage_for(year))))
+    )
+    display(parts)
+else:
+    documents.show(documents.Paragraph(documents.NO_MICRODATA))
+
+# %% [markdown]
+# Độ nhạy theo ngưỡng k = 1…6 thiếu hụt.
+
+# %%
+if has_microdata:
+    robust = measures.robustness(this_population, standard)
+    documents.show(documents.Paragraph(measures.describe_robustness(robust, year)))
+    display(robust)
+else:
+    documents.show(documents.Paragraph(documents.NO_MICRODATA))
+
+# %% [markdown]
+# Thay đổi từ đầu kỳ đến năm rà soát.
+
+# %%
+first = int(district["year"].min())
+rate_change = measures.change_over_time(district, first, year, ["poor_rate", "multidim_rate"])
+documents.show(documents.Paragraph(measures.describe_change(rate_change, "poor_rate", "tỷ lệ hộ nghèo", as_percent=True)))
+if has_microdata and first in set(af.summary["year"]):
+    m0_change = measures.change_over_time(af.summary, first, year, ["M0"])
+    documents.show(documents.Paragraph(measures.describe_change(m0_change, "M0", "chỉ số M0")))
+
+# %% [markdown]
+# Hộ nghèo, cận nghèo theo nhóm đối tượng.
+
+# %%
+if has_microdata:
+    groups = measures.group_rates(this_year, whole_population=whole)
+    documents.show(documents.Paragraph(measures.describe_groups(groups, year)))
+    display(groups)
+else:
+    documents.show(documents.Paragraph(documents.NO_MICRODATA))
+
+# %% [markdown]
+# Giữ các nhận định trên cho báo cáo tóm tắt.
+
+# %%
+if has_microdata:
+    save_profile_outputs(run_dir, district, year, headcounts, af.summary, af.dimensions, population_vi, groups)
+else:
+    save_profile_outputs(run_dir, district, year)
+
+# %% [markdown]
+# Biểu tổng hợp kết quả rà soát theo mẫu (Excel), ghi cùng thư mục kết quả.
+
+# %%
+xlsx = summary_tables.write_summary_tables(
+    Path(run_dir) / f"bieu_tong_hop_{year}.xlsx",
+    indicators,
+    year,
+    district_title=f"{config.district.type} {config.district.name}, tỉnh {config.district.province}",
+    synthetic=config.data.synthetic,
+    households=households,
+    standard=standard,
+)
+documents.show(documents.Paragraph(f"Biểu tổng hợp kết quả rà soát: {xlsx.name}"))

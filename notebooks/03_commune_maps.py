@@ -1,0 +1,98 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 03 · Bản đồ các xã
+#
+# Bản đồ tỷ lệ hộ nghèo, cận nghèo, nghèo đa chiều, thay đổi so với đầu kỳ, tình hình thực hiện
+# mục tiêu, 12 chỉ số thiếu hụt và kinh phí bình quân mỗi hộ nghèo; trên ranh giới chính thức nếu
+# có khai báo trong cấu hình, nếu không thì trên sơ đồ minh họa. Bước này chạy sau bước mục tiêu
+# (04) và ngân sách (05) vì có bản đồ của hai bước đó.
+
+# %% tags=["parameters"]
+config_path = "config/huong_son.yaml"
+year = 2024
+run_dir = "outputs/huong-son/2024"
+
+# %%
+from analysis import maps
+from analysis.config import load_config
+from analysis.registry import registry_for
+
+config = load_config(config_path)
+registry = registry_for(config)
+map_set = maps.make_run_maps(run_dir, year, config, registry)
+map_set.boundaries.source
+
+# %% [markdown]
+# Đối chiếu tệp ranh giới với danh mục đơn vị (khi dùng tệp chính thức).
+
+# %%
+map_set.boundaries.report.to_frame() if map_set.boundaries.report else "Dùng sơ đồ minh họa: chưa khai báo tệp ranh giới chính thức."
+
+# %% [markdown]
+# Bản đồ không vẽ được và lý do.
+
+# %%
+map_set.skipped
+
+# %% [markdown]
+# Tỷ lệ hộ nghèo theo xã.
+
+# %%
+map_set.figures["poor_rate"]
+
+# %% [markdown]
+# Tỷ lệ hộ cận nghèo theo xã.
+
+# %%
+map_set.figures["near_poor_rate"]
+
+# %% [markdown]
+# Tỷ lệ nghèo đa chiều theo xã.
+
+# %%
+map_set.figures["multidim_rate"]
+
+# %% [markdown]
+# Thay đổi tỷ lệ hộ nghèo so với đầu kỳ.
+
+# %%
+map_set.figures.get("change_poor_rate")
+
+# %% [markdown]
+# Tình hình thực hiện mục tiêu T3 (tỷ lệ nghèo đa chiều của xã) theo xã.
+
+# %%
+map_set.figures.get("target_status")
+
+# %% [markdown]
+# Tỷ lệ hộ nghèo thiếu hụt theo 12 chỉ số.
+
+# %%
+map_set.figures.get("deprivation")
+
+# %% [markdown]
+# Kinh phí bình quân mỗi hộ nghèo.
+
+# %%
+map_set.figures.get("budget_per_poor")
+
+# %% [markdown]
+# Các tệp đã xuất.
+
+# %%
+[p.name for p in map_set.paths] + [map_set.pack.name]

@@ -1,0 +1,302 @@
+"""Assemble the briefing of a run from what its notebooks saved.
+
+Each step saves its tables (and, for the forecast, its generated readings and
+charts) in the run folder; the briefing reads them back, so it shows exactly the
+numbers the steps computed. A section whose inputs a run did not produce (e.g.
+microdata-only analyses on summary-table input) says so instead of showing numbers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from analysis import documents as doc
+from analysis import store
+from analysis.config import Config
+
+CHART_DIR = "charts"
+FAN_CHARTS = (
+    ("poor_rate", "Tỷ lệ hộ nghèo toàn huyện: thực tế và dự báo"),
+    ("n_poor_or_near_poor", "Số hộ nghèo và cận nghèo: thực tế và dự báo"),
+)
+
+
+def save_forecast_outputs(result, merged, config: Config, run_dir: str | Path) -> list[Path]:
+    """Keep the forecast's readings and fan charts for the briefing; return the chart paths."""
+    from analysis.forecast.charts import plot_fan_chart
+    from analysis.forecast.text import describe_target
+
+    readings = [("model", result.choice_reason)]
+    for target_id in ("T1", "T2", "T3"):
+        if any(t.id == target_id for t in config.targets):
+            readings.append(
+                (
+                    target_id,
+                    describe_target(target_id, merged if target_id == "T3" else result, config),
+                )
+            )
+    store.save_table(run_dir, "forecast_readings", pd.DataFrame(readings, columns=["key", "text"]))
+    out = Path(run_dir) / CHART_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for quantity, _ in FAN_CHARTS:
+        fig = plot_fan_chart(result, quantity, config)
+        path = out / f"fan_{quantity}.png"
+        fig.savefig(path, dpi=150, bbox_inches="tight")
+        plt.close(fig)
+        paths.append(path)
+    return paths
+
+
+def save_profile_outputs(
+    run_dir: str | Path,
+    district: pd.DataFrame,
+    year: int,
+    headcounts: pd.DataFrame | None = None,
+    af_summary: pd.DataFrame | None = None,
+    af_dimensions: pd.DataFrame | None = None,
+    population_vi: str = "",
+    groups: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Keep the poverty profile's readings (and the Alkire–Foster series) for the briefing."""
+    from analysis import measures
+    from analysis.schema import DIMENSION_LABELS_VI
+
+    readings = [("flows", measures.describe_flows(district, year))]
+    if headcounts is not None:
+        readings.append(("deprivation", measures.describe_deprivation(headcounts, "poor")))
+    if af_summary is not None:
+        readings.append(
+            ("alkire_foster", measures.describe_alkire_foster(af_summary, year, population_vi))
+        )
+        store.save_table(run_dir, "alkire_foster", af_summary)
+    if af_dimensions is not None:
+        readings.append(
+            (
+                "contributions",
+                measures.describe_contributions(af_dimensions, year, DIMENSION_LABELS_VI),
+            )
+        )
+    if groups is not None:
+        readings.append(("groups", measures.describe_groups(groups, year)))
+    if headcounts is None:
+        readings.append(("microdata", doc.NO_MICRODATA))
+    table = pd.DataFrame(readings, columns=["key", "text"])
+    store.save_table(run_dir, "profile_readings", table)
+    return table
+
+
+def _profile_section(run_dir: Path) -> doc.Section | None:
+    readings = store.load_optional_table(run_dir, "profile_readings")
+    if readings is None:
+        return None
+    blocks: list = [doc.Paragraph(t) for t in readings["text"]]
+    af = store.load_optional_table(run_dir, "alkire_foster")
+    if af is not None:
+        table = pd.DataFrame(
+            {
+                "Năm": af["year"].astype(int).astype(str),
+                "Số hộ được xét": af["n"].map(doc.count),
+                "Số hộ nghèo đa chiều (q)": af["q"].map(doc.count),
+                "H (tỷ lệ)": af["H"].map(doc.pct),
+                "A (mức độ)": af["A"].map(doc.pct),
+                "M0 = H × A": af["M0"].map(lambda x: doc.format_number_or_dash(x, 3)),
+            }
+        )
+        blocks.append(
+            doc.Table(
+                table, "Chỉ số nghèo đa chiều Alkire–Foster (k = 3 chỉ số, trọng số lồng nhau đều)"
+            )
+        )
+    return doc.Section("Biến động, thiếu hụt và nghèo đa chiều", blocks)
+
+
+def _targets_section(run_dir: Path, year: int) -> doc.Section | None:
+    scorecard = store.load_optional_table(run_dir, "scorecard")
+    if scorecard is None:
+        return None
+    from analysis.forecast.text import describe_scorecard
+    from analysis.targets.reports import wide_scorecard
+
+    wide = wide_scorecard(scorecard).fillna("–").astype(str)
+    return doc.Section(
+        "Thực hiện các chỉ tiêu của kế hoạch",
+        [
+            doc.Paragraph(describe_scorecard(scorecard, year)),
+            doc.Table(
+                wide,
+                "Bảng theo dõi chỉ tiêu toàn huyện (giá trị – đánh giá)",
+                "Kết quả rà soát; sổ theo dõi chương trình (T10, minh họa).",
+            ),
+        ],
+    )
+
+
+def _final_section(run_dir: Path, config: Config) -> doc.Section | None:
+    final = store.load_optional_table(run_dir, "final_evaluation")
+    if final is None:
+        return None
+    from analysis.forecast.text import describe_final
+    from analysis.targets import POPULATION_LABELS_VI
+
+    district = final[final["level"] == "district"]
+    order = {t.id: i for i, t in enumerate(config.targets)}
+    last = district[district["year"] == district["year"].max()]
+    last = last.sort_values("target_id", key=lambda ids: ids.map(order), kind="stable")
+
+    def value_text(value: float, unit: object) -> str:
+        if pd.isna(value):
+            return "–"
+        unit = unit if isinstance(unit, str) else ""
+        return f"{doc.format_number_or_dash(value, 0 if 'số xã' in unit else 2)} {unit}".strip()
+
+    table = pd.DataFrame(
+        {
+            "Mã": last["target_id"],
+            "Chỉ tiêu": last["target_label"],
+            "Nhóm hộ": last["population"].map(POPULATION_LABELS_VI).fillna("–"),
+            "Năm": last["year"].astype(int).astype(str),
+            "Giá trị": [value_text(v, u) for v, u in zip(last["value"], last["unit"], strict=True)],
+            "Ngưỡng": last["threshold"].map(doc.format_number_or_dash),
+            "Kết quả": last["result_vi"].fillna("–"),
+        }
+    )
+    return doc.Section(
+        f"Đánh giá cuối kỳ {config.periods.baseline_year + 1}–{config.periods.target_year}",
+        [
+            doc.Paragraph(describe_final(final)),
+            doc.Table(
+                table,
+                "Kết quả cuối kỳ, toàn huyện (cũ)",
+                "Kết quả rà soát; các xã sau sắp xếp 2025 được cộng dồn về địa giới huyện cũ.",
+            ),
+        ],
+    )
+
+
+def _forecast_section(run_dir: Path, config: Config) -> doc.Section | None:
+    readings = store.load_optional_table(run_dir, "forecast_readings")
+    if readings is None:
+        return None
+    blocks: list = [doc.Paragraph(t) for t in readings["text"]]
+    for quantity, caption in FAN_CHARTS:
+        path = run_dir / CHART_DIR / f"fan_{quantity}.png"
+        if path.exists():
+            blocks.append(doc.Figure(path, caption))
+    projections = store.load_optional_table(run_dir, "projections")
+    horizon = (
+        int(projections["year"].max())
+        if projections is not None and len(projections)
+        else config.periods.target_year
+    )
+    return doc.Section(f"Dự báo đến năm {horizon}", blocks)
+
+
+def _proposals_section(run_dir: Path, year: int) -> doc.Section | None:
+    proposals = store.load_optional_table(run_dir, "proposals")
+    if proposals is None:
+        return None
+    from analysis.forecast.text import describe_proposals
+    from analysis.proposals import display_table, title
+
+    return doc.Section(
+        title(year + 1),
+        [
+            doc.Paragraph(describe_proposals(proposals)),
+            doc.Table(
+                doc.format_frame(display_table(proposals)),
+                title(year + 1),
+                "Dự báo của bộ công cụ; bảng Excel, Word chỉnh sửa được đi kèm.",
+            ),
+        ],
+    )
+
+
+def _maps_section(run_dir: Path, year: int) -> doc.Section | None:
+    shown = [
+        ("poor_rate", "Tỷ lệ hộ nghèo theo xã"),
+        ("change_poor_rate", "Thay đổi tỷ lệ hộ nghèo so với đầu kỳ"),
+    ]
+    figures = [
+        doc.Figure(run_dir / "maps" / f"{year}_{stem}.png", caption)
+        for stem, caption in shown
+        if (run_dir / "maps" / f"{year}_{stem}.png").exists()
+    ]
+    if not figures:
+        return None
+    return doc.Section(
+        "Bản đồ",
+        [
+            doc.Paragraph(
+                "Toàn bộ bản đồ của năm (PNG 300 dpi, SVG, PDF) và tập bản đồ nằm trong thư mục maps/."
+            ),
+            *figures,
+        ],
+    )
+
+
+def _input_check_section(run_dir: Path) -> doc.Section | None:
+    names = ("problems", "files", "rejects", "fuzzy_matches")
+    tables = {n: store.load_optional_table(run_dir, n) for n in names}
+    if any(t is None for t in tables.values()):
+        return None
+    from analysis.ingest import ValidationReport
+    from analysis.ingest.report import problem_kinds
+
+    report = ValidationReport(**tables)
+    kinds = problem_kinds(report.problems)
+    kinds = kinds.assign(**{c: kinds[c].map(doc.count) for c in ("Số lần", "Số tệp")})
+    return doc.Section(
+        "Kiểm tra dữ liệu đầu vào",
+        [
+            doc.Paragraph(
+                report.summary_sentence() + " Chi tiết từng dòng: kiem_tra_du_lieu.xlsx."
+            ),
+            doc.Table(kinds, "Các loại vấn đề được ghi nhận"),
+        ],
+    )
+
+
+def build_briefing(config: Config, year: int, run_dir: str | Path) -> list[doc.Section]:
+    """The sections of the briefing, in reading order."""
+    run_dir = Path(run_dir)
+    source = doc.review_source(config, year)
+    district = store.load_table(run_dir, "district")
+    indicators = store.load_table(run_dir, "indicators")
+    sections = [
+        doc.header_section(config, year),
+        doc.Section(
+            "Kết quả chung của huyện",
+            [
+                doc.Paragraph(doc.key_figures_text(district, year)),
+                doc.district_trend_table(district, source),
+            ],
+        ),
+        doc.Section("Kết quả theo xã", [doc.commune_table(indicators, year, source)]),
+    ]
+    sections += [
+        s
+        for s in (
+            _profile_section(run_dir),
+            _maps_section(run_dir, year),
+            _final_section(run_dir, config),
+            _targets_section(run_dir, year),
+            _forecast_section(run_dir, config),
+            _proposals_section(run_dir, year),
+        )
+        if s
+    ]
+    if config.allocation is not None and store.table_path(run_dir, "allocation").exists():
+        result = store.load_table(run_dir, "allocation")
+        sections.append(
+            doc.Section(
+                "Phân bổ ngân sách",
+                [doc.Paragraph(doc.allocation_text(result, config)), doc.allocation_table(result)],
+            )
+        )
+    if (check := _input_check_section(run_dir)) is not None:
+        sections.append(check)
+    return sections

@@ -1,0 +1,109 @@
+"""Command line: `python -m analysis …`. A thin wrapper over the package's functions.
+
+User mistakes (a bad config, a bad input file) print a clear message and exit
+with a non-zero status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from analysis.config import load_config
+from analysis.errors import UserError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Phân tích giảm nghèo cho cấp huyện: rà soát hộ nghèo → bản đồ, mục tiêu, ngân sách, báo cáo.",
+)
+
+CONFIG_OPTION = typer.Option(
+    Path("config/huong_son.yaml"), "--config", "-c", help="Tệp cấu hình của huyện (YAML)."
+)
+
+
+@app.command()
+def run(
+    config: Path = CONFIG_OPTION,
+    year: int = typer.Option(..., "--year", "-y", help="Năm rà soát cần báo cáo."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Thư mục gốc của kết quả (mặc định: outputs/)."
+    ),
+) -> None:
+    """Chạy toàn bộ chu trình năm: nhập liệu → đo lường → bản đồ → mục tiêu → ngân sách → báo cáo."""
+    from analysis.pipeline import run_cycle
+
+    final = run_cycle(config, year, out_root=out)
+    typer.echo(f"Hoàn thành. Kết quả tại: {final}")
+    typer.echo(f"Báo cáo: {final / 'briefing.html'}")
+
+
+@app.command()
+def sample(
+    config: Path = CONFIG_OPTION,
+    households: int | None = typer.Option(None, help="Số hộ mô phỏng (mặc định: theo cấu hình)."),
+    population: bool = typer.Option(
+        False, "--population", help="Ghi thêm toàn bộ dân cư (parquet)."
+    ),
+    force: bool = typer.Option(False, "--force", help="Ghi đè dữ liệu mẫu đã có."),
+) -> None:
+    """Tạo dữ liệu mẫu mô phỏng (tất định) cho huyện trong cấu hình."""
+    import shutil
+
+    from analysis.synthetic import write_sample
+
+    cfg = load_config(config)
+    lists = cfg.resolve(cfg.data.household_lists)
+    if lists is None:
+        raise UserError(
+            "Cấu hình không có data.household_lists: không biết ghi dữ liệu mẫu vào đâu."
+        )
+    out_dir = lists.parent
+    if out_dir.exists() and any(out_dir.iterdir()):
+        if not force:
+            typer.echo(f"Dữ liệu mẫu đã có tại {out_dir} (dùng --force để tạo lại).")
+            return
+        shutil.rmtree(out_dir)
+    path = write_sample(cfg, out_dir, households=households, population=population)
+    typer.echo(f"Đã tạo dữ liệu mẫu mô phỏng tại: {path}")
+
+
+@app.command()
+def validate(
+    path: Path = typer.Argument(..., help="Tệp hoặc thư mục cần kiểm tra."),
+    config: Path = CONFIG_OPTION,
+) -> None:
+    """Kiểm tra tệp đầu vào: báo từng lỗi với tệp, dòng, cột; không chạy phân tích."""
+    from analysis.ingest import validate_path
+
+    report = validate_path(path, load_config(config))
+    typer.echo(report.to_text())
+    if not report.ok:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def dictionary() -> None:
+    """In từ điển dữ liệu (các cột chuẩn và các cách ghi tiêu đề được chấp nhận) dạng Markdown."""
+    typer.echo(full_dictionary_markdown(), nl=False)
+
+
+def full_dictionary_markdown() -> str:
+    """docs/DATA_DICTIONARY.md: the canonical columns, then the accepted header spellings."""
+    from analysis.ingest.headers import aliases_markdown
+    from analysis.schema import data_dictionary_markdown
+
+    return data_dictionary_markdown() + "\n" + aliases_markdown().rstrip("\n") + "\n"
+
+
+def main() -> None:
+    """Entry point: usage errors are click's messages; input and config errors are ours."""
+    try:
+        app()
+    except UserError as exc:
+        typer.echo(f"Lỗi: {exc}", err=True)
+        sys.exit(2)

@@ -1,0 +1,289 @@
+"""The briefing as a list of sections, rendered to the notebook (→ HTML, PDF) and to Word.
+
+Every number comes from the tables the run computed; sentences are generated
+from them, never typed by hand. Tables are formatted once, as Vietnamese strings
+(1.234,5; dd/mm/yyyy), and the same strings go to every format.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.config import Config
+from analysis.vietnamese import format_number, format_pct
+
+SYNTHETIC_NOTE = "Dữ liệu mô phỏng, không phải số liệu thật của huyện."
+NO_MICRODATA = (
+    "Năm này chỉ có biểu tổng hợp theo xã, không có danh sách hộ: phân tích này cần số liệu "
+    "từng hộ nên không lập được (không ước tính thay)."
+)
+
+
+# ---------------------------------------------------------------- number formats
+def pct(fraction: float, decimals: int = 2) -> str:
+    """0.05123 -> '5,12%'; missing -> '–'."""
+    if fraction is None or pd.isna(fraction):
+        return "–"
+    return format_pct(fraction, decimals)
+
+
+def pp(delta_fraction: float, decimals: int = 2) -> str:
+    """A change in a rate, in percentage points with a sign: -0.0071 -> '−0,71 điểm %'."""
+    if delta_fraction is None or pd.isna(delta_fraction):
+        return "–"
+    sign = "+" if delta_fraction > 0 else ("−" if delta_fraction < 0 else "")
+    return f"{sign}{format_number(abs(100 * delta_fraction), decimals)}\u00a0điểm\u00a0%"
+
+
+def count(n: float) -> str:
+    return "–" if n is None or pd.isna(n) else format_number(n, 0)
+
+
+def format_number_or_dash(x: float, decimals: int = 2) -> str:
+    return "–" if x is None or pd.isna(x) else format_number(x, decimals)
+
+
+def format_frame(df: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
+    """Every cell as Vietnamese display text: integers grouped, other numbers with `decimals`."""
+    out = pd.DataFrame(index=df.index)
+    for col in df.columns:
+        s = df[col]
+        if pd.api.types.is_integer_dtype(s):
+            out[col] = s.map(count)
+        elif pd.api.types.is_float_dtype(s):
+            out[col] = s.map(lambda x: "–" if pd.isna(x) else format_number(x, decimals))
+        else:
+            out[col] = s.fillna("–").astype(str)
+    return out
+
+
+# ---------------------------------------------------------------- the briefing model
+@dataclass(frozen=True)
+class Paragraph:
+    text: str  # may contain **bold** spans
+
+
+@dataclass(frozen=True)
+class Table:
+    data: pd.DataFrame  # display strings, Vietnamese headers
+    caption: str
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    path: Path
+    caption: str
+    width_cm: float = 16.0
+
+
+@dataclass
+class Section:
+    title: str
+    blocks: list = field(default_factory=list)
+
+
+def _bold_html(text: str) -> str:
+    return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", escape(text))
+
+
+def block_html(block) -> str:
+    if isinstance(block, Paragraph):
+        return f"<p>{_bold_html(block.text)}</p>"
+    if isinstance(block, Table):
+        table = block.data.to_html(index=False, escape=True, border=0, classes="vn-table")
+        table = re.sub(
+            r"<table[^>]*>",
+            f'<table class="vn-table"><caption>{escape(block.caption)}</caption>',
+            table,
+            count=1,
+        )
+        source = f'<p class="source">Nguồn: {escape(block.source)}</p>' if block.source else ""
+        return table + source
+    if isinstance(block, Figure):
+        data = base64.b64encode(Path(block.path).read_bytes()).decode()
+        return f'<figure><img src="data:image/png;base64,{data}" style="max-width:100%"/><figcaption>{escape(block.caption)}</figcaption></figure>'
+    raise TypeError(type(block))
+
+
+def section_html(section: Section, level: int = 2) -> str:
+    return f"<h{level}>{escape(section.title)}</h{level}>" + "".join(
+        block_html(b) for b in section.blocks
+    )
+
+
+def show(*blocks) -> None:
+    """Display briefing blocks as notebook outputs."""
+    from IPython.display import HTML, display
+
+    display(HTML("".join(block_html(b) for b in blocks)))
+
+
+def display_briefing(sections: list[Section]) -> None:
+    """Show the sections as notebook outputs (the briefing HTML/PDF is exported from them)."""
+    from IPython.display import HTML, display
+
+    for section in sections:
+        display(HTML(section_html(section)))
+
+
+# ---------------------------------------------------------------- sections
+def header_section(config: Config, year: int, today: date | None = None) -> Section:
+    d = config.district
+    blocks = [
+        Paragraph(
+            f"**{d.type} {d.name}, tỉnh {d.province}**. Kết quả rà soát hộ nghèo, hộ cận nghèo năm {year}."
+        ),
+        Paragraph(
+            f"Lập ngày {(today or date.today()):%d/%m/%Y}. Chương trình mục tiêu quốc gia giảm nghèo bền vững "
+            f"{config.periods.baseline_year + 1}–{config.periods.target_year}; chuẩn nghèo đa chiều theo Nghị định 07/2021/NĐ-CP."
+        ),
+    ]
+    if config.data.synthetic:
+        blocks.append(
+            Paragraph(f"**{SYNTHETIC_NOTE}** Bộ số liệu mẫu dùng để minh họa cách dùng bộ công cụ.")
+        )
+    return Section(f"{d.type} {d.name}, tỉnh {d.province} · năm {year}", blocks)
+
+
+def _row(district: pd.DataFrame, year: int) -> pd.Series | None:
+    rows = district[district["year"] == year]
+    return None if rows.empty else rows.iloc[0]
+
+
+def key_figures_text(district: pd.DataFrame, year: int) -> str:
+    """The headline paragraph: this year's rates, the change on last year and since the first year."""
+    now = _row(district, year)
+    if now is None:
+        return f"Chưa có kết quả rà soát năm {year}."
+    text = (
+        f"Năm {year}, toàn huyện có **{count(now['n_poor'])} hộ nghèo**, tỷ lệ hộ nghèo **{pct(now['poor_rate'])}**, "
+        f"và **{count(now['n_near_poor'])} hộ cận nghèo** ({pct(now['near_poor_rate'])}) trên tổng số "
+        f"{count(now['n_households'])} hộ; tỷ lệ nghèo đa chiều (nghèo và cận nghèo) là {pct(now['multidim_rate'])}."
+    )
+    before = _row(district, year - 1)
+    if before is not None:
+        text += f" So với năm {year - 1}, tỷ lệ hộ nghèo thay đổi {pp(now['poor_rate'] - before['poor_rate'])}."
+    first_year = int(district["year"].min())
+    if first_year < year - 1:
+        base = _row(district, first_year)
+        years = year - first_year
+        text += (
+            f" So với đầu kỳ ({first_year}), số hộ nghèo bằng {pct(now['n_poor'] / base['n_poor'], 1)} "
+            f"và tỷ lệ hộ nghèo giảm bình quân {format_number(100 * (base['poor_rate'] - now['poor_rate']) / years, 2)} điểm % mỗi năm."
+        )
+    return text
+
+
+def district_trend_table(district: pd.DataFrame, source: str) -> Table:
+    d = district.sort_values("year")
+    data = pd.DataFrame(
+        {
+            "Năm": d["year"].astype(int).astype(str),
+            "Tổng số hộ": d["n_households"].map(count),
+            "Hộ nghèo": d["n_poor"].map(count),
+            "Tỷ lệ hộ nghèo": d["poor_rate"].map(pct),
+            "Thay đổi": d["poor_rate"].diff().map(pp),
+            "Hộ cận nghèo": d["n_near_poor"].map(count),
+            "Tỷ lệ hộ cận nghèo": d["near_poor_rate"].map(pct),
+            "Tỷ lệ nghèo đa chiều": d["multidim_rate"].map(pct),
+        }
+    )
+    return Table(data, "Toàn huyện qua các năm rà soát", source)
+
+
+def commune_table(indicators: pd.DataFrame, year: int, source: str) -> Table:
+    now = indicators[indicators["year"] == year].set_index("commune_code")
+    prev = indicators[indicators["year"] == year - 1].set_index("commune_code")
+    same_units = prev.index.equals(now.index) or set(now.index) <= set(prev.index)
+    change = (
+        now["poor_rate"] - prev["poor_rate"].reindex(now.index)
+        if same_units
+        else pd.Series(float("nan"), index=now.index)
+    )
+    order = now["poor_rate"].sort_values(ascending=False).index
+    data = pd.DataFrame(
+        {
+            "Mã xã": order,
+            "Xã": now.loc[order, "commune_name"].to_numpy(),
+            "Tổng số hộ": now.loc[order, "n_households"].map(count).to_numpy(),
+            "Hộ nghèo": now.loc[order, "n_poor"].map(count).to_numpy(),
+            "Tỷ lệ hộ nghèo": now.loc[order, "poor_rate"].map(pct).to_numpy(),
+            "So với năm trước": change.loc[order].map(pp).to_numpy(),
+            "Hộ cận nghèo": now.loc[order, "n_near_poor"].map(count).to_numpy(),
+            "Tỷ lệ hộ cận nghèo": now.loc[order, "near_poor_rate"].map(pct).to_numpy(),
+        }
+    )
+    return Table(data, f"Các xã năm {year}, xếp theo tỷ lệ hộ nghèo", source)
+
+
+def allocation_table(result: pd.DataFrame) -> Table:
+    r = result.sort_values("amount_million_vnd", ascending=False)
+    data = pd.DataFrame(
+        {
+            "Mã xã": r["commune_code"],
+            "Xã": r["commune_name"],
+            "Hộ nghèo": r["n_poor"].map(count),
+            "Tỷ trọng": r["share"].map(lambda x: pct(x, 1)),
+            "Phân bổ (triệu đồng)": r["amount_million_vnd"].map(count),
+            "Triệu đồng/hộ nghèo": r["million_vnd_per_poor_household"].map(
+                lambda x: "–" if pd.isna(x) else format_number(x, 1)
+            ),
+        }
+    )
+    total = pd.DataFrame(
+        [
+            {
+                "Mã xã": "",
+                "Xã": "Tổng",
+                "Hộ nghèo": count(result["n_poor"].sum()),
+                "Tỷ trọng": "100,0%",
+                "Phân bổ (triệu đồng)": count(result["amount_million_vnd"].sum()),
+                "Triệu đồng/hộ nghèo": "",
+            }
+        ]
+    )
+    return Table(
+        pd.concat([data, total], ignore_index=True), "Phân bổ ngân sách theo xã (triệu đồng)"
+    )
+
+
+def allocation_text(result: pd.DataFrame, config: Config) -> str:
+    rules = config.allocation
+    top = result.sort_values("amount_million_vnd", ascending=False).head(3)
+    names = ", ".join(
+        f"{r.commune_name} ({count(r.amount_million_vnd)} triệu đồng)" for r in top.itertuples()
+    )
+    text = (
+        f"Tổng nguồn {count(rules.total_million_vnd)} triệu đồng được chia theo {len(rules.criteria)} tiêu chí; "
+        f"ba xã nhận nhiều nhất: {names}. Tổng các xã bằng đúng tổng nguồn ({count(result['amount_million_vnd'].sum())} triệu đồng)."
+    )
+    empty = [
+        c.name
+        for c in rules.criteria
+        if f"share_{c.name}" in result and result[f"share_{c.name}"].sum() == 0
+    ]
+    if empty:
+        from analysis.allocation import CRITERION_LABELS_VI
+
+        names = ", ".join(CRITERION_LABELS_VI.get(c, c) for c in empty)
+        text += f" Tiêu chí không có số liệu năm này ({names}): trọng số của nó được chia lại cho các tiêu chí còn lại."
+    if rules.illustrative:
+        text += " Trọng số tiêu chí chỉ mang tính minh họa, chưa theo hệ số của Quyết định 02/2022/QĐ-TTg."
+    return text
+
+
+def review_source(config: Config, year: int) -> str:
+    kind = (
+        "dữ liệu mô phỏng"
+        if config.data.synthetic
+        else "danh sách rà soát và tổng số hộ của các xã"
+    )
+    return f"Kết quả rà soát hộ nghèo, hộ cận nghèo {config.periods.baseline_year}–{year} ({kind})."

@@ -1,0 +1,132 @@
+"""Fan charts and probability charts (matplotlib, Vietnamese labels, source and date)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from analysis.forecast.result import MODEL_LABELS_VI, ForecastResult
+from analysis.targets import DISTRICT_CODE
+from analysis.vietnamese import format_number as num
+
+QUANTITY_LABELS_VI = {
+    "poor_rate": "Tỷ lệ hộ nghèo (%)",
+    "near_poor_rate": "Tỷ lệ hộ cận nghèo (%)",
+    "multidim_rate": "Tỷ lệ nghèo đa chiều (%)",
+    "n_poor": "Số hộ nghèo",
+    "n_near_poor": "Số hộ cận nghèo",
+    "n_poor_or_near_poor": "Số hộ nghèo và cận nghèo",
+}
+COLOUR = "#1f5fa8"
+FONT = "DejaVu Sans"
+
+
+def _is_rate(quantity: str) -> bool:
+    return quantity.endswith("_rate")
+
+
+def _footer(fig: Figure, config, result: ForecastResult) -> None:
+    text = (
+        f"Nguồn: kết quả rà soát hộ nghèo, hộ cận nghèo đến năm {result.run_year}; "
+        f"dự báo bằng {MODEL_LABELS_VI[result.model]}, {num(result.n_paths, 0)} mô phỏng. "
+        f"Lập ngày {date.today():%d/%m/%Y}."
+    )
+    if config.data.synthetic:
+        text += " Dữ liệu mô phỏng – không phải số liệu thật."
+    fig.text(0.01, 0.01, text, fontsize=7, color="#555555", family=FONT, wrap=True)
+
+
+def target_line(result: ForecastResult, quantity: str, config, code: str = DISTRICT_CODE):
+    """(years, values, label) of the plan's requirement for this quantity, or None."""
+    for t in config.targets:
+        base_year = t.baseline_year or config.periods.baseline_year
+        target_year = t.target_year or config.periods.target_year
+        if t.metric == "poor_rate_annual_fall_pp" and quantity == "poor_rate":
+            start = result.observed("poor_rate", result.run_year, code)
+            years = np.arange(result.run_year, target_year + 1)
+            values = np.maximum(start - t.low / 100 * (years - result.run_year), 0)
+            return years, values, f"Giảm {num(t.low, 1)} điểm %/năm ({t.id})"
+        if t.metric == "count_ratio_to_baseline" and quantity.startswith("n_"):
+            base = result.observed(quantity, base_year, code)
+            return (
+                np.array([base_year, target_year]),
+                np.array([base, t.high * base]) * [1, 1],
+                (f"Mục tiêu {t.id}: {num(100 * t.high, 0)}% số đầu kỳ năm {target_year}"),
+            )
+        if t.metric == "commune_multidim_rate_pct" and quantity == "multidim_rate":
+            years = np.array([base_year, target_year])
+            return years, np.full(2, t.high / 100), f"Ngưỡng {t.id}: {num(t.high, 1)}%"
+    return None
+
+
+def plot_fan_chart(
+    result: ForecastResult, quantity: str, config, code: str = DISTRICT_CODE
+) -> Figure:
+    """Observed history, median projection, 80 % and 95 % intervals, and the target."""
+    paths = result.paths(quantity, code)
+    scale = 100.0 if _is_rate(quantity) else 1.0
+    q = np.quantile(paths, [0.025, 0.1, 0.5, 0.9, 0.975], axis=0) * scale
+    hist = result.district_history if code == DISTRICT_CODE else result.history
+    hist = hist[hist["commune_code"] == code].sort_values("year")
+    obs = np.array([result.observed(quantity, int(y), code) for y in hist["year"]]) * scale
+    fig = Figure(figsize=(8, 4.8), dpi=110)
+    ax = fig.add_subplot(111)
+    x = np.concatenate([[result.run_year], result.years])
+    last = obs[-1] if len(obs) else np.nan
+    band = lambda i: np.concatenate([[last], q[i]])  # noqa: E731
+    ax.fill_between(x, band(0), band(4), color=COLOUR, alpha=0.15, label="Khoảng 95%")
+    ax.fill_between(x, band(1), band(3), color=COLOUR, alpha=0.3, label="Khoảng 80%")
+    ax.plot(x, band(2), color=COLOUR, ls="--", lw=1.8, label="Dự báo (trung vị)")
+    ax.plot(hist["year"], obs, color="black", marker="o", lw=2, label="Thực tế")
+    line = target_line(result, quantity, config, code)
+    if line is not None:
+        ax.plot(line[0], scale * line[1], color="#c0392b", lw=1.4, ls=":", label=line[2])
+    name = "Toàn huyện" if code == DISTRICT_CODE else result.names[list(result.codes).index(code)]
+    ax.set_title(f"{QUANTITY_LABELS_VI[quantity]} – {name}: thực tế và dự báo", family=FONT)
+    ax.set_xlabel("Năm", family=FONT)
+    ax.set_ylabel(QUANTITY_LABELS_VI[quantity], family=FONT)
+    ax.set_xticks(np.arange(int(hist["year"].min()), int(x.max()) + 1))
+    digits = 1 if _is_rate(quantity) else 0
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: num(v, digits)))
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, prop={"family": FONT, "size": 8}, loc="best")
+    fig.subplots_adjust(bottom=0.2)
+    _footer(fig, config, result)
+    return fig
+
+
+def plot_probabilities(
+    probs: pd.DataFrame,
+    result: ForecastResult,
+    config,
+    target_id: str,
+    population: str | None = None,
+) -> Figure:
+    """Horizontal bars: probability of meeting one target in its year, per commune."""
+    p = probs[(probs["target_id"] == target_id) & (probs["level"] == "commune")]
+    if population:
+        p = p[p["population"] == population]
+    p = p[p["year"] == p["year"].max()].sort_values("probability")
+    fig = Figure(figsize=(8, 0.3 * len(p) + 1.8), dpi=110)
+    ax = fig.add_subplot(111)
+    colours = np.where(
+        p["probability"] >= 0.8, "#2e8b57", np.where(p["probability"] >= 0.5, "#e6a817", "#c0392b")
+    )
+    bars = ax.barh(p["commune_name"].astype(str), 100 * p["probability"], color=colours)
+    ax.bar_label(
+        bars, labels=[num(100 * v, 0) + "%" for v in p["probability"]], fontsize=7, padding=2
+    )
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Xác suất đạt (%)", family=FONT)
+    label = next((t.label for t in config.targets if t.id == target_id), target_id)
+    year = int(p["year"].max()) if len(p) else ""
+    ax.set_title(f"Xác suất đạt chỉ tiêu {target_id} năm {year}\n{label}", family=FONT, fontsize=10)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: num(v, 0)))
+    ax.grid(axis="x", alpha=0.3)
+    fig.subplots_adjust(left=0.22, bottom=0.12 + 0.5 / max(len(p), 1))
+    _footer(fig, config, result)
+    return fig

@@ -1,0 +1,177 @@
+"""One-paragraph Vietnamese readings generated from the numbers (notebook 04, briefing)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.forecast.attainment import probabilities, required_reductions
+from analysis.forecast.result import ForecastResult
+from analysis.targets import DISTRICT_CODE, POPULATION_LABELS_VI, STATUS_LABELS_VI
+from analysis.vietnamese import format_number as num
+from analysis.vietnamese import format_pct
+
+_COUNT = {"poor": "n_poor", "near_poor": "n_near_poor", "poor_or_near_poor": "n_poor_or_near_poor"}
+
+
+def _interval(paths: np.ndarray, scale: float, digits: int, unit: str) -> str:
+    lo, mid, hi = np.quantile(paths, [0.1, 0.5, 0.9]) * scale
+    return f"{num(mid, digits)}{unit} (khoảng 80%: {num(lo, digits)}–{num(hi, digits)}{unit})"
+
+
+def describe_scorecard(scorecard: pd.DataFrame, year: int) -> str:
+    d = scorecard[(scorecard["level"] == "district") & (scorecard["year"] == year)]
+    if d.empty:
+        return f"Năm {year} chưa có chỉ tiêu nào được đánh giá."
+    counts = d["status"].value_counts()
+    parts = [f"{counts[k]} {STATUS_LABELS_VI[k].lower()}" for k in STATUS_LABELS_VI if k in counts]
+    return f"Năm {year}, trên {len(d)} ô chỉ tiêu của toàn huyện: " + ", ".join(parts) + "."
+
+
+def describe_t1(result: ForecastResult, config, probs: pd.DataFrame) -> str:
+    t = next(t for t in config.targets if t.metric == "poor_rate_annual_fall_pp")
+    p = probs[probs["target_id"] == t.id]
+    now = result.observed("poor_rate", result.run_year)
+    y = int(result.years[0])
+    d = p[(p["level"] == "district") & (p["year"] == y)]["probability"]
+    c = p[(p["level"] == "commune") & (p["year"] == y)]["probability"]
+    text = (
+        f"Tỷ lệ hộ nghèo toàn huyện năm {result.run_year} là {num(100 * now, 2)}%; dự báo năm {y} "
+        f"là {_interval(result.paths('poor_rate')[:, 0], 100, 2, '%')}. "
+    )
+    if len(d):
+        text += (
+            f"Xác suất tỷ lệ giảm ít nhất {num(t.low, 1)} điểm % trong năm {y} là {format_pct(d.item(), 0)}; "
+            f"{int((c >= 0.5).sum())}/{len(c)} xã có xác suất từ 50% trở lên."
+        )
+    return text
+
+
+def describe_t2(result: ForecastResult, config, probs: pd.DataFrame, required: pd.DataFrame) -> str:
+    t = next(t for t in config.targets if t.metric == "count_ratio_to_baseline")
+    base_year = t.baseline_year or config.periods.baseline_year
+    target_year = t.target_year or config.periods.target_year
+    sentences = []
+    for pop in t.population:
+        q = _COUNT[pop]
+        base, now = result.observed(q, base_year), result.observed(q, result.run_year)
+        text = f"Số {POPULATION_LABELS_VI[pop]} năm {result.run_year} bằng {format_pct(now / base, 0)} đầu kỳ"
+        p = probs[
+            (probs["target_id"] == t.id)
+            & (probs["population"] == pop)
+            & (probs["level"] == "district")
+        ]
+        if len(p) and target_year in result.years:
+            j = int(np.flatnonzero(result.years == target_year)[0])
+            text += (
+                f"; dự báo năm {target_year}: {_interval(result.paths(q)[:, j], 1, 0, ' hộ')}, xác suất "
+                f"còn không quá {num(t.high * base)} hộ là {format_pct(p['probability'].item(), 0)}"
+            )
+        r = required[
+            (required["target_id"] == t.id)
+            & (required["population"] == pop)
+            & (required["level"] == "district")
+        ]
+        if len(r):
+            text += f"; cần giảm {num(r['per_year_households'].item())} hộ mỗi năm"
+        sentences.append(text + ".")
+    return " ".join(sentences)
+
+
+def describe_t3(result: ForecastResult, config, probs: pd.DataFrame) -> str:
+    t = next(t for t in config.targets if t.metric == "commune_multidim_rate_pct")
+    p = probs[probs["target_id"] == t.id]
+    if p.empty:
+        return f"Chưa dự báo được chỉ tiêu {t.id} (năm mục tiêu đã qua hoặc thiếu số liệu)."
+    d = p[p["level"] == "district"]["probability"].item()
+    c = p[p["level"] == "commune"].sort_values("probability")
+    text = (
+        f"Xác suất cả {len(c)} xã đạt tỷ lệ nghèo đa chiều không quá {num(t.high, 1)}% vào năm "
+        f"{int(c['year'].iloc[0])} là {format_pct(d, 0)}; {int((c['probability'] >= 0.8).sum())} xã có xác suất "
+        f"từ 80% trở lên, {int((c['probability'] < 0.2).sum())} xã dưới 20%"
+    )
+    worst = c.head(3)
+    if len(worst) and worst["probability"].iloc[0] < 0.5:
+        text += "; khó đạt nhất: " + ", ".join(str(n) for n in worst["commune_name"])
+    return text + "."
+
+
+def describe_target(target_id: str, result: ForecastResult, config) -> str:
+    """The paragraph for one forecast target (T1, T2 or T3)."""
+    probs = probabilities(result, config)
+    metric = next(t.metric for t in config.targets if t.id == target_id)
+    if metric == "poor_rate_annual_fall_pp":
+        return describe_t1(result, config, probs)
+    if metric == "count_ratio_to_baseline":
+        return describe_t2(result, config, probs, required_reductions(result, config))
+    if metric == "commune_multidim_rate_pct":
+        return describe_t3(result, config, probs)
+    return f"Chỉ tiêu {target_id} không được dự báo; xem bảng theo dõi."
+
+
+def describe_target_status(scorecard: pd.DataFrame, target_id: str, year: int) -> str:
+    """The sentence for a target read from the scorecard (T4-T10)."""
+    rows = scorecard[(scorecard["target_id"] == target_id) & (scorecard["year"] == year)]
+    d = rows[rows["level"] == "district"]
+    if d.empty or (d["status"] == "no_data").all():
+        return f"Chỉ tiêu {target_id}: không có số liệu năm {year}."
+    r = d.iloc[0]
+    communes = rows[rows["level"] == "commune"]
+    behind = communes[communes["status"].isin(["at_risk", "off_track"])]
+    unit = "%" if r["unit"] == "%" else f" {r['unit']}"
+    text = f"Chỉ tiêu {target_id} năm {year}: toàn huyện {num(r['value'], 1)}{unit}, {r['status_vi'].lower()}"
+    if len(behind):
+        text += f"; {len(behind)}/{len(communes)} xã có nguy cơ hoặc chậm tiến độ"
+    return text + "."
+
+
+def describe_predicted_vs_actual(pva: pd.DataFrame, model: str) -> str:
+    d = pva[
+        (pva["level"] == "district") & (pva["quantity"] == "poor_rate") & (pva["model"] == model)
+    ]
+    if d.empty:
+        return "Chưa có năm nào sau năm dự báo để so sánh với thực tế."
+    parts = [
+        f"năm {int(r.year)} dự báo {num(100 * r.p50, 2)}% (khoảng 80%: {num(100 * r.p10, 2)}–"
+        f"{num(100 * r.p90, 2)}%), thực tế {num(100 * r.actual, 2)}%, sai số {num(r.error_pp, 2)} điểm %"
+        for r in d.itertuples()
+    ]
+    c = pva[
+        (pva["model"] == model) & (pva["quantity"] == "poor_rate") & (pva["level"] == "commune")
+    ]
+    tail = (
+        f"; {format_pct(c['covered80'].mean(), 0)} số xã có giá trị thực tế trong khoảng 80%"
+        if len(c)
+        else ""
+    )
+    return (
+        f"Tỷ lệ hộ nghèo toàn huyện, dự báo từ số liệu đến năm {int(d['run_year'].iloc[0])}: "
+        + "; ".join(parts)
+        + tail
+        + "."
+    )
+
+
+def describe_proposals(table: pd.DataFrame) -> str:
+    a = table.attrs
+    top = table.sort_values("target_households", ascending=False).head(3)
+    n = table["n_households"].sum()
+    return (
+        f"Đề xuất chỉ tiêu năm {a['year']}: toàn huyện giảm {num(a['total'])} hộ nghèo "
+        f"(tương đương {num(100 * a['total'] / n, 2)} điểm %), chia cho {len(table)} xã; giao nhiều nhất: "
+        + ", ".join(f"{r.commune_name} {num(r.target_households)} hộ" for r in top.itertuples())
+        + "."
+    )
+
+
+def describe_final(final: pd.DataFrame) -> str:
+    d = final[(final["commune_code"] == DISTRICT_CODE) & (final["year"] == final["year"].max())]
+    met = (d["result_vi"] == "Đạt").sum()
+    missing = (d["result_vi"] == "Không có số liệu").sum()
+    failed = d[d["result_vi"] == "Không đạt"]["target_id"].unique()
+    text = f"Đánh giá cuối kỳ năm {int(final['year'].max())}, toàn huyện (cũ): đạt {met}/{len(d) - missing} chỉ tiêu có số liệu"
+    if len(failed):
+        text += "; không đạt: " + ", ".join(failed)
+    if missing:
+        text += f"; {missing} chỉ tiêu không có số liệu"
+    return text + "."

@@ -1,0 +1,45 @@
+"""Geography: boundary files, the schematic default, and moving data between unit vintages."""
+
+from analysis.geography.boundaries import (
+    SCHEMATIC_NOTE,
+    Boundaries,
+    MatchReport,
+    boundaries_for,
+    load_boundaries,
+    match_units,
+    read_boundary_file,
+    resolve_boundary_path,
+)
+from analysis.geography.crosswalk import (
+    check_direction,
+    reaggregate,
+    reaggregate_allocation,
+    reaggregate_deprivation,
+)
+from analysis.geography.schematic import (
+    METRIC_CRS,
+    WEB_CRS,
+    dissolve_to,
+    estimate_outline,
+    schematic_boundaries,
+)
+
+__all__ = [
+    "METRIC_CRS",
+    "SCHEMATIC_NOTE",
+    "WEB_CRS",
+    "Boundaries",
+    "MatchReport",
+    "boundaries_for",
+    "check_direction",
+    "dissolve_to",
+    "estimate_outline",
+    "load_boundaries",
+    "match_units",
+    "read_boundary_file",
+    "reaggregate",
+    "reaggregate_allocation",
+    "reaggregate_deprivation",
+    "resolve_boundary_path",
+    "schematic_boundaries",
+]

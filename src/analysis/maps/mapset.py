@@ -1,0 +1,211 @@
+"""The map set of one year: every map type, exported as PNG (300 dpi), SVG and PDF,
+plus a map-pack PDF with one page per map."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+from matplotlib.image import imread
+
+from analysis.errors import UserError
+from analysis.geography import Boundaries, boundaries_for, check_direction, reaggregate
+from analysis.geography.crosswalk import reaggregate_allocation, reaggregate_deprivation
+from analysis.maps.draw import (
+    draw_budget_map,
+    draw_change_map,
+    draw_deprivation_maps,
+    draw_rate_map,
+    draw_status_map,
+)
+from analysis.maps.interactive import write_interactive_map
+from analysis.maps.layout import PAGE_IN, map_context
+from analysis.maps.text import tr
+
+FORMATS = ("png", "svg", "pdf")
+DPI = 300
+RATE_MAPS = ("poor_rate", "near_poor_rate", "multidim_rate")
+
+
+@dataclass
+class MapSet:
+    """Files written for one year, the map pack, and maps skipped (with the reason)."""
+
+    paths: list[Path] = field(default_factory=list)
+    pack: Path | None = None
+    skipped: list[str] = field(default_factory=list)
+    boundaries: Boundaries | None = None
+    figures: dict[str, Figure] = field(default_factory=dict)  # map key -> figure, for display
+
+
+def save_figure(fig: Figure, out_dir: Path, stem: str, formats=FORMATS) -> list[Path]:
+    """Write `fig` as out_dir/stem.<fmt> for each format (PNG at 300 dpi); fixed metadata."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for fmt in formats:
+        path = out_dir / f"{stem}.{fmt}"
+        metadata = {"pdf": {"CreationDate": None}, "svg": {"Date": None}}.get(fmt)
+        fig.savefig(path, dpi=DPI, metadata=metadata)
+        paths.append(path)
+    return paths
+
+
+def _page_of_image(path: Path) -> Figure:
+    fig = Figure(figsize=PAGE_IN)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.imshow(imread(path))
+    ax.set_axis_off()
+    return fig
+
+
+def write_map_pack(items: Iterable[Figure | Path], pdf_path: Path, title: str = "") -> Path:
+    """One PDF with a page per map: Figures as vectors, PNG paths as images."""
+    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    with PdfPages(pdf_path, metadata={"Title": title, "CreationDate": None}) as pdf:
+        for item in items:
+            pdf.savefig(item if isinstance(item, Figure) else _page_of_image(Path(item)))
+    return pdf_path
+
+
+def _year_rows(indicators: pd.DataFrame, year: int, registry, vintage: int) -> pd.DataFrame:
+    rows = indicators[indicators["year"] == year]
+    return reaggregate(rows, registry, vintage) if not rows.empty else rows
+
+
+def _table_vintage(table: pd.DataFrame, default: int) -> int:
+    if "unit_vintage" in table.columns and table["unit_vintage"].notna().any():
+        return int(table["unit_vintage"].iloc[0])
+    return default
+
+
+def make_map_set(
+    indicators: pd.DataFrame,
+    year: int,
+    config,
+    registry,
+    out_dir: str | Path,
+    status: pd.DataFrame | None = None,
+    deprivation: pd.DataFrame | None = None,
+    allocation: pd.DataFrame | None = None,
+    target_label: str | None = None,
+    made_on: date | None = None,
+    formats=FORMATS,
+    vintage: int | None = None,
+    interactive: bool = True,
+) -> MapSet:
+    """Draw and export every map of `year`; tables without a `unit_vintage` column are
+    taken to be in the year's vintage. Returns the files written and the map pack;
+    with `interactive`, also an offline HTML map of the poor-household rate.
+
+    The map's unit vintage is `vintage` if given, else the later of the data's and the
+    boundary file's: 2024 data are summed into 2025 communes and 2024 polygons
+    dissolved into them; asking for 2025 data on 2024 units is a UserError."""
+    out_dir = Path(out_dir)
+    rows = indicators[indicators["year"] == year]
+    if rows.empty:
+        raise UserError(f"Bảng chỉ tiêu theo xã không có số liệu năm {year}.")
+    data_vintage = _table_vintage(rows, config.vintage_for(year))
+    file_vintage = config.boundaries.vintage if config.boundaries.path else data_vintage
+    vintage = vintage or max(data_vintage, file_vintage)
+    check_direction(data_vintage, vintage, registry)
+    bounds = boundaries_for(config, registry, vintage)
+    ctx = map_context(config, year, bounds, data_vintage, made_on)
+    result = MapSet(boundaries=bounds)
+    figures: list[tuple[str, Figure]] = []
+
+    current = _year_rows(indicators, year, registry, vintage)
+    placed = current["commune_code"].isin(set(bounds.gdf["code"]))
+    unplaced = sorted(set(current.loc[~placed, "commune_name"].astype(str)))
+    if unplaced:
+        result.skipped.append(tr("no_polygon", ctx.lang, names=", ".join(unplaced)))
+    for measure in RATE_MAPS:
+        figures.append((measure, draw_rate_map(current, bounds, ctx, measure, config.maps)))
+    baseline_year = config.periods.baseline_year
+    baseline = _year_rows(indicators, baseline_year, registry, vintage)
+    if baseline.empty or baseline_year == year:
+        result.skipped.append(tr("skipped_change", ctx.lang, baseline=baseline_year))
+    else:
+        fig = draw_change_map(current, baseline, bounds, ctx, baseline_year)
+        figures.append(("change_poor_rate", fig))
+    if status is not None:
+        src = _table_vintage(status, data_vintage)
+        if src != vintage:
+            result.skipped.append(tr("skipped_status", ctx.lang, src=src, dst=vintage))
+        else:
+            figures.append(("target_status", draw_status_map(status, bounds, ctx, target_label)))
+    if deprivation is not None:
+        dep = reaggregate_deprivation(
+            deprivation, registry, _table_vintage(deprivation, data_vintage), vintage
+        )
+        figures.append(("deprivation", draw_deprivation_maps(dep, bounds, ctx, config.maps)))
+    if allocation is not None:
+        alloc = reaggregate_allocation(
+            allocation, registry, _table_vintage(allocation, data_vintage), vintage
+        )
+        figures.append(("budget_per_poor", draw_budget_map(alloc, bounds, ctx, config.maps)))
+
+    for stem, fig in figures:
+        result.paths += save_figure(fig, out_dir, f"{year}_{stem}", formats)
+        result.figures[stem] = fig
+    if interactive:
+        html = out_dir / f"{year}_poor_rate.html"
+        result.paths.append(
+            write_interactive_map(current, bounds, ctx, "poor_rate", config.maps, html)
+        )
+    pack = out_dir / f"{year}_map_pack.pdf"
+    result.pack = write_map_pack(
+        [f for _, f in figures], pack, tr("pack_title", ctx.lang, year=year)
+    )
+    return result
+
+
+# Tables of a run (analysis.store names) that the map notebook reads, when present.
+RUN_TABLES = {
+    "indicators": "indicators",
+    "status": "scorecard",
+    "deprivation": "deprivations",
+    "allocation": "allocation",
+}
+
+
+def make_run_maps(
+    run_dir: str | Path, year: int, config, registry=None, target_id: str = "T3", **kw
+) -> MapSet:
+    """The map set of `year` from the tables of a run, written to <run_dir>/maps/.
+
+    The indicator table is required; target status, deprivation and allocation maps are
+    drawn when their tables exist. A status table with a `target_id` column is narrowed
+    to `target_id`."""
+    from analysis.registry import registry_for
+    from analysis.store import load_table, table_path
+
+    tables = {
+        key: load_table(run_dir, name)
+        for key, name in RUN_TABLES.items()
+        if key == "indicators" or table_path(run_dir, name).exists()
+    }
+    status, label = tables.get("status"), None
+    if status is not None and "target_id" in status.columns:
+        status = status[(status["target_id"] == target_id) & (status["level"] == "commune")]
+        label = next((t.label for t in config.targets if t.id == target_id), target_id)
+    if (dep := tables.get("deprivation")) is not None and "population" in dep.columns:
+        # the small multiples show the poor households' deprivations
+        dep = dep[dep["population"] == "poor"].rename(columns={"n_households": "n_base"})
+        tables["deprivation"] = dep
+    for key in ("status", "deprivation", "allocation"):
+        table = status if key == "status" else tables.get(key)
+        if table is not None and "year" in table.columns:
+            table = table[table["year"] == year]
+        tables[key] = table
+    return make_map_set(
+        tables["indicators"], year, config, registry or registry_for(config),
+        Path(run_dir) / "maps", tables["status"], tables["deprivation"], tables["allocation"],
+        target_label=label, **kw,
+    )  # fmt: skip

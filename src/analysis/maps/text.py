@@ -1,0 +1,114 @@
+"""Everything a map reader sees, in Vietnamese (default) and English, and number formats.
+
+Number and date formatting is a small local helper (Vietnamese: 1.234,5 and
+dd/mm/yyyy); `analysis.vietnamese` owns the general version.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+TEXT = {
+    "vi": {
+        "poor_rate": "Tỷ lệ hộ nghèo",
+        "near_poor_rate": "Tỷ lệ hộ cận nghèo",
+        "multidim_rate": "Tỷ lệ nghèo đa chiều (hộ nghèo và cận nghèo)",
+        "change": "Thay đổi tỷ lệ hộ nghèo so với đầu kỳ ({baseline})",
+        "status": "Tình hình thực hiện mục tiêu",
+        "deprivation": "Tỷ lệ hộ nghèo thiếu hụt theo 12 chỉ số",
+        "budget": "Kinh phí bình quân mỗi hộ nghèo",
+        "by_commune": "theo xã",
+        "year": "năm {year}",
+        "source": "Nguồn: kết quả rà soát hộ nghèo, hộ cận nghèo năm {year}",
+        "budget_source": "Nguồn: phương án phân bổ kinh phí năm {year}",
+        "area_2024": "{type} {name}, tỉnh {province}",
+        "area_2025": "Các xã thuộc {type_lower} {name} cũ, tỉnh {province} (từ 01/07/2025)",
+        "reaggregated": "Số liệu theo đơn vị hành chính kỳ {src} được gộp theo các xã kỳ {dst}.",
+        "no_data": "Không có số liệu",
+        "made_on": "Ngày lập: {date}",
+        "synthetic": "DỮ LIỆU MÔ PHỎNG",
+        "synthetic_note": "Dữ liệu mô phỏng, không phải số liệu thực của địa phương.",
+        "boundary": "Ranh giới: {source}",
+        "north": "B",
+        "pct": "%",
+        "pp": "điểm %",
+        "legend_change": "Thay đổi (điểm phần trăm)",
+        "legend_budget": "Triệu đồng/hộ nghèo",
+        "legend_status": "Tình trạng",
+        "legend_deprivation": "Tỷ lệ hộ nghèo thiếu hụt (%)",
+        "no_polygon": "Không có ranh giới, không hiện trên bản đồ: {names}.",
+        "skipped_change": "Không vẽ bản đồ thay đổi: thiếu số liệu năm đầu kỳ {baseline}.",
+        "skipped_status": "Không vẽ bản đồ mục tiêu: tình trạng theo đơn vị kỳ {src} không gộp được sang kỳ {dst}.",
+        "met": "Đã đạt",
+        "on_track": "Đúng tiến độ",
+        "at_risk": "Có nguy cơ không đạt",
+        "off_track": "Chậm tiến độ",
+        "pack_title": "Bộ bản đồ năm {year}",
+    },
+    "en": {
+        "poor_rate": "Poor-household rate",
+        "near_poor_rate": "Near-poor household rate",
+        "multidim_rate": "Multidimensional poverty rate (poor and near-poor)",
+        "change": "Change in the poor-household rate since baseline ({baseline})",
+        "status": "Progress towards the target",
+        "deprivation": "Share of poor households deprived, by indicator",
+        "budget": "Budget per poor household",
+        "by_commune": "by commune",
+        "year": "{year}",
+        "source": "Source: poor and near-poor household review {year}",
+        "budget_source": "Source: budget allocation plan {year}",
+        "area_2024": "{type} {name}, {province} province",
+        "area_2025": "Communes of former {type_lower} {name}, {province} (from 01/07/2025)",
+        "reaggregated": "Data on {src} units re-aggregated to the {dst} communes.",
+        "no_data": "No data",
+        "made_on": "Made on: {date}",
+        "synthetic": "SIMULATED DATA",
+        "synthetic_note": "Simulated data, not the district's real figures.",
+        "boundary": "Boundaries: {source}",
+        "north": "N",
+        "pct": "%",
+        "pp": "pp",
+        "legend_change": "Change (percentage points)",
+        "legend_budget": "Million VND per poor household",
+        "legend_status": "Status",
+        "legend_deprivation": "Poor households deprived (%)",
+        "no_polygon": "No boundary, not on the map: {names}.",
+        "skipped_change": "Change map not drawn: no data for the baseline year {baseline}.",
+        "skipped_status": "Status map not drawn: statuses of {src} units cannot be merged into {dst} communes.",
+        "met": "Met",
+        "on_track": "On track",
+        "at_risk": "At risk",
+        "off_track": "Off track",
+        "pack_title": "Map pack {year}",
+    },
+}
+
+
+def tr(key: str, lang: str = "vi", **values: object) -> str:
+    """The text for `key` in `lang` (Vietnamese when missing), formatted with `values`."""
+    table = TEXT.get(lang, TEXT["vi"])
+    return table.get(key, TEXT["vi"][key]).format(**values)
+
+
+def fmt_number(x: float, decimals: int = 1, lang: str = "vi", signed: bool = False) -> str:
+    """1234.5 -> '1.234,5' (vi) or '1,234.5' (en); minus as U+2212; '+' when signed."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    x = round(float(x), decimals) + 0.0  # drop the sign of -0.0
+    text = f"{abs(x):,.{decimals}f}"
+    if lang == "vi":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    sign = "\u2212" if x < 0 else ("+" if signed and x > 0 else "")
+    return sign + text
+
+
+def fmt_range(lo: float, hi: float, unit: str = "", decimals: int = 1, lang: str = "vi") -> str:
+    """'2,5 – 5,0 %'; a class holding one value is shown as that value ('4,3 %')."""
+    low, high = fmt_number(lo, decimals, lang), fmt_number(hi, decimals, lang)
+    text = low if low == high else f"{low} – {high}"
+    return f"{text} {unit}".rstrip()
+
+
+def fmt_date(day: date, lang: str = "vi") -> str:
+    return day.strftime("%d/%m/%Y")

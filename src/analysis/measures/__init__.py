@@ -1,0 +1,84 @@
+"""Poverty measures: rates, deprivation headcounts, Alkire–Foster, flows between reviews.
+
+The public functions, re-exported here so callers write `measures.commune_indicators(…)`.
+"""
+
+from analysis.measures._frame import DISTRICT_LABEL_VI, covers_population, income_poor
+from analysis.measures.alkire_foster import (
+    AFResult,
+    af_population,
+    aggregate,
+    alkire_foster,
+    decompose,
+    deprivation_scores,
+    robustness,
+)
+from analysis.measures.audit import audit_status
+from analysis.measures.change import change_over_time
+from analysis.measures.deprivation import (
+    POPULATION_LABELS_VI,
+    commune_deprivations,
+    deprivation_headcounts,
+    deprivation_table_vi,
+    headcounts_wide,
+)
+from analysis.measures.describe import (
+    describe_alkire_foster,
+    describe_audit,
+    describe_change,
+    describe_communes,
+    describe_contributions,
+    describe_decomposition,
+    describe_deprivation,
+    describe_district,
+    describe_flow_check,
+    describe_flows,
+    describe_groups,
+    describe_robustness,
+)
+from analysis.measures.flows import check_continuity, check_flows, list_flows
+from analysis.measures.groups import GROUP_FLAGS, group_rates, rate_variants
+from analysis.measures.rates import add_rates, commune_indicators, district_indicators
+from analysis.measures.sources import indicators_from_inputs
+
+__all__ = [
+    "indicators_from_inputs",
+    "DISTRICT_LABEL_VI",
+    "GROUP_FLAGS",
+    "POPULATION_LABELS_VI",
+    "AFResult",
+    "af_population",
+    "add_rates",
+    "aggregate",
+    "alkire_foster",
+    "audit_status",
+    "change_over_time",
+    "check_continuity",
+    "check_flows",
+    "commune_indicators",
+    "covers_population",
+    "decompose",
+    "commune_deprivations",
+    "deprivation_headcounts",
+    "describe_alkire_foster",
+    "describe_audit",
+    "describe_change",
+    "describe_communes",
+    "describe_contributions",
+    "describe_decomposition",
+    "describe_deprivation",
+    "describe_district",
+    "describe_flow_check",
+    "describe_flows",
+    "describe_groups",
+    "describe_robustness",
+    "deprivation_scores",
+    "deprivation_table_vi",
+    "district_indicators",
+    "group_rates",
+    "headcounts_wide",
+    "income_poor",
+    "list_flows",
+    "rate_variants",
+    "robustness",
+]

@@ -1,0 +1,208 @@
+"""Commune x year indicators (the hand-off table) and their district totals.
+
+Official counts use the reported status (the approved review result). Denominators
+come from the resident totals, never from the lists: the lists hold only the
+reviewed households.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from analysis.errors import UserError
+from analysis.measures._frame import (
+    DISTRICT_LABEL_VI,
+    name_of,
+    prepare_households,
+    prepare_totals,
+    safe_rate,
+    vintage_by_year,
+)
+from analysis.measures._groups import group_codes, sum_by
+from analysis.measures.flows import check_flows, flows_of_prepared
+from analysis.schema import DYNAMICS_COLUMNS, INDICATOR_COLUMNS
+
+INDICATOR_NAMES = tuple(c.name for c in INDICATOR_COLUMNS)
+PERSON_COUNTS = ("n_poor_persons", "n_near_poor_persons")
+COUNT_COLUMNS = ("n_households", "n_persons", "n_poor", "n_near_poor", *PERSON_COUNTS)
+OUTPUT_COLUMNS = (*INDICATOR_NAMES, *PERSON_COUNTS, *DYNAMICS_COLUMNS)
+
+
+def commune_indicators(
+    households: pd.DataFrame,
+    totals: pd.DataFrame,
+    names: Mapping,
+    status_col: str = "reported_status",
+    *,
+    crosswalk: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """One row per (year, commune_code): counts, rates and list dynamics.
+
+    `households`: canonical household rows (lists or whole population), one or several
+    years. `totals`: resident households (and persons) per year and commune.
+    `names`: code -> commune name, or {vintage: {code: name}} when years span vintages.
+    `crosswalk`: previous-vintage code -> new code (`registry.to_merged()`), used for
+    the flows into the first year of a new vintage. Years are those of `households`;
+    communes are those of `totals` (zero counts where nobody is listed).
+    """
+    hh = prepare_households(households, status_col)
+    tot = prepare_totals(totals)
+    vintages = vintage_by_year(hh)
+    base = _denominators(tot, vintages)
+    counts = _list_counts(hh)
+    _check_covered(counts, base)
+    out = base.merge(counts, on=["year", "commune_code"], how="left")
+    for col in ("n_poor", "n_near_poor", *PERSON_COUNTS):
+        out[col] = out[col].fillna(0).astype("int64")
+    out["unit_vintage"] = out["year"].map(vintages)
+    out["commune_name"] = _names(out, names)
+    out = _attach_flows(out, flows_of_prepared(hh, crosswalk), vintages)
+    out = add_rates(out)
+    check_counts(out)
+    out = _finish(out)
+    _warn_breaks(out)
+    return out
+
+
+def _warn_breaks(out: pd.DataFrame) -> None:
+    breaks = check_flows(out)
+    if len(breaks):
+        first = breaks.iloc[0]
+        warnings.warn(
+            f"{len(breaks)} dòng biến động không khớp (đầu kỳ − giảm + tăng ≠ cuối kỳ), "
+            f"ví dụ xã {first['commune_code']} năm {first['year']}",
+            stacklevel=3,
+        )
+
+
+def _denominators(tot: pd.DataFrame, vintages: dict[int, int]) -> pd.DataFrame:
+    missing = sorted(set(vintages) - set(tot["year"]))
+    if missing:
+        raise UserError(
+            f"Bảng tổng số hộ không có năm {', '.join(map(str, missing))}: "
+            "không tính được tỷ lệ (mẫu số là tổng số hộ cư trú, không lấy từ danh sách)"
+        )
+    return tot.loc[tot["year"].isin(list(vintages))].reset_index(drop=True)
+
+
+def _list_counts(hh: pd.DataFrame) -> pd.DataFrame:
+    codes, keys = group_codes(hh, ["year", "commune_code"])
+    poor = (hh["status"] == "poor").to_numpy(dtype=bool)
+    near = (hh["status"] == "near_poor").to_numpy(dtype=bool)
+    members = hh["n_members"].to_numpy(dtype=float)
+    g = len(keys)
+    sums = {
+        "n_poor": sum_by(codes, g, poor),
+        "n_near_poor": sum_by(codes, g, near),
+        "n_poor_persons": sum_by(codes, g, poor * members),
+        "n_near_poor_persons": sum_by(codes, g, near * members),
+    }
+    return keys.assign(**{k: v.round().astype(np.int64) for k, v in sums.items()})
+
+
+def _check_covered(
+    counts: pd.DataFrame, base: pd.DataFrame, what: str = "trong danh sách hộ"
+) -> None:
+    known = pd.MultiIndex.from_frame(base[["year", "commune_code"]])
+    keys = pd.MultiIndex.from_frame(counts[["year", "commune_code"]])
+    unknown = keys[~keys.isin(known)]
+    if len(unknown):
+        shown = ", ".join(f"{c} ({y})" for y, c in unknown[:10])
+        raise UserError(
+            f"Có {len(unknown)} xã {what} nhưng không có trong bảng tổng số hộ: {shown}"
+        )
+
+
+def _names(out: pd.DataFrame, names: Mapping) -> pd.Series:
+    looked_up = [
+        name_of(names, v, c) for v, c in zip(out["unit_vintage"], out["commune_code"], strict=True)
+    ]
+    result = pd.Series(looked_up, index=out.index, dtype="string")
+    return result.fillna(out["totals_name"]).fillna(out["commune_code"])
+
+
+def _attach_flows(out: pd.DataFrame, flows: pd.DataFrame, vintages: dict[int, int]) -> pd.DataFrame:
+    flows = flows.astype({"year": "int64"})
+    _check_covered(flows, out, "nhận biến động (mã năm trước qua bảng chuyển đổi)")
+    out = out.merge(flows, on=["year", "commune_code"], how="left")
+    has_previous = out["year"].isin([y for y in vintages if y - 1 in vintages])
+    for col in DYNAMICS_COLUMNS:
+        values = out[col].astype("Int64")
+        out[col] = values.fillna(0).where(has_previous, pd.NA).astype("Int64")
+    return out
+
+
+def add_rates(table: pd.DataFrame) -> pd.DataFrame:
+    """Poor, near-poor and multidimensional rates, recomputed from the counts."""
+    n = table["n_households"].to_numpy(dtype=float)
+    poor = table["n_poor"].to_numpy(dtype=float)
+    near = table["n_near_poor"].to_numpy(dtype=float)
+    return table.assign(
+        poor_rate=safe_rate(poor, n),
+        near_poor_rate=safe_rate(near, n),
+        multidim_rate=safe_rate(poor + near, n),
+    )
+
+
+def check_counts(table: pd.DataFrame) -> None:
+    """Loud check: poor + near-poor never exceed the resident households."""
+    over = table["n_poor"] + table["n_near_poor"] > table["n_households"]
+    if over.any():
+        row = table.loc[over].iloc[0]
+        raise UserError(
+            f"Xã {row['commune_code']} năm {row['year']}: số hộ nghèo và cận nghèo "
+            f"({row['n_poor'] + row['n_near_poor']}) vượt tổng số hộ ({row['n_households']})"
+        )
+
+
+def _finish(out: pd.DataFrame) -> pd.DataFrame:
+    out = out[list(OUTPUT_COLUMNS)].astype(
+        {
+            "year": "int16",
+            "unit_vintage": "int16",
+            "commune_code": "string",
+            "commune_name": "string",
+            "n_households": "int64",
+            "n_persons": "Int64",
+            "n_poor": "int64",
+            "n_near_poor": "int64",
+        }
+    )
+    return out.sort_values(["year", "commune_code"], ignore_index=True)
+
+
+def district_indicators(
+    indicators: pd.DataFrame, label: str = DISTRICT_LABEL_VI, code: str | None = None
+) -> pd.DataFrame:
+    """One row per year: counts summed over communes, rates recomputed from the sums.
+
+    A count that is missing (<NA>) for any commune is missing for the district.
+    """
+    sums = [c for c in (*COUNT_COLUMNS, *DYNAMICS_COLUMNS) if c in indicators]
+    grouped = indicators.groupby("year", sort=True)
+    out = grouped[sums].sum(min_count=1)
+    incomplete = grouped[sums].agg(lambda s: s.isna().any())
+    out = out.astype("Float64").mask(incomplete.astype(bool))
+    out["unit_vintage"] = grouped["unit_vintage"].first()
+    out = out.reset_index()
+    out["commune_code"] = pd.Series(code if code is not None else pd.NA, index=out.index)
+    out["commune_name"] = label
+    out = add_rates(out)
+    ordered = [c for c in OUTPUT_COLUMNS if c in out]
+    out = out[ordered]
+    int_cols = {c: "Int64" for c in sums}
+    # persons are unknown on summary-table years: those stay nullable
+    int_cols.update({c: "int64" for c in ("n_households", "n_poor", "n_near_poor") if c in out})
+    return out.astype(
+        {
+            **int_cols,
+            "year": "int16",
+            "unit_vintage": "int16",
+            "commune_code": "string",
+            "commune_name": "string",
+        }
+    )

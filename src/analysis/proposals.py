@@ -1,0 +1,273 @@
+"""Proposed next-year poverty-reduction targets per commune, adding up to the district's.
+
+District target (net fall in poor households next year) = the larger of T1's lower bound
+(low pp of resident households) and the yearly fall still needed to meet T2 for poor
+households by the target year; a planner may pass their own figure instead.
+Split: proportional to each commune's poor households, kept inside the commune's
+feasible range from the forecast (by default the 10th-90th percentile of its simulated
+fall), whole households, largest-remainder rounding so the communes sum exactly to the
+district. When the district figure lies outside the sum of the ranges, the ranges are
+widened (to 0 .. all poor households) and the table says so.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.errors import UserError
+from analysis.forecast.result import MODEL_LABELS_VI, ForecastResult
+from analysis.vietnamese import format_number as num
+
+PROPOSAL_COLUMNS = [
+    "commune_code", "commune_name", "n_households", "n_poor", "poor_rate_pct", "feasible_low",
+    "feasible_high", "target_households", "target_rate_change_pp", "target_poor_rate_pct",
+]  # fmt: skip
+HEADERS_VI = {
+    "stt": "STT",
+    "commune_code": "Mã xã",
+    "commune_name": "Tên xã",
+    "n_households": "Tổng số hộ",
+    "n_poor": "Số hộ nghèo hiện tại",
+    "poor_rate_pct": "Tỷ lệ hộ nghèo hiện tại (%)",
+    "feasible_low": "Khả năng giảm thấp (P10, hộ)",
+    "feasible_high": "Khả năng giảm cao (P90, hộ)",
+    "target_households": "Chỉ tiêu giảm số hộ nghèo (hộ)",
+    "target_rate_change_pp": "Tỷ lệ hộ nghèo giảm (điểm %)",
+    "target_poor_rate_pct": "Tỷ lệ hộ nghèo cuối năm (%)",
+}
+
+
+def title(year: int) -> str:
+    return f"Chỉ tiêu giảm nghèo năm {year} giao cho các xã"
+
+
+def district_target(result: ForecastResult, config) -> int:
+    """Net fall in poor households the district needs in the first forecast year."""
+    n_now = result.observed("n_households", result.run_year)
+    poor_now = result.observed("n_poor", result.run_year)
+    need = []
+    for t in config.targets:
+        years_left = (t.target_year or config.periods.target_year) - result.run_year
+        if t.metric == "poor_rate_annual_fall_pp":
+            need.append(t.low / 100 * n_now)
+        elif t.metric == "count_ratio_to_baseline" and "poor" in t.population and years_left > 0:
+            base = result.observed("n_poor", t.baseline_year or config.periods.baseline_year)
+            need.append(max(poor_now - t.high * base, 0) / years_left)
+    return int(math.ceil(max(need, default=0.0) - 1e-9))
+
+
+def feasible_range(result: ForecastResult, low_q: float = 0.1, high_q: float = 0.9):
+    """Per commune (lo, hi) of the simulated fall in poor households in the first year."""
+    now = result.history[result.history["year"] == result.run_year].set_index("commune_code")
+    poor_now = now["n_poor"].reindex(result.codes).to_numpy(float)
+    fall = poor_now[None, :] - result.poor[:, :, 0]
+    lo, hi = np.quantile(fall, [low_q, high_q], axis=0)
+    lo = np.clip(np.ceil(lo - 1e-9), 0, poor_now)
+    hi = np.clip(np.floor(hi + 1e-9), lo, poor_now)
+    return lo, hi, poor_now
+
+
+def split_total(total: int, weights, lo, hi) -> np.ndarray:
+    """Integers in [lo, hi] summing to total, proportional to weights where bounds allow."""
+    weights, lo, hi = (np.asarray(x, dtype=float) for x in (weights, lo, hi))
+    if not lo.sum() <= total <= hi.sum():
+        raise UserError(f"Không thể chia {total} hộ trong khoảng [{lo.sum():.0f}, {hi.sum():.0f}].")
+    w = np.where(weights > 0, weights, 1e-9)
+    a, b = 0.0, max(hi.max() / w.min(), 1.0)
+    for _ in range(200):  # bisection on the scale of the proportional share
+        mid = (a + b) / 2
+        a, b = (mid, b) if np.clip(mid * w, lo, hi).sum() < total else (a, mid)
+    x = np.clip(b * w, lo, hi)
+    out = np.clip(np.floor(x + 1e-9), lo, hi).astype(np.int64)
+    frac = x - np.floor(x + 1e-9)
+    while (rest := total - int(out.sum())) != 0:
+        step = 1 if rest > 0 else -1
+        room = (out + 1 <= hi) if step > 0 else (out - 1 >= lo)
+        order = np.argsort(-frac if step > 0 else frac, kind="stable")
+        picks = [i for i in order if room[i]][: abs(rest)]
+        out[picks] += step
+    return out
+
+
+def propose_targets(
+    result: ForecastResult,
+    indicators: pd.DataFrame | None,
+    config,
+    year: int | None = None,
+    total: int | None = None,
+    low_q: float = 0.1,
+    high_q: float = 0.9,
+) -> pd.DataFrame:
+    """The editable table of next-year commune targets (attrs: year, total, widened, model)."""
+    year = year or int(result.years[0])
+    if year != int(result.years[0]):
+        raise UserError(f"Dự báo bắt đầu từ năm {int(result.years[0])}, không phải {year}.")
+    total = district_target(result, config) if total is None else int(total)
+    lo, hi, poor_now = feasible_range(result, low_q, high_q)
+    widened = not lo.sum() <= total <= hi.sum()
+    if widened:
+        lo, hi = np.where(total < lo.sum(), 0, lo), np.where(total > hi.sum(), poor_now, hi)
+    if total > poor_now.sum():
+        raise UserError(
+            f"Chỉ tiêu {total} hộ vượt tổng số hộ nghèo hiện có ({poor_now.sum():.0f})."
+        )
+    x = split_total(total, poor_now, lo, hi)
+    now = result.history[result.history["year"] == result.run_year].set_index("commune_code")
+    n = now["n_households"].reindex(result.codes).to_numpy(float)
+    out = pd.DataFrame({
+        "commune_code": result.codes, "commune_name": result.names, "n_households": n.astype(int),
+        "n_poor": poor_now.astype(int), "poor_rate_pct": 100 * poor_now / n,
+        "feasible_low": lo.astype(int), "feasible_high": hi.astype(int), "target_households": x,
+        "target_rate_change_pp": 100 * x / n, "target_poor_rate_pct": 100 * (poor_now - x) / n,
+    })  # fmt: skip
+    out.attrs.update(year=year, total=total, widened=bool(widened), model=result.model,
+                     run_year=result.run_year, low_q=low_q, high_q=high_q)  # fmt: skip
+    return out[PROPOSAL_COLUMNS]
+
+
+def method_note(table: pd.DataFrame, config) -> str:
+    a = table.attrs
+    note = (
+        f"Phương pháp: chỉ tiêu của huyện ({num(a['total'], 0)} hộ) là mức lớn hơn giữa mức giảm "
+        f"tối thiểu của tỷ lệ hộ nghèo mỗi năm và mức giảm bình quân còn cần để đạt mục tiêu giảm "
+        f"1/2 số hộ nghèo so với đầu kỳ; chia cho các xã theo tỷ trọng số hộ nghèo, trong khoảng "
+        f"khả thi từ phân vị {num(100 * a['low_q'], 0)} đến {num(100 * a['high_q'], 0)} của mức "
+        f"giảm mô phỏng ({MODEL_LABELS_VI[a['model']]}, dữ liệu đến năm {a['run_year']}); làm tròn "
+        f"theo phần dư lớn nhất để tổng các xã bằng đúng chỉ tiêu huyện."
+    )
+    if a["widened"]:
+        note += " Chỉ tiêu huyện nằm ngoài tổng khoảng khả thi nên khoảng đã được nới rộng."
+    return note
+
+
+def source_note(config) -> str:
+    src = f"Nguồn: kết quả rà soát hộ nghèo, hộ cận nghèo; lập ngày {date.today():%d/%m/%Y}."
+    return src + (" Dữ liệu mô phỏng – không phải số liệu thật." if config.data.synthetic else "")
+
+
+def display_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Vietnamese headers, a running number and a total row (for XLSX, DOCX, notebooks)."""
+    body = table.copy()
+    body.insert(0, "stt", range(1, len(body) + 1))
+    total = {c: body[c].sum() for c in ("n_households", "n_poor", "feasible_low",
+                                        "feasible_high", "target_households")}  # fmt: skip
+    n = total["n_households"]
+    total |= {"stt": "", "commune_code": "", "commune_name": "Toàn huyện",
+              "poor_rate_pct": 100 * total["n_poor"] / n,
+              "target_rate_change_pp": 100 * total["target_households"] / n,
+              "target_poor_rate_pct": 100 * (total["n_poor"] - total["target_households"]) / n}  # fmt: skip
+    body = pd.concat([body, pd.DataFrame([total])], ignore_index=True)
+    return body.rename(columns=HEADERS_VI)
+
+
+# --------------------------------------------------------------------------- writers
+FONT = "Times New Roman"
+_INT_COLS = ("n_households", "n_poor", "feasible_low", "feasible_high", "target_households")
+
+
+def write_proposals_xlsx(table: pd.DataFrame, path: str | Path, config) -> Path:
+    """Editable workbook: change a commune's target and its rates and the totals follow."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Chỉ tiêu các xã"
+    cols = ["stt", *PROPOSAL_COLUMNS]
+    letter = {c: get_column_letter(i + 1) for i, c in enumerate(cols)}
+    ws.append([title(table.attrs["year"])])
+    ws.append([method_note(table, config)])
+    ws.append([source_note(config)])
+    ws.append([])
+    ws.append([HEADERS_VI[c] for c in cols])
+    first = ws.max_row + 1
+    for i, row in enumerate(table.itertuples(index=False), start=1):
+        r = first + i - 1
+        values = dict(zip(PROPOSAL_COLUMNS, row, strict=True)) | {"stt": i}
+        values |= {
+            "target_rate_change_pp": f"={letter['target_households']}{r}/{letter['n_households']}{r}*100",
+            "target_poor_rate_pct": f"=({letter['n_poor']}{r}-{letter['target_households']}{r})/{letter['n_households']}{r}*100",
+            "poor_rate_pct": f"={letter['n_poor']}{r}/{letter['n_households']}{r}*100",
+        }  # fmt: skip
+        ws.append(
+            [values[c] if not isinstance(values[c], np.integer) else int(values[c]) for c in cols]
+        )
+    last, total = ws.max_row, ws.max_row + 1
+    ws.append(["", "", "Toàn huyện"] + [""] * (len(cols) - 3))
+    for c in _INT_COLS:
+        ws[f"{letter[c]}{total}"] = f"=SUM({letter[c]}{first}:{letter[c]}{last})"
+    for c, formula in (("poor_rate_pct", "{p}/{n}*100"), ("target_rate_change_pp", "{t}/{n}*100"),
+                       ("target_poor_rate_pct", "({p}-{t})/{n}*100")):  # fmt: skip
+        cells = {
+            k: f"{letter[v]}{total}"
+            for k, v in (("p", "n_poor"), ("n", "n_households"), ("t", "target_households"))
+        }
+        ws[f"{letter[c]}{total}"] = "=" + formula.format(**cells)
+    for row in ws.iter_rows():
+        for cell in row:
+            cell.font = Font(
+                name=FONT, bold=cell.row in (1, 5, total), size=14 if cell.row == 1 else 11
+            )
+            col = cols[cell.column - 1] if cell.column <= len(cols) else ""
+            if cell.row >= first:
+                cell.number_format = "#,##0" if col in _INT_COLS else "0.00"
+    ws["B2"].alignment = Alignment(wrap_text=False)
+    for c, w in zip(cols, (5, 9, 16, 11, 12, 12, 13, 13, 14, 13, 13), strict=True):
+        ws.column_dimensions[letter[c]].width = w
+    ws.freeze_panes = f"A{first}"
+    wb.save(path)
+    return path
+
+
+def write_proposals_docx(table: pd.DataFrame, path: str | Path, config) -> Path:
+    """Word table with Vietnamese number format, title, method note and source."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Pt
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    style = doc.styles["Normal"]
+    style.font.name, style.font.size = FONT, Pt(11)
+    style.element.rPr.rFonts.set(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia", FONT
+    )
+    heading = doc.add_paragraph()
+    run = heading.add_run(title(table.attrs["year"]).upper())
+    run.bold, run.font.size = True, Pt(14)
+    shown = display_table(table)
+    grid = doc.add_table(rows=1, cols=shown.shape[1])
+    grid.style = "Table Grid"
+    for cell, head in zip(grid.rows[0].cells, shown.columns, strict=True):
+        cell.text = str(head)
+        cell.paragraphs[0].runs[0].bold = True
+    keys = ["stt", *PROPOSAL_COLUMNS]
+    for _, row in shown.iterrows():
+        cells = grid.add_row().cells
+        for cell, key, value in zip(cells, keys, row, strict=True):
+            cell.text = _docx_value(key, value)
+    for cell in grid.rows[-1].cells:
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    doc.add_paragraph(method_note(table, config))
+    doc.add_paragraph(source_note(config)).runs[0].italic = True
+    doc.save(path)
+    return path
+
+
+def _docx_value(key: str, value) -> str:
+    if key in ("stt", "commune_code", "commune_name") or value == "":
+        return str(value)
+    return num(float(value), 0 if key in _INT_COLS else 2)

@@ -1,0 +1,236 @@
+"""The review's standard summary tables (DOMAIN.md §3) as an XLSX workbook.
+
+Sheets, all by commune with the district total ("Toàn huyện") at the bottom:
+"Kết quả", "Biến động hộ nghèo", "Biến động hộ cận nghèo", "Thiếu hụt hộ nghèo",
+"Thiếu hụt hộ cận nghèo", "Nhóm đối tượng". Layout, read back by the ingest as
+summary-table input: title rows 1–3 (title, district and year, "Dữ liệu mô phỏng"
+when synthetic), row 4 empty, a group row 5 (merged over its columns, may be empty),
+the column headers in row 6, data from row 7; "Mã xã" in column A, "Tên xã" in B.
+Rates are fractions shown as percent with 2 decimals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from analysis.measures import (
+    DISTRICT_LABEL_VI,
+    deprivation_headcounts,
+    district_indicators,
+    headcounts_wide,
+)
+from analysis.reproducible import save_workbook
+from analysis.schema import DYNAMICS_LABELS_VI, INDICATOR_COLUMNS, NEAR_POOR_DYNAMICS, POOR_DYNAMICS
+from analysis.standard import DEFAULT_STANDARD, Standard, get_standard
+
+SYNTHETIC_NOTE_VI = "Dữ liệu mô phỏng – không phải số liệu thật"
+NO_MICRODATA_VI = "Không có danh sách hộ năm này (chỉ có bảng tổng hợp): không lập được biểu này."
+HEADER_ROW = 6
+FIRST_DATA_ROW = 7
+RESULT_COLUMNS = tuple(
+    c for c in INDICATOR_COLUMNS if c.name.startswith(("n_", "poor", "near", "multi"))
+)
+GROUPS_VI = (
+    ("is_ethnic_minority", "Dân tộc thiểu số"),
+    ("is_social_protection", "Hộ BTXH không có khả năng lao động"),
+    ("is_merit", "Hộ người có công"),
+    ("is_female_head", "Chủ hộ là nữ"),
+    ("is_urban", "Thành thị"),
+)
+# "Other": in none of the programme's target groups (ethnic minority, no working capacity, merit).
+OTHER_EXCLUDES = ("is_ethnic_minority", "is_social_protection", "is_merit")
+OTHER_VI = "Hộ khác (không thuộc DTTS, BTXH, người có công)"
+THIN = Side(style="thin")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+def write_summary_tables(
+    path: str | Path,
+    communes: pd.DataFrame,
+    year: int,
+    *,
+    district_title: str,
+    synthetic: bool,
+    households: pd.DataFrame | None = None,
+    standard: Standard | str = DEFAULT_STANDARD,
+    status_col: str = "reported_status",
+) -> Path:
+    """Write the six summary sheets of one review year; returns the path.
+
+    `communes`: `measures.commune_indicators` rows (any years; `year` is selected).
+    `households`: the canonical household rows (any years), for the deprivation and
+    target-group sheets; without them those sheets say the lists are missing.
+    """
+    std = get_standard(standard)
+    rows = communes.loc[communes["year"] == year].sort_values("commune_code")
+    total = district_indicators(rows)
+    hh = None if households is None else households.loc[households["year"] == year]
+    hh = None if hh is None or hh.empty else hh
+    wb = Workbook()
+    wb.remove(wb.active)
+    titles = _Titles(district_title, year, synthetic)
+    _results_sheet(wb, rows, total, titles)
+    for cols, name, label in (
+        (POOR_DYNAMICS, "Biến động hộ nghèo", "BIẾN ĐỘNG HỘ NGHÈO"),
+        (NEAR_POOR_DYNAMICS, "Biến động hộ cận nghèo", "BIẾN ĐỘNG HỘ CẬN NGHÈO"),
+    ):
+        _dynamics_sheet(wb.create_sheet(name), rows, total, cols, titles.with_title(label))
+    for status, name, label in (
+        ("poor", "Thiếu hụt hộ nghèo", "THIẾU HỤT CÁC CHỈ SỐ CỦA HỘ NGHÈO"),
+        ("near_poor", "Thiếu hụt hộ cận nghèo", "THIẾU HỤT CÁC CHỈ SỐ CỦA HỘ CẬN NGHÈO"),
+    ):
+        ws = wb.create_sheet(name)
+        _deprivation_sheet(ws, rows, hh, std, status, status_col, titles.with_title(label))
+    _groups_sheet(wb.create_sheet("Nhóm đối tượng"), rows, hh, status_col, titles)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_workbook(wb, path, datetime(year, 12, 31))
+    return path
+
+
+class _Titles:
+    def __init__(self, district: str, year: int, synthetic: bool, title: str = "") -> None:
+        self.district, self.year, self.synthetic, self.title = district, year, synthetic, title
+
+    def with_title(self, title: str) -> _Titles:
+        return _Titles(self.district, self.year, self.synthetic, title)
+
+    def write(self, ws: Worksheet) -> None:
+        ws["A1"] = f"{self.title} NĂM {self.year}"
+        ws["A1"].font = Font(bold=True, size=13)
+        ws["A2"] = f"{self.district} – kỳ rà soát năm {self.year}"
+        if self.synthetic:
+            ws["A3"] = SYNTHETIC_NOTE_VI
+            ws["A3"].font = Font(italic=True, color="C00000")
+
+
+def _results_sheet(wb: Workbook, rows: pd.DataFrame, total: pd.DataFrame, titles: _Titles) -> None:
+    ws = wb.create_sheet("Kết quả")
+    titles.with_title("KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO").write(ws)
+    cols = [c.name for c in RESULT_COLUMNS]
+    headers = [("", c.label_vi) for c in RESULT_COLUMNS]
+    _table(ws, rows, total, cols, headers, rates={c for c in cols if c.endswith("_rate")})
+
+
+def _dynamics_sheet(ws, rows, total, cols: Sequence[str], titles: _Titles) -> None:
+    titles.write(ws)
+    headers = [DYNAMICS_LABELS_VI[c] for c in cols]
+    _table(ws, rows, total, list(cols), headers, rates=set())
+
+
+def _deprivation_sheet(ws, rows, hh, std: Standard, status, status_col, titles) -> None:
+    titles.write(ws)
+    if hh is None:
+        ws.cell(HEADER_ROW, 1, NO_MICRODATA_VI)
+        return
+    long = deprivation_headcounts(hh, std, status_col, by=("commune_code",))
+    district = deprivation_headcounts(hh, std, status_col, by=())
+    part = headcounts_wide(long, status, by=("commune_code",))
+    data = rows[["commune_code", "commune_name"]].merge(part, on="commune_code", how="left")
+    total = headcounts_wide(district, status, by=()).assign(commune_name=DISTRICT_LABEL_VI)
+    n_label = "Số hộ nghèo" if status == "poor" else "Số hộ cận nghèo"
+    cols, headers = ["n_units"], [("", n_label)]
+    for ind in std.indicators:
+        group = std.dimension_label_vi(std.dimension_of(ind))
+        cols += [f"n_{ind}", f"rate_{ind}"]
+        headers += [(group, f"{std.label_vi(ind)} (số hộ)"), (group, f"{std.label_vi(ind)} (%)")]
+    data = data.fillna({c: 0 for c in cols if c.startswith("n_")})
+    rates = {c for c in cols if c.startswith("rate_")}
+    _table(ws, data, total, cols, headers, rates=rates)
+
+
+def _groups_sheet(ws, rows, hh, status_col, titles: _Titles) -> None:
+    titles.with_title("HỘ NGHÈO, HỘ CẬN NGHÈO THEO NHÓM ĐỐI TƯỢNG").write(ws)
+    if hh is None:
+        ws.cell(HEADER_ROW, 1, NO_MICRODATA_VI)
+        return
+    counts = _group_counts(hh, status_col)
+    data = rows[["commune_code", "commune_name"]].merge(counts, on="commune_code", how="left")
+    cols = [c for c in counts.columns if c != "commune_code"]
+    data[cols] = data[cols].fillna(0)
+    total = data[cols].sum().to_frame().T.assign(commune_name=DISTRICT_LABEL_VI)
+    headers = []
+    for label in ("Hộ nghèo", "Hộ cận nghèo"):
+        headers.append((label, f"{label} – tổng số"))
+        headers += [(label, f"{label} – {g}") for _, g in GROUPS_VI]
+        headers += [(label, f"{label} – {OTHER_VI}"), (label, f"{label} – Nông thôn")]
+    _table(ws, data, total, cols, headers, rates=set())
+
+
+def _group_counts(hh: pd.DataFrame, status_col: str) -> pd.DataFrame:
+    status = hh[status_col].astype("string").fillna("")
+    out = {}
+    for s in ("poor", "near_poor"):
+        is_s = (status == s).to_numpy()
+        out[f"{s}_total"] = is_s
+        for flag, _ in GROUPS_VI:
+            values = hh.get(flag, pd.Series(False, index=hh.index))
+            out[f"{s}_{flag}"] = is_s & values.astype("boolean").fillna(False).to_numpy(dtype=bool)
+        targeted = np.zeros(len(hh), dtype=bool)
+        for flag in OTHER_EXCLUDES:
+            targeted |= out[f"{s}_{flag}"]
+        out[f"{s}_other"] = is_s & ~targeted
+        urban = hh["is_urban"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        out[f"{s}_rural"] = is_s & ~urban
+    frame = pd.DataFrame(out).astype("int64").assign(commune_code=hh["commune_code"].to_numpy())
+    return frame.groupby("commune_code", as_index=False).sum().astype({"commune_code": "string"})
+
+
+def _table(ws, data, total, cols, headers, rates: set[str]) -> None:
+    """Group row 5 (merged runs), header row 6, commune rows, the district row."""
+    ws.cell(HEADER_ROW, 1, "Mã xã")
+    ws.cell(HEADER_ROW, 2, "Tên xã")
+    for j, (group, label) in enumerate(headers, start=3):
+        ws.cell(HEADER_ROW - 1, j, group or None)
+        ws.cell(HEADER_ROW, j, label)
+    _merge_groups(ws, [g for g, _ in headers])
+    body = pd.concat([data, total.assign(commune_code=None)], ignore_index=True)
+    for i, row in enumerate(body.to_dict("records"), start=FIRST_DATA_ROW):
+        ws.cell(i, 1, row["commune_code"] if isinstance(row["commune_code"], str) else None)
+        ws.cell(i, 2, row["commune_name"])
+        for j, col in enumerate(cols, start=3):
+            cell = ws.cell(i, j, _value(row[col], col in rates))
+            cell.number_format = "0.00%" if col in rates else "#,##0"
+    _style(ws, len(cols) + 2, FIRST_DATA_ROW + len(body) - 1)
+
+
+def _value(value, is_rate: bool):
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return float(value) if is_rate else int(value)
+
+
+def _merge_groups(ws, groups: list[str]) -> None:
+    start = 0
+    for j in range(1, len(groups) + 1):
+        if j == len(groups) or groups[j] != groups[start]:
+            if groups[start] and j - start > 1:
+                ws.merge_cells(
+                    start_row=HEADER_ROW - 1, start_column=start + 3,
+                    end_row=HEADER_ROW - 1, end_column=j + 2,
+                )  # fmt: skip
+            start = j
+
+
+def _style(ws, n_cols: int, last_row: int) -> None:
+    for r in range(HEADER_ROW - 1, last_row + 1):
+        for c in range(1, n_cols + 1):
+            cell = ws.cell(r, c)
+            cell.border = BORDER
+            if r < FIRST_DATA_ROW:
+                cell.font = Font(bold=True)
+                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for c in range(1, n_cols + 1):
+        ws.cell(last_row, c).font = Font(bold=True)
+        ws.column_dimensions[get_column_letter(c)].width = 10 if c == 1 else (20 if c == 2 else 14)
+    ws.row_dimensions[HEADER_ROW].height = 60
+    ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 3)

@@ -1,0 +1,67 @@
+import pandas as pd
+from docx import Document
+
+from analysis import documents as doc
+from analysis.word import write_docx
+
+
+def _district():
+    return pd.DataFrame(
+        {
+            "year": [2021, 2022, 2023],
+            "n_households": [1000, 1000, 1000],
+            "n_poor": [60, 50, 42],
+            "n_near_poor": [70, 65, 60],
+            "poor_rate": [0.06, 0.05, 0.042],
+            "near_poor_rate": [0.07, 0.065, 0.06],
+            "multidim_rate": [0.13, 0.115, 0.102],
+        }
+    )
+
+
+def test_pct_and_pp__vietnamese_format():
+    assert doc.pct(0.05123) == "5,12%"
+    assert doc.pp(-0.0071) == "−0,71\u00a0điểm\u00a0%"
+    assert doc.pp(0.01) == "+1,00\u00a0điểm\u00a0%"
+    assert doc.count(12345) == "12.345"
+    assert doc.pct(float("nan")) == "–"
+
+
+def test_key_figures_text__numbers_from_the_table():
+    text = doc.key_figures_text(_district(), 2023)
+    assert "**42 hộ nghèo**" in text and "**4,20%**" in text
+    assert "So với năm 2022, tỷ lệ hộ nghèo thay đổi −0,80\u00a0điểm\u00a0%" in text
+    # (6.0 - 4.2) / 2 years = 0.90 pp a year; 42 / 60 = 70.0 %
+    assert "0,90 điểm % mỗi năm" in text and "70,0%" in text
+
+
+def test_district_trend_table__change_column():
+    table = doc.district_trend_table(_district(), "nguồn")
+    assert table.data["Thay đổi"].tolist() == [
+        "–",
+        "−1,00\u00a0điểm\u00a0%",
+        "−0,80\u00a0điểm\u00a0%",
+    ]
+
+
+def test_write_docx__keeps_vietnamese_text_tables_and_bold(tmp_path):
+    sections = [
+        doc.Section("Báo cáo tóm tắt", [doc.Paragraph("Tỷ lệ hộ nghèo **4,20%** ở Sơn Kim 1")]),
+        doc.Section("Bảng", [doc.district_trend_table(_district(), "Kết quả rà soát")]),
+    ]
+    path = write_docx(sections, tmp_path / "b.docx")
+    d = Document(str(path))
+    texts = [p.text for p in d.paragraphs]
+    assert "Tỷ lệ hộ nghèo 4,20% ở Sơn Kim 1" in texts
+    bold = [r.text for p in d.paragraphs for r in p.runs if r.bold]
+    assert "4,20%" in bold
+    table = d.tables[0]
+    assert table.rows[0].cells[0].text == "Năm"
+    assert table.rows[3].cells[3].text == "4,20%"
+
+
+def test_block_html__escapes_and_captions():
+    html = doc.block_html(doc.Table(pd.DataFrame({"Xã": ["<b>Sơn</b>"]}), "Chú thích", "Nguồn X"))
+    assert (
+        "<caption>Chú thích</caption>" in html and "&lt;b&gt;" in html and "Nguồn: Nguồn X" in html
+    )

@@ -1,0 +1,165 @@
+"""The whole annual cycle on a small synthetic district, through the real ingest path.
+
+One run for 2024 is shared by the tests of this module (it takes about a minute).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+import yaml
+
+from analysis.config import PROJECT_ROOT, load_config
+from analysis.pipeline import NOTEBOOKS, RunFailed, run_cycle
+from analysis.synthetic import write_sample
+from analysis.vietnamese import format_number
+
+pytestmark = pytest.mark.e2e
+
+HOUSEHOLDS = 4000
+
+
+@pytest.fixture(scope="module")
+def small_district(tmp_path_factory) -> dict:
+    root = tmp_path_factory.mktemp("district")
+    raw = yaml.safe_load((PROJECT_ROOT / "config" / "huong_son.yaml").read_text(encoding="utf-8"))
+    raw["data"]["household_lists"] = str(root / "sample" / "lists")
+    raw["data"]["household_totals"] = str(root / "sample" / "tong_so_ho.xlsx")
+    raw["sample"]["households"] = HOUSEHOLDS
+    config_path = root / "district.yaml"
+    config_path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    config = load_config(config_path)
+    write_sample(config, root / "sample", households=HOUSEHOLDS)
+    out_root = root / "outputs"
+    final = run_cycle(config_path, 2024, out_root=out_root, progress=False)
+    return {
+        "root": root,
+        "config_path": config_path,
+        "config": config,
+        "out_root": out_root,
+        "final": final,
+    }
+
+
+def _read_list(path: Path) -> pd.DataFrame:
+    """A sample list read independently of the package: header in row 5, data until 'Tổng cộng'."""
+    ws = openpyxl.load_workbook(path, read_only=True).worksheets[0]
+    rows = list(ws.iter_rows(min_row=5, values_only=True))
+    header, body = rows[0], []
+    for row in rows[1:]:
+        if row[0] is None or not str(row[0]).strip().isdigit():
+            break
+        body.append((tuple(row) + (None,) * len(header))[: len(header)])
+    return pd.DataFrame(body, columns=header)
+
+
+def _sample_lists(root: Path, year: int) -> pd.DataFrame:
+    files = sorted((root / "sample" / "lists" / str(year)).glob("*.xlsx"))
+    assert files, "the sample has no lists for this year"
+    return pd.concat([_read_list(f) for f in files], ignore_index=True)
+
+
+def test_run__writes_executed_notebooks_briefing_and_manifest(small_district):
+    final = small_district["final"]
+    assert final == small_district["out_root"] / "huong-son" / "2024"
+    for name in NOTEBOOKS:
+        nb = json.loads((final / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
+        assert any(c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code"), name
+    briefing = (final / "briefing.html").read_text(encoding="utf-8")
+    assert "dữ liệu mô phỏng" in briefing.lower()
+    assert "<pre" not in briefing.split("</style>")[-1] or "In [" not in briefing  # no code cells
+    manifest = json.loads((final / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["year"] == 2024 and manifest["inputs"], manifest.keys()
+    assert not list(final.parent.glob(".2024.tmp-*")), "the temporary folder was left behind"
+
+
+def test_run__briefing_poor_rate_equals_the_rate_recomputed_from_the_sample_files(small_district):
+    root = small_district["root"]
+    lists = _sample_lists(root, 2024)
+    n_poor = int((lists["Phân loại hộ"] == "Hộ nghèo").sum())
+    totals = pd.read_excel(root / "sample" / "tong_so_ho.xlsx")
+    n_households = int(totals.loc[totals["Năm"] == 2024, "Tổng số hộ"].sum())
+    expected = format_number(100 * n_poor / n_households, 2)
+    briefing = (small_district["final"] / "briefing.html").read_text(encoding="utf-8")
+    assert f"{expected}%" in briefing, f"district poor rate {expected}% not in the briefing"
+
+
+def _text_of(path: Path) -> str:
+    if path.suffix in {".xlsx", ".docx"}:
+        with zipfile.ZipFile(path) as z:
+            return "\n".join(
+                z.read(n).decode("utf-8", "ignore") for n in z.namelist() if n.endswith(".xml")
+            )
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path).astype(str).to_csv()
+    if path.suffix in {".png", ".pdf"}:
+        return ""  # rasterised or compressed; their text comes from the same tables checked here
+    return path.read_text(encoding="utf-8", errors="ignore")
+
+
+def test_run__outputs_contain_no_name_or_id_number(small_district):
+    root = small_district["root"]
+    people = pd.concat([_sample_lists(root, y) for y in range(2021, 2025)], ignore_index=True)
+    names = set(people["Họ và tên chủ hộ"].dropna().astype(str))
+    ids = set(people["Số CCCD/CMND"].dropna().astype(str))
+    assert names and ids
+    pattern = re.compile("|".join(re.escape(s) for s in sorted(names | ids, key=len, reverse=True)))
+    leaks = []
+    for path in small_district["final"].rglob("*"):
+        if path.is_file():
+            hit = pattern.search(_text_of(path))
+            if hit:
+                leaks.append(f"{path.name}: {hit.group(0)}")
+    assert not leaks, leaks[:5]
+
+
+def test_run__failing_step_names_notebook_and_keeps_previous_outputs(small_district):
+    final = small_district["final"]
+    before = (final / "briefing.html").read_bytes()
+    broken = small_district["root"] / "broken.yaml"
+    raw = yaml.safe_load(small_district["config_path"].read_text(encoding="utf-8"))
+    raw["data"]["household_totals"] = str(small_district["root"] / "no_such_totals.xlsx")
+    broken.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(RunFailed) as err:
+        run_cycle(broken, 2024, out_root=small_district["out_root"], progress=False)
+    assert "01_ingest_validate" in str(err.value)
+    assert (final / "briefing.html").read_bytes() == before
+
+
+def test_run__official_2025_boundary_file_draws_2024_data_on_the_9_communes(
+    small_district, tmp_path
+):
+    """A cp1258 shapefile of the 9 merged communes, in VN-2000, named in the config."""
+    from analysis.geography import schematic_boundaries
+    from analysis.maps import make_run_maps
+    from analysis.registry import registry_for
+
+    config = small_district["config"]
+    registry = registry_for(config)
+    polygons = schematic_boundaries(registry, 2025).rename(
+        columns={"code": "MA_XA", "name": "TEN_XA"}
+    )
+    shp = tmp_path / "xa_2025.shp"
+    polygons[["MA_XA", "TEN_XA", "geometry"]].to_crs(3405).to_file(shp, encoding="cp1258")
+    raw = yaml.safe_load(small_district["config_path"].read_text(encoding="utf-8"))
+    raw["boundaries"].update({"path": str(shp), "vintage": 2025, "code_field": "MA_XA"})
+    official = tmp_path / "official.yaml"
+    official.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    run_dir = tmp_path / "run"
+    (run_dir / "data").mkdir(parents=True)
+    for table in (small_district["final"] / "data").glob("*.parquet"):
+        (run_dir / "data" / table.name).write_bytes(table.read_bytes())
+
+    map_set = make_run_maps(run_dir, 2024, load_config(official), registry, formats=("png",))
+
+    assert not map_set.boundaries.is_schematic and map_set.boundaries.vintage == 2025
+    assert sorted(map_set.boundaries.gdf["code"]) == sorted(registry.codes(2025))
+    report = map_set.boundaries.report
+    assert report is not None and not report.unmatched_features and not report.missing_units
+    assert (run_dir / "maps" / "2024_poor_rate.png").exists()

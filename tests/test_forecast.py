@@ -1,0 +1,251 @@
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.config import load_config
+from analysis.errors import UserError
+from analysis.forecast import (
+    backtest,
+    choose_model,
+    forecast,
+    merge_units,
+    predicted_vs_actual,
+    probabilities,
+    projections,
+    required_reductions,
+    summarise,
+)
+from analysis.forecast.core import run_model
+from analysis.forecast.example import example_indicators
+from analysis.forecast.flow import beta_binomial_prior, fit_flow, simulate_flow
+from analysis.forecast.trend import simulate_trend
+from analysis.schema import DYNAMICS_COLUMNS
+
+CONFIG = load_config(Path(__file__).resolve().parents[1] / "config" / "huong_son.yaml")
+TABLE = example_indicators(n_communes=8, seed=1)  # 2021-2024, 8 communes
+
+
+def test_example_indicators__dynamics_reconcile():
+    d = TABLE.dropna(subset=["n_poor_start"])
+    poor = (
+        d["n_poor_start"]
+        - d[["n_poor_out_near_poor", "n_poor_out_above", "n_poor_out_other"]].sum(axis=1)
+        + d[["n_poor_in_from_near_poor", "n_poor_in_relapsed", "n_poor_in_new", "n_poor_in_other"]].sum(axis=1)
+    )  # fmt: skip
+    assert (poor == d["n_poor_end"]).all() and (d["n_poor_end"] == d["n_poor"]).all()
+
+
+def test_beta_binomial_prior__recovers_mean_and_shrinks_small_units():
+    rng = np.random.default_rng(0)
+    rates = rng.beta(20, 180, size=200)  # mean 0.1, strength 200
+    n = rng.integers(50, 2000, size=200)
+    k = rng.binomial(n, rates)
+    a, b = beta_binomial_prior(k.astype(float), n.astype(float))
+    assert a / (a + b) == pytest.approx(0.1, abs=0.01)
+    assert 80 < a + b < 500
+    small, large = (a + 5) / (a + b + 10), (a + 500) / (a + b + 1000)  # both observed 50 %
+    assert abs(small - 0.1) < abs(large - 0.1)
+
+
+def test_beta_binomial_prior__identical_units_pool_strongly():
+    a, b = beta_binomial_prior(np.full(10, 100.0), np.full(10, 1000.0))
+    assert a + b > 1e4
+
+
+def test_simulate_flow__counts_stay_within_households():
+    fit = fit_flow(TABLE)
+    last = TABLE[TABLE.year == 2024].sort_values("commune_code")
+    n = last["n_households"].to_numpy()
+    p, q = simulate_flow(fit, last["n_poor"].to_numpy(), last["n_near_poor"].to_numpy(), n,
+                         np.column_stack([n, n]), 500, np.random.default_rng(0))  # fmt: skip
+    assert p.shape == (500, 8, 2) and (p >= 0).all() and (q >= 0).all()
+    assert (p + q <= n[None, :, None]).all()
+
+
+def test_simulate_trend__exact_line_gives_median_on_line():
+    years = np.array([2021.0, 2022, 2023])
+    rates = np.array([[0.10, 0.09, 0.08], [0.05, 0.045, 0.04]])
+    paths = simulate_trend(years, rates, np.array([2024.0]), 4000, np.random.default_rng(0))
+    assert np.median(paths[:, 0, 0]) == pytest.approx(0.07, abs=0.002)
+    assert np.median(paths[:, 1, 0]) == pytest.approx(0.035, abs=0.002)
+
+
+def test_run_model__flow_district_is_sum_of_communes():
+    r = run_model("flow", TABLE, CONFIG, 2024, 300, 0)
+    assert np.array_equal(r.district_poor, r.poor.sum(1))
+    assert list(r.years) == [2025]
+
+
+def test_forecast__same_seed_same_result():
+    a = forecast(TABLE, CONFIG, 2023, n_paths=500, seed=3)
+    b = forecast(TABLE, CONFIG, 2023, n_paths=500, seed=3)
+    assert np.array_equal(a.poor, b.poor) and a.model == b.model
+
+
+def test_forecast__intervals_ordered_and_contain_median():
+    pr = projections(forecast(TABLE, CONFIG, 2023, n_paths=800, seed=1))
+    assert (pr["p2_5"] <= pr["p10"]).all() and (pr["p10"] <= pr["p50"]).all()
+    assert (pr["p50"] <= pr["p90"]).all() and (pr["p90"] <= pr["p97_5"]).all()
+    assert set(pr["year"]) == {2024, 2025}
+
+
+def test_forecast__choice_reason_is_vietnamese_and_names_model():
+    r = forecast(TABLE, CONFIG, 2024, n_paths=500, seed=1)
+    assert r.model in ("flow", "trend") and r.alternative is not None
+    assert "Dự báo dùng" in r.choice_reason and "80%" in r.choice_reason
+
+
+def test_forecast__summary_tables_without_dynamics_use_trend():
+    summary_only = TABLE.copy()
+    summary_only[list(DYNAMICS_COLUMNS)] = np.nan
+    r = forecast(summary_only, CONFIG, 2024, n_paths=500, seed=1)
+    assert r.model == "trend" and r.alternative is None
+    assert np.isfinite(r.paths("poor_rate")).all()
+    with pytest.raises(UserError, match="biến động"):
+        run_model("flow", summary_only, CONFIG, 2024, 100, 0)
+
+
+def test_forecast__single_year_is_a_user_error():
+    with pytest.raises(UserError, match="ít nhất 2 năm"):
+        forecast(TABLE[TABLE.year == 2021], CONFIG, 2021, n_paths=100)
+
+
+def test_probabilities__t2_already_met_is_certain():
+    halved = TABLE.copy()
+    late = halved.year == 2024
+    halved.loc[late, "n_poor"] = 0
+    halved.loc[late, "poor_rate"] = 0.0
+    r = run_model("flow", halved, CONFIG, 2024, 400, 0)
+    p = probabilities(r, CONFIG)
+    t2 = p[(p.target_id == "T2") & (p.population == "poor") & (p.level == "district")]
+    assert t2["probability"].item() > 0.99  # from 0 poor, a year of entries stays far below half
+    assert p["probability"].between(0, 1).all()
+    assert set(p["target_id"]) == {"T1", "T2", "T3"}
+
+
+def test_required_reductions__t2_district_per_year():
+    r = run_model("flow", TABLE, CONFIG, 2023, 200, 0)
+    req = required_reductions(r, CONFIG)
+    row = req[(req.target_id == "T2") & (req.population == "poor") & (req.level == "district")]
+    d = TABLE.groupby("year")["n_poor"].sum()
+    assert row["per_year_households"].item() == pytest.approx(max(d[2023] - 0.5 * d[2021], 0) / 2)
+    assert row["years_left"].item() == 2
+
+
+def test_predicted_vs_actual__2023_run_compares_2024():
+    pva = predicted_vs_actual(TABLE, CONFIG, 2023, n_paths=400)
+    assert set(pva["year"]) == {2024} and set(pva["model"]) == {"flow", "trend"}
+    d = pva[(pva.level == "district") & (pva.quantity == "poor_rate") & (pva.model == "flow")]
+    actual = TABLE[TABLE.year == 2024]
+    assert d["actual"].item() == pytest.approx(actual.n_poor.sum() / actual.n_households.sum())
+    assert predicted_vs_actual(TABLE, CONFIG, 2024).empty
+
+
+def test_predicted_vs_actual__merged_vintage_compared_through_mapping():
+    codes = sorted(TABLE.commune_code.unique())
+    mapping = {c: ("M1" if i < 4 else "M2") for i, c in enumerate(codes)}
+    nxt = example_indicators(n_communes=8, seed=1, years=range(2021, 2026))
+    merged = nxt[nxt.year == 2025].assign(commune_code=lambda d: d.commune_code.map(mapping))
+    merged = merged.groupby(["year", "commune_code"], as_index=False)[
+        ["n_households", "n_poor", "n_near_poor"]
+    ].sum()
+    merged = merged.assign(unit_vintage=2025, commune_name=merged.commune_code,
+                           poor_rate=merged.n_poor / merged.n_households,
+                           multidim_rate=(merged.n_poor + merged.n_near_poor) / merged.n_households)  # fmt: skip
+    table = pd.concat([TABLE, merged], ignore_index=True)
+    pva = predicted_vs_actual(table, CONFIG, 2024, mapping=mapping, n_paths=300)
+    assert set(pva.loc[pva.level == "commune", "commune_code"]) == {"M1", "M2"}
+    no_map = predicted_vs_actual(table, CONFIG, 2024, n_paths=300)
+    assert set(no_map["level"]) == {"district"}
+
+
+def test_merge_units__keeps_district_totals():
+    r = run_model("flow", TABLE, CONFIG, 2024, 200, 0)
+    mapping = {c: "M" for c in r.codes}
+    m = merge_units(r, mapping, {"M": "Xã gộp"}, 2025)
+    assert np.array_equal(m.poor[:, 0], r.poor.sum(1))
+    assert m.history.groupby("year")["n_poor"].sum().equals(TABLE.groupby("year")["n_poor"].sum())
+
+
+def test_backtest__summary_and_choice_prefer_calibrated_model():
+    bt = backtest(TABLE, CONFIG, n_paths=300)
+    assert set(bt["run_year"]) == {2022, 2023}
+    s = summarise(bt)
+    assert set(s.columns) >= {"mae_pp", "coverage80"}
+    fake = pd.DataFrame({"model": ["flow", "trend"], "mae_pp": [0.5, 0.4],
+                         "coverage80": [0.78, 0.40], "calibration_gap": [0.02, 0.40]})  # fmt: skip
+    model, sentence = choose_model(fake, ("flow", "trend"))
+    assert model == "flow" and "mô hình dòng chuyển" in sentence and "78%" in sentence
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000))
+def test_forecast__rates_are_fractions(seed):
+    r = run_model("trend", TABLE, CONFIG, 2023, 100, seed)
+    paths = r.all_paths("poor_rate")
+    assert ((paths >= 0) & (paths <= 1)).all()
+
+
+# ------------------------------------------------------------------- charts and text
+def test_plot_fan_chart__vietnamese_labels_source_and_target_line():
+    from analysis.forecast.charts import plot_fan_chart
+
+    r = run_model("flow", TABLE, CONFIG, 2023, 300, 0)
+    fig = plot_fan_chart(r, "poor_rate", CONFIG)
+    ax = fig.axes[0]
+    assert ax.get_title().startswith("Tỷ lệ hộ nghèo (%) – Toàn huyện")
+    labels = ax.get_legend_handles_labels()[1]
+    assert {"Khoảng 80%", "Khoảng 95%", "Thực tế"} <= set(labels)
+    assert any("T1" in lab for lab in labels)
+    footer = " ".join(t.get_text() for t in fig.texts)
+    assert "Nguồn:" in footer and "Dữ liệu mô phỏng" in footer
+    commune = plot_fan_chart(r, "n_poor", CONFIG, code=r.codes[0])
+    assert r.names[0] in commune.axes[0].get_title()
+
+
+def test_plot_probabilities__one_bar_per_commune():
+    from analysis.forecast.charts import plot_probabilities
+
+    r = run_model("flow", TABLE, CONFIG, 2024, 300, 0)
+    fig = plot_probabilities(probabilities(r, CONFIG), r, CONFIG, "T3")
+    assert len(fig.axes[0].patches) == 8
+
+
+def test_describe_target__sentences_carry_the_numbers():
+    from analysis.forecast.text import describe_proposals, describe_target
+
+    r = run_model("flow", TABLE, CONFIG, 2023, 400, 0)
+    t1 = describe_target("T1", r, CONFIG)
+    rate = TABLE[TABLE.year == 2023].n_poor.sum() / TABLE[TABLE.year == 2023].n_households.sum()
+    assert f"{100 * rate:.2f}".replace(".", ",") + "%" in t1 and "Xác suất" in t1
+    t2 = describe_target("T2", r, CONFIG)
+    assert t2.count("đầu kỳ") == 3 and "hộ cận nghèo" in t2
+    assert "xã" in describe_target("T3", r, CONFIG)
+    from analysis.proposals import propose_targets
+
+    p = propose_targets(r, TABLE, CONFIG)
+    assert f"giảm {p.attrs['total']:,}".replace(",", ".") in describe_proposals(p)
+
+
+def test_describe_predicted_vs_actual__names_years_and_error():
+    from analysis.forecast.text import describe_predicted_vs_actual
+
+    pva = predicted_vs_actual(TABLE, CONFIG, 2023, n_paths=300)
+    text = describe_predicted_vs_actual(pva, "flow")
+    assert "năm 2024 dự báo" in text and "thực tế" in text and "sai số" in text
+
+
+def test_year_effects__falling_district_rate_gives_negative_slope():
+    from analysis.forecast.flow import year_effects
+
+    n = np.full((5, 3), 10_000.0)
+    k = n * np.array([0.012, 0.009, 0.0068])[None, :]  # entries falling ~25 % a year
+    e = year_effects(k, n, [2022, 2023, 2024])
+    assert e.slope == pytest.approx(np.log(0.0068 / 0.012) / 2, rel=0.1)
+    assert e.slope_se > 0
+    flat = year_effects(np.full((5, 1), 100.0), np.full((5, 1), 1000.0), [2022])
+    assert flat.slope == 0.0
