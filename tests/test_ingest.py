@@ -207,3 +207,23 @@ def test_rejects__values_as_written_without_nan(district, tmp_path):
     rej = read_review(district).rejects.set_index("file").loc["2024/18133_pho-chau.xlsx"]
     assert rej["n_members"] == "0" and rej["income_pc_vnd"] == "1200000"
     assert pd.isna(rej["village"]) and "nan" not in rej.astype(str).tolist()
+
+
+def test_read_review__totals_by_name_with_year_in_title(district, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["TỔNG SỐ HỘ DÂN CƯ NĂM 2024"])
+    ws.append([])
+    ws.append(["STT", "Xã", "Số hộ", "Số khẩu"])
+    ws.append([1, "Xã Sơn Kim 1", "1.210", "4.810"])
+    ws.append([2, "SON KIM 2", 900, 3600])
+    ws.append([None, "Cộng", 2110, 8410])
+    wb.save(tmp_path / "tong_so_ho.xlsx")
+    totals = read_review(district).totals
+    assert totals[["year", "commune_code", "n_households"]].values.tolist() == [
+        [2024, "18196", 1210],
+        [2024, "18199", 900],
+    ]
+    assert totals["commune_name"].tolist() == ["Sơn Kim 1", "Sơn Kim 2"]

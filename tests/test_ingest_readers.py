@@ -7,7 +7,7 @@ from openpyxl import Workbook
 
 from analysis.ingest import read_review, validate_path
 from analysis.ingest.readers import read_sheets
-from corpus.builders import LABEL, LIST_COLUMNS, household, to_cp1258, write_list
+from corpus.builders import LABEL, LIST_COLUMNS, household, to_cp1258, to_tcvn3, write_list
 from test_ingest import make_config
 
 TCVN3 = {"Nguyễn Văn Hòa": "NguyÔn V¨n Hßa", "Thôn Tân Hà": "Th«n T©n Hµ", "Hộ nghèo": "Hé nghÌo"}
@@ -171,3 +171,45 @@ def test_read_review__header_repeated_on_each_page_is_skipped(tmp_path):
     assert len(review.households) == 2 and review.rejects.empty
     skipped = review.problems[review.problems["message"].str.contains("lặp lại")]
     assert skipped["row"].tolist() == [7, 8]
+
+
+def test_read_review__unicode_header_over_tcvn3_data(tmp_path):
+    people = ["Nguyễn Văn Hòa", "Lê Thị Thủy", "Trần Đức Thắng", "Phạm Thị Hường", "Võ Văn Dũng"]
+    villages = ["Thôn Tân Hà", "Xóm Lộc Lạc", "Thôn Trường Sơn", "Tổ dân phố Quyết Tiến"]
+    rows = [
+        household(i, head_name=to_tcvn3(f"{people[i % 5]} {villages[i % 4]}"),
+                  village=to_tcvn3(villages[i % 4]), reported_status=to_tcvn3("Hộ cận nghèo"))
+        for i in range(1, 25)
+    ]  # fmt: skip
+    write_list(tmp_path / "lists" / "2024" / "18196_a.xlsx", rows)
+    review = read_review(make_config(tmp_path, totals=None))
+    assert len(review.households) == 24 and review.rejects.empty
+    assert set(review.households["village"]) == set(villages)
+
+
+def test_read_review__tcvn3_title_gives_commune(tmp_path):
+    cols = [c for c in LIST_COLUMNS if c != "commune_code"]
+    path = write_list(tmp_path / "lists" / "2024" / "ds.xlsx", [household(1)], columns=cols,
+                      commune=to_tcvn3("sơn kim 2"))  # fmt: skip
+    hh = read_review(make_config(tmp_path, totals=None)).households
+    assert hh["commune_code"].tolist() == ["18199"] and path.exists()
+
+
+def test_read_review__one_sheet_per_commune(tmp_path):
+    from openpyxl import load_workbook
+
+    cols = [c for c in LIST_COLUMNS if c != "commune_code"]
+    path = write_list(tmp_path / "lists" / "2024" / "toan_huyen.xlsx", [household(1)],
+                      columns=cols, commune="", sheet="Sơn Kim 1")  # fmt: skip
+    other = write_list(tmp_path / "tmp.xlsx", [household(2, code="18199")], columns=cols,
+                       commune="", sheet="Sơn Kim 2")  # fmt: skip
+    wb, ws2 = load_workbook(path), load_workbook(other).active
+    ws = wb.create_sheet("Sơn Kim 2")
+    for row in ws2.iter_rows(values_only=True):
+        ws.append(row)
+    wb.save(path)
+    other.unlink()
+    review = read_review(make_config(tmp_path, totals=None))
+    got = review.households.set_index("household_id")["commune_code"].to_dict()
+    assert got == {"18196-0001": "18196", "18199-0002": "18199"}
+    assert review.problems["message"].str.contains("lấy từ tên trang tính").sum() == 2

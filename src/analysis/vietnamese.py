@@ -28,10 +28,6 @@ _LEGACY_HINT = re.compile(
     "[" + "".join(chr(c) for c in range(0xA1, 0x100) if chr(c) not in _VIETNAMESE_LATIN1) + "]"
 )
 _TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ngã hỏi nặng
-# oa, oe, uy with no consonant after them take the tone on the first vowel in the
-# "new" style (hòa, thủy) and on the second in the "old" one (hoà, thuỷ). We keep the
-# new style, as the official unit registry does (An Hòa Thịnh).
-
 
 _INITIALS = "ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx]"
 _NUCLEI = (
@@ -99,7 +95,12 @@ def nfc(text: str) -> str:
 
 
 def normalize_tone_placement(text: str) -> str:
-    """One tone-mark placement: 'Hoà'/'Hòa' -> 'Hòa', 'Thuỷ'/'Thủy' -> 'Thủy' (NFC out)."""
+    """One tone-mark placement: 'Hoà'/'Hòa' -> 'Hòa', 'Thuỷ'/'Thủy' -> 'Thủy' (NFC out).
+
+    oa, oe, uy with no consonant after them take the tone on the first vowel in the
+    "new" style (hòa, thủy) and on the second in the "old" one (hoà, thuỷ). We keep the
+    new style, as the official unit registry does (An Hòa Thịnh).
+    """
     decomposed = unicodedata.normalize("NFD", text)
     if not any(ch in _TONE_MARKS for ch in decomposed):
         return nfc(decomposed)

@@ -202,3 +202,13 @@ def to_cp1258(text: str) -> bytes:
             out.append(unicodedata.normalize("NFC", cluster) + tones)
         cluster, tones = ch, ""
     return "".join(out).encode("cp1258")
+
+
+def to_tcvn3(text: str) -> str:
+    """Unicode Vietnamese as a .VnTime (TCVN3) font shows it when read as Latin-1."""
+    import unicodedata
+
+    from viparse.normalize.encodings import CHARMAPS
+
+    legacy = {u: code for code, u in CHARMAPS["tcvn3"].pairs if len(code) == 1}
+    return "".join(legacy.get(ch, ch) for ch in unicodedata.normalize("NFC", text))

@@ -23,13 +23,19 @@ class SheetTable:
 
 
 def list_files(root: Path) -> list[Path]:
-    """Input files under `root` (or `root` itself), sorted; Office lock files skipped."""
+    """Input files under `root` (or `root` itself), sorted; Office lock files skipped.
+
+    In a folder, .txt files (notes, READMEs) are not taken for tables; name one
+    explicitly to read it as delimited text.
+    """
     if root.is_file():
         return [root]
     return sorted(
         p
         for p in root.rglob("*")
-        if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(("~$", "."))
+        if p.is_file()
+        and p.suffix.lower() in SUFFIXES - {".txt"}
+        and not p.name.startswith(("~$", "."))
     )
 
 

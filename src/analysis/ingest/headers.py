@@ -124,17 +124,38 @@ COMMUNE_KEYED = ("totals", "results", "dynamics_poor", "dynamics_near_poor")
 
 
 def find_header(grid: pd.DataFrame, kinds: tuple[str, ...] = KINDS) -> Header | None:
-    """The best header block in the first rows of `grid`, or None when nothing matches."""
+    """The best header block in the first rows of `grid`, or None when nothing matches.
+
+    When the top of the sheet reads as a legacy encoding, the header is looked for both
+    as written and converted: a Unicode template header over TCVN3 data stays readable.
+    """
     head = grid.head(HEADER_SCAN_ROWS)
     texts = [[_cell_text(v) for v in row] for row in head.itertuples(index=False)]
     encoding = detect_legacy_encoding(v for row in texts for v in row if v)
+    variants = [(None, texts)]
     if encoding:
-        texts = [[from_legacy(v, encoding) if v else v for v in row] for row in texts]
+        variants.append(
+            (encoding, [[from_legacy(v, encoding) if v else v for v in r] for r in texts])
+        )
+    best: tuple[tuple, Header] | None = None
+    for enc, variant in variants:
+        found = _best_block(variant, kinds)
+        if found and (best is None or found[0] > best[0]):
+            found[1].encoding = enc
+            best = found
+    if best is None:
+        return None
+    best[1].first_row = int(head.index[best[1].first_row])
+    return best[1]
+
+
+def _best_block(texts: list[list[str]], kinds: tuple[str, ...]) -> tuple[tuple, Header] | None:
+    """(rank, header) of the best-matching block; header.first_row is a position here."""
     keys = [[ascii_key(v) if v else "" for v in row] for row in texts]
     aliases = load_aliases()
     known = set().union(*(aliases[k] for k in kinds))
     starts = [i for i, row in enumerate(keys) if any(k in known for k in row)]
-    best: tuple[tuple[int, int, int], Header] | None = None
+    best: tuple[tuple, Header] | None = None
     for kind in kinds:
         for pos in starts:
             for height in range(1, min(MAX_HEADER_ROWS, len(keys) - pos) + 1):
@@ -147,13 +168,9 @@ def find_header(grid: pd.DataFrame, kinds: tuple[str, ...] = KINDS) -> Header | 
                 # household columns), then to the shorter and higher header block
                 rank = (score, -len(set(aliases[kind].values())), -height, -pos)
                 if score >= 2 and (best is None or rank > best[0]):
-                    header.kind = kind
-                    header.first_row = int(head.index[pos])
+                    header.kind, header.first_row = kind, pos
                     best = (rank, header)
-    if best is None:
-        return None
-    best[1].encoding = encoding
-    return best[1]
+    return best
 
 
 def _match_block(

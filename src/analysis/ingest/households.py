@@ -50,16 +50,21 @@ def file_year(table: SheetTable, root: Path, log: ProblemLog) -> int | None:
 def file_commune(
     table: SheetTable, vintage: int, matcher: CommuneMatcher, log: ProblemLog
 ) -> str | None:
-    """The commune of a whole file, from the code in its name or the title."""
+    """The commune of a whole sheet: the code in the file name, else the title, else the
+    sheet name (workbooks with one sheet per commune)."""
     code = code_in_file_name(table.path)
-    if code and code in matcher.names(vintage):
-        source = "tên tệp"
-    else:
-        code, source = matcher.find_in_text(table.table.title, vintage), "tiêu đề"
-    if code:
-        log.add("info", f"mã xã {code} ({matcher.names(vintage)[code]}) lấy từ {source}",
-                table.file, table.sheet)  # fmt: skip
-    return code
+    candidates = [
+        ("tên tệp", code if code in matcher.names(vintage) else None),
+        ("tiêu đề", lambda: matcher.find_in_text(table.table.title, vintage)),
+        ("tên trang tính", lambda: matcher.find_in_text(table.sheet, vintage)),
+    ]
+    for source, found in candidates:
+        code = found() if callable(found) else found
+        if code:
+            log.add("info", f"mã xã {code} ({matcher.names(vintage)[code]}) lấy từ {source}",
+                    table.file, table.sheet)  # fmt: skip
+            return code
+    return None
 
 
 def prepare(

@@ -62,7 +62,7 @@ def extract_table(sheet: RawSheet, header: Header) -> Extracted:
     out = data.loc[~is_total & ~is_footer].copy()
     out["_row"] = out.index.astype("int64")
     labels = {name: header.labels[pos] for pos, name in cols.items()}
-    title = _title(grid.loc[: header.first_row - 1], header.encoding)
+    title = _title(grid.loc[: header.first_row - 1])
     return Extracted(out, labels, title, data.loc[is_total], sorted(skipped), encodings)
 
 
@@ -116,14 +116,19 @@ def _drop_repeated_headers(
     return body.drop(index=dropped), [int(r) for r in dropped if r != first]
 
 
-def _title(rows: pd.DataFrame, encoding: str | None) -> str:
-    """Unique cell texts of the title rows, in order (a merged title is filled across)."""
-    title = " ".join(
-        dict.fromkeys(
-            clean_text(v) for v in rows.to_numpy().ravel() if isinstance(v, str) and v.strip()
-        )
+def _title(rows: pd.DataFrame) -> str:
+    """Unique cell texts of the title rows, in order (a merged title is filled across),
+    converted from a legacy font when written in one."""
+    cells = list(
+        dict.fromkeys(v for v in rows.to_numpy().ravel() if isinstance(v, str) and v.strip())
     )
-    return from_legacy(title, encoding) if encoding else title
+    return " ".join(clean_text(_unlegacy(v)) for v in cells)
+
+
+def _unlegacy(text: str) -> str:
+    """One title cell from a legacy font to Unicode (titles mix fonts line by line)."""
+    encoding = detect_legacy_encoding([text])
+    return from_legacy(text, encoding) if encoding else text
 
 
 def _convert_legacy(data: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
