@@ -43,3 +43,9 @@ for name in ("households", "totals", "summary", "rejects", "problems", "files", 
 
 # %%
 HTML(ingest.validation_report(review).to_html())
+
+# %% [markdown]
+# Tên xã khớp gần đúng (không trùng khớp hoàn toàn với danh mục đơn vị): cần kiểm tra lại.
+
+# %%
+review.fuzzy_matches
