@@ -60,3 +60,29 @@ def test_corpus__fatal_case_stops_read_review_with_user_error(corpus, case, tmp_
     with pytest.raises(UserError) as err:
         read_review(config.model_copy(update={"data": data}))
     assert case["expect"] in str(err.value)
+
+
+CLI_CASES = [
+    c
+    for c in CASES
+    if not c["ok"] or c["id"] in ("tcvn3_list", "negative_income", "commune_name_typo")
+]
+
+
+@pytest.mark.parametrize("case", CLI_CASES, ids=[c["id"] for c in CLI_CASES])
+def test_corpus__validate_command_prints_the_message_and_exit_status(corpus, case):
+    """`python -m analysis validate PATH`, as the README says: the message, no traceback."""
+    import os
+    import subprocess
+    import sys
+
+    from analysis.config import PROJECT_ROOT
+
+    out = subprocess.run(
+        [sys.executable, "-m", "analysis", "validate", str(corpus[case["id"]]), "--config", str(CONFIG)],
+        capture_output=True, text=True, cwd=PROJECT_ROOT, env={**os.environ, "POVERTY_PSEUDONYM_KEY": "corpus-key"},
+    )  # fmt: skip
+    assert "Traceback" not in out.stdout + out.stderr
+    assert out.returncode == (0 if case["ok"] else 1)
+    if case["severity"] != "info":
+        assert case["expect"] in out.stdout

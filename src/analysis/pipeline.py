@@ -73,6 +73,7 @@ def ensure_sample(config: Config, households: int | None = None) -> Path | None:
         return None
     from analysis.synthetic import write_sample
 
+    print(f"Chưa có dữ liệu mẫu: đang tạo dữ liệu mô phỏng tại {lists.parent} ...", file=sys.stderr)
     return write_sample(config, lists.parent, households=households)
 
 
