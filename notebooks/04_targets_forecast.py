@@ -75,7 +75,7 @@ wide_scorecard(scorecard)
 # Các chỉ tiêu đo bằng số liệu thiếu hụt và sổ theo dõi chương trình (T5–T10).
 
 # %%
-print(" ".join(describe_target_status(scorecard, t.id, year) for t in config.targets if t.data_source != "review"))
+print(" ".join(describe_target_status(scorecard, t.id, year, t.metric) for t in config.targets if t.data_source != "review"))
 
 # %% [markdown]
 # Dự báo đến năm mục tiêu; mô hình được chọn theo kiểm định ngược (backtest).

@@ -249,3 +249,22 @@ def test_year_effects__falling_district_rate_gives_negative_slope():
     assert e.slope_se > 0
     flat = year_effects(np.full((5, 1), 100.0), np.full((5, 1), 1000.0), [2022])
     assert flat.slope == 0.0
+
+
+def test_describe_target_status__says_what_the_percentage_is():
+    import pandas as pd
+
+    from analysis.forecast.text import describe_target_status
+
+    scorecard = pd.DataFrame(
+        {
+            "target_id": ["T5"], "target_label": ["100% người có bảo hiểm y tế"], "level": ["district"],
+            "year": [2024], "value": [18.94], "unit": ["%"], "status": ["off_track"],
+            "status_vi": ["Chậm tiến độ"],
+        }
+    )  # fmt: skip
+    text = describe_target_status(scorecard, "T5", 2024, "deprivation_share_pct_max")
+    assert (
+        text
+        == "T5 (100% người có bảo hiểm y tế), năm 2024: toàn huyện 18,9% số hộ còn thiếu hụt, chậm tiến độ."
+    )

@@ -18,6 +18,11 @@ from analysis import store
 from analysis.config import Config
 
 CHART_DIR = "charts"
+FORECAST_TARGETS = (
+    "T1",
+    "T2",
+    "T3",
+)  # targets the forecast projects; the others are read from the scorecard
 FAN_CHARTS = (
     ("poor_rate", "Tỷ lệ hộ nghèo toàn huyện: thực tế và dự báo"),
     ("n_poor_or_near_poor", "Số hộ nghèo và cận nghèo: thực tế và dự báo"),
@@ -30,7 +35,7 @@ def save_forecast_outputs(result, merged, config: Config, run_dir: str | Path) -
     from analysis.forecast.text import describe_target
 
     readings = [("model", result.choice_reason)]
-    for target_id in ("T1", "T2", "T3"):
+    for target_id in FORECAST_TARGETS:
         if any(t.id == target_id for t in config.targets):
             readings.append(
                 (
@@ -114,14 +119,17 @@ def _profile_section(run_dir: Path) -> doc.Section | None:
     return doc.Section("Biến động, thiếu hụt và nghèo đa chiều", blocks)
 
 
-def _targets_section(run_dir: Path, year: int) -> doc.Section | None:
+def _targets_section(run_dir: Path, year: int, config: Config) -> doc.Section | None:
     scorecard = store.load_optional_table(run_dir, "scorecard")
     if scorecard is None:
         return None
-    from analysis.forecast.text import describe_scorecard
+    from analysis.forecast.text import describe_scorecard, describe_target_status
     from analysis.targets.reports import wide_scorecard
 
     wide = wide_scorecard(scorecard).fillna("–").astype(str)
+    # T1–T3 are read with their forecast below; the others from the scorecard, one sentence each
+    others = [t for t in config.targets if t.id not in FORECAST_TARGETS]
+    readings = " ".join(describe_target_status(scorecard, t.id, year, t.metric) for t in others)
     return doc.Section(
         "Thực hiện các chỉ tiêu của kế hoạch",
         [
@@ -131,6 +139,7 @@ def _targets_section(run_dir: Path, year: int) -> doc.Section | None:
                 "Bảng theo dõi chỉ tiêu toàn huyện (giá trị – đánh giá)",
                 "Kết quả rà soát; sổ theo dõi chương trình (T10, minh họa).",
             ),
+            *([doc.Paragraph(readings)] if readings else []),
         ],
     )
 
@@ -334,7 +343,7 @@ def build_briefing(config: Config, year: int, run_dir: str | Path) -> list[doc.S
             _profile_section(run_dir),
             _maps_section(run_dir, year),
             _final_section(run_dir, config),
-            _targets_section(run_dir, year),
+            _targets_section(run_dir, year, config),
             _forecast_section(run_dir, config),
             _proposals_section(run_dir, year),
         )

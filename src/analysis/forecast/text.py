@@ -109,7 +109,15 @@ def describe_target(target_id: str, result: ForecastResult, config) -> str:
     return f"Chỉ tiêu {target_id} không được dự báo; xem bảng theo dõi."
 
 
-def describe_target_status(scorecard: pd.DataFrame, target_id: str, year: int) -> str:
+METRIC_VALUE_VI = {
+    "deprivation_share_pct_max": "{value} số hộ còn thiếu hụt",
+    "monitoring_share_pct_min": "đạt {value}",
+}
+
+
+def describe_target_status(
+    scorecard: pd.DataFrame, target_id: str, year: int, metric: str | None = None
+) -> str:
     """The sentence for a target read from the scorecard (T4-T10)."""
     rows = scorecard[(scorecard["target_id"] == target_id) & (scorecard["year"] == year)]
     d = rows[rows["level"] == "district"]
@@ -118,8 +126,13 @@ def describe_target_status(scorecard: pd.DataFrame, target_id: str, year: int) -
     r = d.iloc[0]
     communes = rows[rows["level"] == "commune"]
     behind = communes[communes["status"].isin(["at_risk", "off_track"])]
-    unit = "%" if r["unit"] == "%" else f" {r['unit']}"
-    text = f"Chỉ tiêu {target_id} năm {year}: toàn huyện {num(r['value'], 1)}{unit}, {r['status_vi'].lower()}"
+    if r["unit"] == "số xã trên ngưỡng":
+        value = f"{num(r['value'], 0)} xã trên ngưỡng"
+    else:
+        value = f"{num(r['value'], 1)}{'%' if r['unit'] == '%' else ' ' + r['unit']}"
+    value = METRIC_VALUE_VI.get(metric or "", "{value}").format(value=value)
+    label = str(r["target_label"]).rstrip(".")
+    text = f"{target_id} ({label[:1].lower() + label[1:]}), năm {year}: toàn huyện {value}, {r['status_vi'].lower()}"
     if len(behind):
         text += f"; {len(behind)}/{len(communes)} xã có nguy cơ hoặc chậm tiến độ"
     return text + "."
