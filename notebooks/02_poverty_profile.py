@@ -30,7 +30,7 @@ from pathlib import Path
 
 from IPython.display import display
 
-from analysis import documents, measures, store, summary_tables
+from analysis import documents, measures, quality, store, summary_tables
 from analysis.briefing import save_profile_outputs
 from analysis.config import load_config
 from analysis.registry import registry_for
@@ -176,6 +176,22 @@ if has_microdata:
     display(groups)
 else:
     documents.show(documents.Paragraph(documents.NO_MICRODATA))
+
+# %% [markdown]
+# Kiểm tra số liệu trước khi dùng: tỷ lệ hợp lệ, toàn huyện bằng tổng các xã, thay đổi bất thường
+# trong một năm, cân đối biến động, và đối chiếu phân loại với chuẩn.
+
+# %%
+qa = quality.quality_checks(
+    indicators,
+    district,
+    registry.to_merged(),
+    audit if has_microdata else None,
+    int((households["year"] == year).sum()),
+)
+store.save_table(run_dir, "quality", qa)
+documents.show(documents.Paragraph(quality.describe_quality(qa)))
+qa
 
 # %% [markdown]
 # Giữ các nhận định trên cho báo cáo tóm tắt.

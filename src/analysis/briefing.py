@@ -287,6 +287,29 @@ def _maps_section(run_dir: Path, year: int) -> doc.Section | None:
     )
 
 
+def _quality_section(run_dir: Path) -> doc.Section | None:
+    qa = store.load_optional_table(run_dir, "quality")
+    if qa is None:
+        return None
+    from analysis.quality import describe_quality
+
+    table = pd.DataFrame(
+        {
+            "Phép kiểm tra": qa["check"],
+            "Số trường hợp cần xem": qa["n_failed"].map(doc.count),
+            "Số trường hợp đã xét": qa["n_checked"].map(doc.count),
+            "Chi tiết": qa["detail"].fillna(""),
+        }
+    )
+    return doc.Section(
+        "Kiểm tra số liệu",
+        [
+            doc.Paragraph(describe_quality(qa)),
+            doc.Table(table, "Các phép kiểm tra số liệu của lượt chạy"),
+        ],
+    )
+
+
 def _input_check_section(run_dir: Path) -> doc.Section | None:
     names = ("problems", "files", "rejects", "fuzzy_matches")
     tables = {n: store.load_optional_table(run_dir, n) for n in names}
@@ -357,6 +380,5 @@ def build_briefing(config: Config, year: int, run_dir: str | Path) -> list[doc.S
                 [doc.Paragraph(doc.allocation_text(result, config)), doc.allocation_table(result)],
             )
         )
-    if (check := _input_check_section(run_dir)) is not None:
-        sections.append(check)
+    sections += [s for s in (_quality_section(run_dir), _input_check_section(run_dir)) if s]
     return sections
