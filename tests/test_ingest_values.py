@@ -36,3 +36,21 @@ def test_parse_number__reads_back_vietnamese_format(n, decimals):
     x = n / 10**decimals
     values, bad = parse_number(pd.Series([format_number(x, decimals)]))
     assert not bad[0] and abs(values[0] - x) < 1e-6 * max(1, x)
+
+
+def test_check_combinations__uses_the_income_lines_of_each_years_standard():
+    import pandas as pd
+
+    from analysis.ingest.validate import Checks, check_combinations
+
+    # rural poor with 3.5 M VND: above 2 x 1.5 M (2022–2025 lines), below 2 x 2.2 M (2027–2030 lines)
+    typed = pd.DataFrame(
+        {"year": [2024, 2027], "is_urban": [False, False], "income_pc_vnd": [3_500_000.0] * 2,
+         "reported_status": ["poor", "poor"]}
+    )  # fmt: skip
+    raw = typed.assign(_file="f.xlsx", _sheet="s", _row=[6, 7])
+    checks = Checks(raw, lambda f, c: c)
+    check_combinations(typed, checks, {2024: "vn-2022-2025", 2027: "vn-2027-2030"})
+    flagged = checks.frame()
+    assert flagged["row"].tolist() == [6]
+    assert "1.500.000" in flagged["message"].iloc[0]

@@ -160,7 +160,9 @@ def build_households(
     typed["unit_vintage"] = vintages
     typed["commune_code"] = check_communes(raw, vintages, matcher, checks)
     check_duplicates(typed, raw, checks)
-    check_combinations(typed, checks)
+    check_combinations(
+        typed, checks, {int(y): config.standard_for(int(y)) for y in raw["year"].unique()}
+    )
     check_total_rows(tables, raw, typed, log)
     problems = checks.frame()
     log.add_frame(problems[PROBLEM_COLUMNS])

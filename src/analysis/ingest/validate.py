@@ -22,7 +22,7 @@ from analysis.ingest.values import (
     parse_mapped,
     parse_number,
 )
-from analysis.standard import LINE_RURAL_VND, LINE_URBAN_VND, MIN_DEPRIVATIONS
+from analysis.standard import LINE_RURAL_VND, LINE_URBAN_VND, MIN_DEPRIVATIONS, get_standard
 from analysis.vietnamese import clean_text, format_number
 
 META = ["_file", "_sheet", "_row"]
@@ -175,11 +175,18 @@ def check_duplicates(typed: pd.DataFrame, raw: pd.DataFrame, checks: Checks) -> 
     checks.add(dup, "household_id", msg)
 
 
-def check_combinations(typed: pd.DataFrame, checks: Checks) -> None:
+def check_combinations(
+    typed: pd.DataFrame, checks: Checks, standard_by_year: dict[int, str] | None = None
+) -> None:
+    """Implausible statuses, against the income lines of each year's standard (config)."""
     if "income_pc_vnd" not in typed or "reported_status" not in typed:
         return
     urban = typed["is_urban"].fillna(False).astype(bool) if "is_urban" in typed else False
+    urban = np.broadcast_to(np.asarray(urban), len(typed))
     line = pd.Series(np.where(urban, LINE_URBAN_VND, LINE_RURAL_VND), index=typed.index)
+    for year, standard in (standard_by_year or {}).items():
+        rows = (typed["year"] == year).to_numpy()
+        line[rows] = get_standard(standard).lines.by_area(urban[rows])
     listed = typed["reported_status"].isin(["poor", "near_poor"])
     too_rich = listed & (typed["income_pc_vnd"] > IMPLAUSIBLE_INCOME_FACTOR * line)
     msg = (
