@@ -31,6 +31,7 @@ from IPython.display import HTML
 
 from analysis import ingest, store
 from analysis.config import load_config
+from analysis.labels import vi_table
 
 config = load_config(config_path)
 review = ingest.read_review(config, report_dir=run_dir)
@@ -48,4 +49,4 @@ HTML(ingest.validation_report(review).to_html())
 # Tên xã khớp gần đúng (không trùng khớp hoàn toàn với danh mục đơn vị): cần kiểm tra lại.
 
 # %%
-review.fuzzy_matches
+vi_table(review.fuzzy_matches)

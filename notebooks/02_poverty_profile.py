@@ -32,6 +32,7 @@ from IPython.display import display
 
 from analysis import documents, measures, quality, store, summary_tables
 from analysis.briefing import save_profile_outputs
+from analysis.labels import vi_table
 from analysis.config import load_config
 from analysis.registry import registry_for
 from analysis.schema import DIMENSION_LABELS_VI
@@ -77,7 +78,7 @@ documents.show(documents.commune_table(indicators, year, source))
 if has_microdata:
     variants = measures.rate_variants(households, indicators)
     shown = ["commune_name", "poor_rate", "multidim_rate", "poor_rate_excl_sp", "multidim_rate_excl_sp", "poor_rate_persons"]
-    display(variants.loc[variants["year"] == year, shown])
+    display(vi_table(variants.loc[variants["year"] == year, shown]))
 else:
     documents.show(documents.Paragraph(documents.NO_MICRODATA))
 
@@ -100,7 +101,7 @@ if has_microdata:
     audit = measures.audit_status(this_year, standard)
     store.save_table(run_dir, "audit", audit)
     documents.show(documents.Paragraph(measures.describe_audit(audit, len(this_year), year)))
-    display(audit.head(20))
+    display(vi_table(audit.head(20)))
 else:
     documents.show(documents.Paragraph(documents.NO_MICRODATA))
 
@@ -126,7 +127,7 @@ if has_microdata:
     af = measures.alkire_foster(population, standard, k=3, by=("year",))
     documents.show(documents.Paragraph(measures.describe_alkire_foster(af.summary, year, population_vi)))
     documents.show(documents.Paragraph(measures.describe_contributions(af.dimensions, year, DIMENSION_LABELS_VI)))
-    display(af.summary)
+    display(vi_table(af.summary))
 else:
     documents.show(documents.Paragraph(documents.NO_MICRODATA))
 
@@ -140,7 +141,7 @@ if has_microdata:
     documents.show(
         documents.Paragraph(measures.describe_decomposition(parts, year, registry.names(config.vintage_for(year))))
     )
-    display(parts)
+    display(vi_table(parts))
 else:
     documents.show(documents.Paragraph(documents.NO_MICRODATA))
 
@@ -151,7 +152,7 @@ else:
 if has_microdata:
     robust = measures.robustness(this_population, standard)
     documents.show(documents.Paragraph(measures.describe_robustness(robust, year)))
-    display(robust)
+    display(vi_table(robust))
 else:
     documents.show(documents.Paragraph(documents.NO_MICRODATA))
 
@@ -173,7 +174,7 @@ if has_microdata and first in set(af.summary["year"]):
 if has_microdata:
     groups = measures.group_rates(this_year, whole_population=whole)
     documents.show(documents.Paragraph(measures.describe_groups(groups, year)))
-    display(groups)
+    display(vi_table(groups))
 else:
     documents.show(documents.Paragraph(documents.NO_MICRODATA))
 
@@ -191,7 +192,7 @@ qa = quality.quality_checks(
 )
 store.save_table(run_dir, "quality", qa)
 documents.show(documents.Paragraph(quality.describe_quality(qa)))
-qa
+vi_table(qa)
 
 # %% [markdown]
 # Giữ các nhận định trên cho báo cáo tóm tắt.

@@ -31,6 +31,7 @@ from pathlib import Path
 from analysis import store
 from analysis.briefing import save_forecast_outputs
 from analysis.config import load_config
+from analysis.labels import vi_table
 from analysis.forecast import (
     forecast,
     merge_units,
@@ -83,7 +84,7 @@ print(" ".join(describe_target_status(scorecard, t.id, year, t.metric) for t in 
 # %%
 result = forecast(indicators, config, year, mapping=mapping, names=names)
 print(result.choice_reason)
-result.backtest
+vi_table(result.backtest)
 
 # %% [markdown]
 # Kiểm định: dự báo so với kết quả thực tế: dự báo lập từ năm nay nếu đã có số liệu các năm sau,
@@ -95,7 +96,7 @@ check_year = year if indicators_all["year"].max() > year else year - 1
 pva = predicted_vs_actual(indicators_all, config, check_year, mapping=mapping, names=names)
 store.save_table(run_dir, "predicted_vs_actual", pva)
 print(describe_predicted_vs_actual(pva, result.model))
-pva[pva["level"] == "district"]
+vi_table(pva[pva["level"] == "district"])
 
 # %% [markdown]
 # Dự báo toàn huyện với khoảng tin cậy 80% và 95%.
@@ -103,7 +104,7 @@ pva[pva["level"] == "district"]
 # %%
 proj = projections(result)
 store.save_table(run_dir, "projections", proj)
-proj[proj["level"] == "district"]
+vi_table(proj[proj["level"] == "district"])
 
 # %% [markdown]
 # T1: tỷ lệ hộ nghèo giảm mỗi năm.
@@ -139,7 +140,7 @@ probs = probabilities(result, config)
 required = required_reductions(result, config)
 store.save_table(run_dir, "probabilities", probs)
 store.save_table(run_dir, "required_reductions", required)
-required[required["level"] == "district"]
+vi_table(required[required["level"] == "district"])
 
 # %% [markdown]
 # Đề xuất chỉ tiêu năm sau giao cho các xã (bảng Excel và Word chỉnh sửa được).
@@ -160,4 +161,4 @@ final = final_evaluation(indicators, config, registry, deprivations, monitoring)
 if final is not None:
     store.save_table(run_dir, "final_evaluation", final)
 print(describe_final(final) if final is not None else "Chưa đến năm đánh giá cuối kỳ.")
-final
+vi_table(final) if final is not None else None
