@@ -32,7 +32,7 @@ test: $(STAMP) ## run the tests (unit, property, bad-input corpus, end-to-end)
 lab: $(STAMP) ## open JupyterLab on notebooks/ with the project's kernel
 	$(PY) -m pip install --quiet -e ".[dev,lab]"
 	$(PY) -m ipykernel install --sys-prefix --name poverty-analysis --display-name "Python (poverty-analysis)" >/dev/null
-	$(PY) -m jupyter lab --notebook-dir=notebooks
+	$(PY) -m jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 bench: $(STAMP) ## run the speed and memory benchmarks (prints figures)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
