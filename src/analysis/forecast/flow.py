@@ -20,10 +20,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.forecast.effects import FALLBACK_YEAR_SD, YearEffects, year_effects  # noqa: F401
+
 TRANSITIONS = ("pq", "po", "qp", "qo", "op", "oq")
-# Logit-scale yearly shock sd used when the history has a single transition year
-# (no year-to-year variation observable). Assumption, see docs: a moderate 0.25.
-FALLBACK_YEAR_SD = 0.25
+# Pseudo-years of the prior (FALLBACK_YEAR_SD) pooled into each estimated shock variance.
+PRIOR_DOF = 4
 # Damping of the rate trend beyond the last observed year (per year ahead).
 DAMPING = 0.8
 _EPS = 1e-6
@@ -41,6 +42,11 @@ class FlowFit:
     n_transition_years: int
     slope: np.ndarray  # (6,) trend of the district rate, logit per year
     slope_se: np.ndarray  # (6,)
+    year_dof: np.ndarray  # (6,) degrees of freedom behind year_sd (0: assumed)
+    commune_dof: np.ndarray  # (6,)
+    own_slope: np.ndarray  # (6, C) shrunk commune trend beyond the district's, logit per year
+    own_slope_sd: np.ndarray  # (6, C)
+    n_years: np.ndarray  # (C,) transition years observed per commune
     trend_origin: float  # mean year of the history (where commune means sit)
     last_year: int
 
@@ -105,43 +111,6 @@ def _logit(x):
     return np.log(x) - np.log1p(-x)
 
 
-@dataclass(frozen=True)
-class YearEffects:
-    common_sd: float  # district-wide yearly shock around the trend, logit scale
-    commune_sd: float  # commune-specific yearly shock, logit scale
-    slope: float  # trend of the district rate, logit per year
-    slope_se: float
-
-
-def year_effects(k: np.ndarray, n: np.ndarray, years) -> YearEffects:
-    """Year effects of one transition (k, n of shape (C, T)), beyond binomial noise.
-
-    The district-wide year effects are the weighted mean logit deviations of the
-    communes from their own means; a straight line through them is the trend, the
-    residual spread the common shock; what is left per commune the commune shock.
-    """
-    t = k.shape[1]
-    if t < 2:
-        return YearEffects(FALLBACK_YEAR_SD, FALLBACK_YEAR_SD, 0.0, 0.0)
-    ok = n > 0
-    lg = np.log((k + 0.5) / (n - k + 0.5))
-    var = 1 / (k + 0.5) + 1 / (n - k + 0.5)
-    w = np.where(ok, 1 / var, 0.0)
-    mean_c = (w * lg).sum(1, keepdims=True) / np.maximum(w.sum(1, keepdims=True), _EPS)
-    dev = np.where(ok, lg - mean_c, 0.0)
-    shock = (w * dev).sum(0) / np.maximum(w.sum(0), _EPS)  # (T,) district year effects
-    x = np.asarray(years, dtype=float) - np.mean(years)
-    slope = float((x * shock).sum() / (x**2).sum())
-    resid_year = shock - slope * x
-    noise = float(np.mean(1 / np.maximum(w.sum(0), _EPS)))
-    common = max((resid_year**2).sum() / (t - 2) - noise, 0.0) if t > 2 else FALLBACK_YEAR_SD**2
-    slope_se = float(np.sqrt((common + noise) / (x**2).sum()))
-    resid = np.where(ok, dev - shock, 0.0)
-    dof = max(ok.sum() - ok.any(1).sum() - t + 1, 1)
-    commune = max((resid**2).sum() / dof - np.sum(np.where(ok, var, 0.0)) / ok.sum(), 0.0)
-    return YearEffects(float(np.sqrt(common)), float(np.sqrt(commune)), slope, slope_se)
-
-
 def fit_flow(history: pd.DataFrame) -> FlowFit:
     """Estimate the six transition rates per commune with partial pooling."""
     k, n, codes, years = transition_counts(history)
@@ -158,28 +127,74 @@ def fit_flow(history: pd.DataFrame) -> FlowFit:
     return FlowFit(
         codes, post_a, post_b, prior_mean, prior_strength, field("common_sd"),
         field("commune_sd"), len(years), field("slope"), field("slope_se"),
+        field("common_dof"), field("commune_dof"), field("own_slope"), field("own_slope_sd"),
+        (n[0] > 0).sum(1) if years else np.zeros(len(codes)),
         float(np.mean(years)) if years else 0.0, int(max(years)) if years else 0,
     )  # fmt: skip
 
 
-def trend_shift(fit: FlowFit, years, slopes: np.ndarray) -> np.ndarray:
-    """(6, S, Y) logit shift of each future year from the history's average level.
+def trend_steps(fit: FlowFit, years) -> np.ndarray:
+    """(Y,) years of trend from the history's average year to each future year.
 
     The trend runs at full slope to the last observed year, then damped (DAMPING per
     year ahead), so a short history is not extrapolated as a straight line for long.
     """
     ahead = np.asarray(years, dtype=float) - fit.last_year
     damped = np.array([sum(DAMPING**i for i in range(1, int(h) + 1)) for h in ahead])
-    steps = (fit.last_year - fit.trend_origin) + damped  # (Y,)
-    return slopes[:, :, None] * steps[None, None, :]
+    return (fit.last_year - fit.trend_origin) + damped
 
 
-def _draw_rates(fit: FlowFit, mu_logit: np.ndarray, shift, rng: np.random.Generator) -> np.ndarray:
+def draw_sd(sd: np.ndarray, dof: np.ndarray, n_paths: int, rng: np.random.Generator):
+    """(6, S, 1) shock sd per path: scaled inverse chi-square around the estimate pooled
+    with the prior FALLBACK_YEAR_SD (PRIOR_DOF pseudo-years), so a variance seen over
+    two or three years is uncertain in the paths too."""
+    nu = dof + PRIOR_DOF
+    pooled = (dof * sd**2 + PRIOR_DOF * FALLBACK_YEAR_SD**2) / nu
+    chi2 = rng.chisquare(nu[:, None, None], size=(6, n_paths, 1))
+    return np.sqrt(nu[:, None, None] * pooled[:, None, None] / chi2)
+
+
+@dataclass(frozen=True)
+class PathParams:
+    """Parameters drawn once per path: commune mean logits, slopes, shock sds."""
+
+    mu_logit: np.ndarray  # (6, S, C) commune rate at the history's average year
+    slopes: np.ndarray  # (6, S, C) trend, logit per year
+    year_sd: np.ndarray  # (6, S, 1)
+    commune_sd: np.ndarray  # (6, S, 1)
+
+
+def draw_params(fit: FlowFit, n_paths: int, rng: np.random.Generator) -> PathParams:
+    """Parameter uncertainty per path: the shrunk commune rates (beta posterior, widened
+    by the yearly shocks their average carries), the district and commune trends, and the
+    shock variances."""
+    n_c = len(fit.codes)
+    year_sd = draw_sd(fit.year_sd, fit.year_dof, n_paths, rng)
+    commune_sd = draw_sd(fit.commune_sd, fit.commune_dof, n_paths, rng)
+    mu = rng.beta(fit.post_a[:, None, :], fit.post_b[:, None, :], size=(6, n_paths, n_c))
+    t = max(fit.n_transition_years, 1)
+    own_years = np.maximum(fit.n_years, 1)[None, None, :]
+    level = year_sd * rng.standard_normal((6, n_paths, 1)) / np.sqrt(t)
+    level = level + commune_sd * rng.standard_normal((6, n_paths, n_c)) / np.sqrt(own_years)
+    # The shocks are symmetric on the logit scale; shift by the convexity term
+    # (-var/2 * (1 - 2p)) so they leave the commune's mean rate where the history puts it.
+    var = year_sd**2 * (1 + 1 / t) + commune_sd**2 * (1 + 1 / own_years)
+    mu_logit = _logit(np.clip(mu, _EPS, 1 - _EPS)) - 0.5 * var * (1 - 2 * mu) + level
+    district = fit.slope[:, None, None] + fit.slope_se[:, None, None] * rng.standard_normal(
+        (6, n_paths, 1)
+    )
+    own = fit.own_slope[:, None, :] + fit.own_slope_sd[:, None, :] * rng.standard_normal(
+        (6, n_paths, n_c)
+    )
+    return PathParams(mu_logit, district + own, year_sd, commune_sd)
+
+
+def _draw_rates(params: PathParams, step: float, rng: np.random.Generator) -> np.ndarray:
     """(6, S, C) yearly rates: commune mean + trend + common year shock + commune shock."""
-    s, c = mu_logit.shape[1:]
-    common = rng.standard_normal((6, s, 1)) * fit.year_sd[:, None, None]
-    own = rng.standard_normal((6, s, c)) * fit.commune_sd[:, None, None]
-    return 1 / (1 + np.exp(-(mu_logit + shift[:, :, None] + common + own)))
+    s, c = params.mu_logit.shape[1:]
+    common = rng.standard_normal((6, s, 1)) * params.year_sd
+    own = rng.standard_normal((6, s, c)) * params.commune_sd
+    return 1 / (1 + np.exp(-(params.mu_logit + params.slopes * step + common + own)))
 
 
 def simulate_flow(
@@ -195,11 +210,9 @@ def simulate_flow(
     """Simulated counts (S, C, Y) of poor and near-poor, from start counts (C,) and
     projected resident households (C, Y); new households join the "other" group."""
     n_c, n_y = households.shape
-    mu = rng.beta(fit.post_a[:, None, :], fit.post_b[:, None, :], size=(6, n_paths, n_c))
-    mu_logit = _logit(np.clip(mu, _EPS, 1 - _EPS))
+    params = draw_params(fit, n_paths, rng)
     years = np.arange(fit.last_year + 1, fit.last_year + 1 + n_y) if years is None else years
-    slopes = fit.slope[:, None] + fit.slope_se[:, None] * rng.standard_normal((6, n_paths))
-    shift = trend_shift(fit, years, slopes)  # (6, S, Y)
+    steps = trend_steps(fit, years)
     p = np.broadcast_to(poor, (n_paths, n_c)).astype(np.int64)
     q = np.broadcast_to(near_poor, (n_paths, n_c)).astype(np.int64)
     households = np.asarray(households, dtype=np.int64)
@@ -208,7 +221,7 @@ def simulate_flow(
     out_q = np.empty_like(out_p)
     prev_n = np.asarray(start_households, dtype=np.int64)
     for y in range(n_y):
-        r = _draw_rates(fit, mu_logit, shift[:, :, y], rng)
+        r = _draw_rates(params, steps[y], rng)
         pq = rng.binomial(p, r[0])
         po = rng.binomial(p - pq, r[1])
         qp = rng.binomial(q, r[2])
