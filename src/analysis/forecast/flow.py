@@ -194,7 +194,8 @@ def _draw_rates(params: PathParams, step: float, rng: np.random.Generator) -> np
     s, c = params.mu_logit.shape[1:]
     common = rng.standard_normal((6, s, 1)) * params.year_sd
     own = rng.standard_normal((6, s, c)) * params.commune_sd
-    return 1 / (1 + np.exp(-(params.mu_logit + params.slopes * step + common + own)))
+    eta = params.mu_logit + params.slopes * step + common + own
+    return 1 / (1 + np.exp(-np.clip(eta, -30.0, 30.0)))  # heavy-tailed sd draws stay finite
 
 
 def simulate_flow(
