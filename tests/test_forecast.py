@@ -326,3 +326,30 @@ def test_flow__commune_trends_get_calibrated_80_intervals():
     communes = pva[pva.level == "commune"]
     assert set(communes["year"]) == {2023, 2024} and len(communes) == 3 * 24 * 2 * 2
     assert 0.7 <= communes["covered80"].mean() <= 0.95
+
+
+def test_year_effects__commune_trends_recovered_and_shrunk():
+    from analysis.forecast.effects import year_effects
+
+    rng = np.random.default_rng(0)
+    own = rng.normal(0, 0.3, 30)  # commune slopes around a district slope of -0.1
+    x = np.arange(4) - 1.5
+    rate = 1 / (1 + np.exp(-(-2.0 + (-0.1 + own)[:, None] * x[None, :])))
+    n = np.full((30, 4), 20_000.0)
+    e = year_effects(rng.binomial(n.astype(int), rate).astype(float), n, [2021, 2022, 2023, 2024])
+    assert e.slope == pytest.approx(-0.1 + own.mean(), abs=0.03)
+    assert np.corrcoef(e.own_slope, own)[0, 1] > 0.95
+    assert e.slope_spread == pytest.approx(own.std(), rel=0.25)
+    assert (e.own_slope_sd > 0).all() and e.commune_dof == 30 * 4 - 2 * 30 - 3
+
+
+def test_year_effects__common_trend_leaves_no_commune_trend():
+    from analysis.forecast.effects import year_effects
+
+    rng = np.random.default_rng(1)
+    x = np.arange(4) - 1.5
+    rate = 1 / (1 + np.exp(-(-2.0 + rng.normal(0, 0.3, 30)[:, None] - 0.2 * x[None, :])))
+    n = np.full((30, 4), 800.0)
+    e = year_effects(rng.binomial(n.astype(int), rate).astype(float), n, [2021, 2022, 2023, 2024])
+    assert e.slope == pytest.approx(-0.2, abs=0.05)
+    assert np.abs(e.own_slope).max() < 0.05  # binomial noise only: shrunk to (nearly) 0

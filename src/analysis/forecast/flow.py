@@ -7,10 +7,35 @@ posterior shrunk toward the district (method-of-moments prior across communes), 
 small commune borrows strength and a large one keeps its own rate. The district
 rate of each transition may drift (entries fall as the pool of vulnerable households
 shrinks): a straight line in the logit of the district-wide year effects, damped beyond
-the last observed year, with its slope uncertain. Around it, year-to-year variation is a
-logit-normal shock, common to all communes plus commune-specific, with variances
-estimated from the history beyond binomial noise.
-Simulation is vectorised: binomial draws per path x commune for each year.
+the last observed year, with its slope uncertain. Each commune's own trend beyond the
+district's (three transition years or more) is shrunk toward 0 by empirical Bayes
+(analysis.forecast.effects). Around the trend, year-to-year variation is a logit-normal
+shock, common to all communes plus commune-specific, with variances estimated from the
+history beyond binomial noise.
+
+Uncertainty in the paths: each path draws its own parameters (PathParams) - the commune
+mean rates from their beta posteriors widened by the yearly shocks their average holds,
+the district and commune slopes from their posteriors, and the two shock variances from
+scaled inverse chi-squares around the estimate pooled with the prior FALLBACK_YEAR_SD
+(PRIOR_DOF pseudo-years); the shocks are centred so they keep the mean rate. Then each
+year draws the shocks and the binomial flows (vectorised over paths x communes).
+
+Backtest on the synthetic sample (22 communes 2021-2024, 2025 on the merged communes;
+run years 2022-2024, 3 x 2,000 paths; poor and multidimensional rates), mean absolute
+error of the median in pp / share inside the 80 % interval:
+    before (no commune trend, fixed variances): communes h1 0.98 / 0.79, h2 1.53 / 0.52;
+        district h1 0.44 / 0.50, h2 1.00 / 0.50.
+    now: communes h1 0.90 / 0.87, h2 1.43 / 0.83; district h1 0.32 / 1.00, h2 0.70 / 1.00.
+    (trend model: communes h1 1.13 / 0.84, h2 1.69 / 0.80; district h1 0.45 / 0.33.)
+Simulated panels with commune-specific trends (tests/test_forecast.py, 5 panels), commune
+80 % coverage at h1 by transition years seen 1 / 2 / 3 / 4: before 0.72 / 0.89 / 0.69 / 0.64,
+now 0.88 / 0.93 / 0.86 / 0.78.
+Still weak: with two transition years the intervals are wide (0.91-0.99 covered on the
+sample and simulated tables: the assumed common shock, 0.25, exceeds their truth); from a
+single year the falling entries are invisible (sample communes 0.75 covered at h1); the
+damped trend under-covers long horizons when the true trend keeps going (h3-h4).
+The sample's district intervals are now too wide (all 30 comparisons covered), and its
+2024 run still picks the trend model: flow 0.90 covered vs trend 0.83 (was 0.71 vs 0.83).
 """
 
 from __future__ import annotations
