@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from analysis.config import load_config
-from analysis.forecast import backtest, forecast, probabilities, projections
+from analysis.forecast import backtest, calibration, forecast, probabilities, projections
 from analysis.forecast.core import run_model
 from analysis.forecast.example import example_indicators
 from analysis.proposals import propose_targets
@@ -28,16 +28,10 @@ def timed(label: str, fn, repeat: int = 3):
     return best, out
 
 
-def calibration(table) -> None:
-    rows = backtest(table, CONFIG, n_paths=2000, seed=0)
-    rows = rows.assign(abs_error_pp=rows["error_pp"].abs())
-    summary = rows.groupby(["model", "level", "horizon"]).agg(
-        n=("abs_error_pp", "size"),
-        mae_pp=("abs_error_pp", "mean"),
-        coverage80=("covered80", "mean"),
-    )
+def print_calibration(table) -> None:
+    summary = calibration(backtest(table, CONFIG, n_paths=2000, seed=0))
     print("backtest of the example table (run years 2022-2023; poor and multidimensional rates)")
-    print(summary.round(2).to_string())
+    print(summary.round(2).to_string(index=False))
 
 
 def main() -> None:
@@ -55,7 +49,7 @@ def main() -> None:
     timed("projections (quantiles of 6 quantities)", lambda: projections(result))
     timed("probabilities T1-T3", lambda: probabilities(result, CONFIG))
     timed("propose_targets", lambda: propose_targets(result, table, CONFIG))
-    calibration(table)
+    print_calibration(table)
     verdict = "OK" if total <= TARGET_S else "SLOWER THAN TARGET"
     print(
         f"forecast for 22 communes x 10,000 paths: {total:.3f} s (target <= {TARGET_S} s): {verdict}"

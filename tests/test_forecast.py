@@ -10,6 +10,7 @@ from analysis.config import load_config
 from analysis.errors import UserError
 from analysis.forecast import (
     backtest,
+    calibration,
     choose_model,
     forecast,
     merge_units,
@@ -353,3 +354,12 @@ def test_year_effects__common_trend_leaves_no_commune_trend():
     e = year_effects(rng.binomial(n.astype(int), rate).astype(float), n, [2021, 2022, 2023, 2024])
     assert e.slope == pytest.approx(-0.2, abs=0.05)
     assert np.abs(e.own_slope).max() < 0.05  # binomial noise only: shrunk to (nearly) 0
+
+
+def test_calibration__one_row_per_model_level_horizon():
+    rows = pd.DataFrame({"model": ["flow"] * 3 + ["trend"], "level": ["commune"] * 4,
+                         "horizon": [1, 1, 2, 1], "error_pp": [-1.0, 3.0, 2.0, 0.5],
+                         "covered80": [True, False, True, True]})  # fmt: skip
+    c = calibration(rows).set_index(["model", "horizon"])
+    assert c.loc[("flow", 1), "mae_pp"] == 2.0 and c.loc[("flow", 1), "coverage80"] == 0.5
+    assert c.loc[("flow", 2), "n"] == 1 and len(c) == 3
