@@ -10,6 +10,7 @@ from analysis.config import load_config
 from analysis.errors import UserError
 from analysis.forecast import (
     backtest,
+    calibration,
     choose_model,
     forecast,
     merge_units,
@@ -268,3 +269,97 @@ def test_describe_target_status__says_what_the_percentage_is():
         text
         == "T5 (100% người có bảo hiểm y tế), năm 2024: toàn huyện 18,9% số hộ còn thiếu hụt, chậm tiến độ."
     )
+
+
+# ------------------------------------------------------------------- calibration
+TRUE_RATES = np.array([0.15, 0.20, 0.08, 0.25, 0.008, 0.02])  # pq, po, qp, qo, op, oq
+
+
+def _trending_panel(seed: int, n_communes: int = 24, years=range(2019, 2025)) -> pd.DataFrame:
+    """Known truth: three-state flows whose logit rates follow commune-specific trends
+    (exits rise by 0.3 logit a year in some communes, stall in others; entries fall
+    likewise), plus common and commune yearly shocks (sd 0.15)."""
+    rng = np.random.default_rng(seed)
+    n = rng.integers(1000, 4000, n_communes)
+    p, q = (n * rng.uniform(0.05, 0.15, n_communes)).astype(int), (n * 0.07).astype(int)
+    base = np.log(TRUE_RATES / (1 - TRUE_RATES))[:, None] + rng.normal(0, 0.3, (6, n_communes))
+    direction = np.array([0, 1, -1, 1, -1, -1])[:, None]  # exits up, entries down
+    slope = direction * rng.uniform(0.0, 0.3, n_communes)[None, :]
+    rows = []
+    for t, year in enumerate(years):
+        row = {"year": year, "commune_code": [f"X{i:02d}" for i in range(n_communes)]}
+        if t == 0:
+            row |= {c: np.nan for c in DYNAMICS_COLUMNS}
+        else:
+            g = rng.normal(0, 0.15, (6, 1)) + rng.normal(0, 0.15, (6, n_communes))
+            r = 1 / (1 + np.exp(-(base + slope * t + g)))
+            o = n - p - q
+            pq = rng.binomial(p, r[0])
+            po = rng.binomial(p - pq, r[1])
+            qp = rng.binomial(q, r[2])
+            qo = rng.binomial(q - qp, r[3])
+            op = rng.binomial(o, r[4])
+            oq = rng.binomial(o - op, r[5])
+            zero = np.zeros(n_communes, dtype=int)
+            end_p, end_q = p - pq - po + qp + op, q - qp - qo + pq + oq
+            values = (p, pq, po, zero, qp, zero, op, zero, end_p,
+                      q, qp, qo, zero, pq, zero, oq, zero, end_q)  # fmt: skip
+            row |= dict(zip(DYNAMICS_COLUMNS, values, strict=True))
+            p, q = end_p, end_q
+            n = n + rng.binomial(n, 0.01)
+        rows.append(pd.DataFrame(row | {"n_households": n, "n_poor": p, "n_near_poor": q}))
+    df = pd.concat(rows, ignore_index=True)
+    return df.assign(
+        unit_vintage=2024,
+        commune_name="Xã " + df["commune_code"],
+        poor_rate=df["n_poor"] / df["n_households"],
+        near_poor_rate=df["n_near_poor"] / df["n_households"],
+        multidim_rate=(df["n_poor"] + df["n_near_poor"]) / df["n_households"],
+    )
+
+
+def test_flow__commune_trends_get_calibrated_80_intervals():
+    # three panels, fitted on 2019-2022 (three transition years), checked on 2023-2024
+    pva = pd.concat(
+        predicted_vs_actual(_trending_panel(seed), CONFIG, 2022, n_paths=1000, models=("flow",))
+        for seed in range(3)
+    )
+    communes = pva[pva.level == "commune"]
+    assert set(communes["year"]) == {2023, 2024} and len(communes) == 3 * 24 * 2 * 2
+    assert 0.7 <= communes["covered80"].mean() <= 0.95
+
+
+def test_year_effects__commune_trends_recovered_and_shrunk():
+    from analysis.forecast.effects import year_effects
+
+    rng = np.random.default_rng(0)
+    own = rng.normal(0, 0.3, 30)  # commune slopes around a district slope of -0.1
+    x = np.arange(4) - 1.5
+    rate = 1 / (1 + np.exp(-(-2.0 + (-0.1 + own)[:, None] * x[None, :])))
+    n = np.full((30, 4), 20_000.0)
+    e = year_effects(rng.binomial(n.astype(int), rate).astype(float), n, [2021, 2022, 2023, 2024])
+    assert e.slope == pytest.approx(-0.1 + own.mean(), abs=0.03)
+    assert np.corrcoef(e.own_slope, own)[0, 1] > 0.95
+    assert e.slope_spread == pytest.approx(own.std(), rel=0.25)
+    assert (e.own_slope_sd > 0).all() and e.commune_dof == 30 * 4 - 2 * 30 - 3
+
+
+def test_year_effects__common_trend_leaves_no_commune_trend():
+    from analysis.forecast.effects import year_effects
+
+    rng = np.random.default_rng(1)
+    x = np.arange(4) - 1.5
+    rate = 1 / (1 + np.exp(-(-2.0 + rng.normal(0, 0.3, 30)[:, None] - 0.2 * x[None, :])))
+    n = np.full((30, 4), 800.0)
+    e = year_effects(rng.binomial(n.astype(int), rate).astype(float), n, [2021, 2022, 2023, 2024])
+    assert e.slope == pytest.approx(-0.2, abs=0.05)
+    assert np.abs(e.own_slope).max() < 0.05  # binomial noise only: shrunk to (nearly) 0
+
+
+def test_calibration__one_row_per_model_level_horizon():
+    rows = pd.DataFrame({"model": ["flow"] * 3 + ["trend"], "level": ["commune"] * 4,
+                         "horizon": [1, 1, 2, 1], "error_pp": [-1.0, 3.0, 2.0, 0.5],
+                         "covered80": [True, False, True, True]})  # fmt: skip
+    c = calibration(rows).set_index(["model", "horizon"])
+    assert c.loc[("flow", 1), "mae_pp"] == 2.0 and c.loc[("flow", 1), "coverage80"] == 0.5
+    assert c.loc[("flow", 2), "n"] == 1 and len(c) == 3

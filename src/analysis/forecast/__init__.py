@@ -6,6 +6,7 @@ schema.DYNAMICS_COLUMNS for the flow model), from microdata or summary tables al
     result = forecast(indicators, config, year=2024)            # ForecastResult
     projections(result); probabilities(result, config); required_reductions(result, config)
     backtest(indicators, config); predicted_vs_actual(indicators, config, 2023)
+    calibration(backtest(indicators, config))  # error and 80 % coverage by level, horizon
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from analysis.forecast.attainment import probabilities, required_reductions
 from analysis.forecast.backtest import (
     available_models,
     backtest,
+    calibration,
     choose_model,
     predicted_vs_actual,
     summarise,
@@ -79,6 +81,7 @@ __all__ = [
     "QUANTITIES",
     "ForecastResult",
     "backtest",
+    "calibration",
     "choose_model",
     "forecast",
     "merge_units",

@@ -133,6 +133,18 @@ def summarise(backtest_rows: pd.DataFrame, quantity: str = "poor_rate") -> pd.Da
     return out.reset_index()
 
 
+def calibration(backtest_rows: pd.DataFrame) -> pd.DataFrame:
+    """Per model, level (commune / district) and horizon: comparisons, mean absolute error
+    of the median (pp), share of actual values inside the 80 % interval."""
+    rows = backtest_rows.assign(abs_error_pp=backtest_rows["error_pp"].abs())
+    out = rows.groupby(["model", "level", "horizon"]).agg(
+        n=("abs_error_pp", "size"),
+        mae_pp=("abs_error_pp", "mean"),
+        coverage80=("covered80", "mean"),
+    )
+    return out.reset_index()
+
+
 def choose_model(summary: pd.DataFrame, available: tuple[str, ...]) -> tuple[str, str]:
     """(model, Vietnamese sentence saying which and why)."""
     s = summary[summary["model"].isin(available)]
