@@ -33,6 +33,8 @@ from analysis.briefing import save_forecast_outputs
 from analysis.config import load_config
 from analysis.labels import vi_table
 from analysis.forecast import (
+    backtest,
+    calibration,
     forecast,
     merge_units,
     predicted_vs_actual,
@@ -85,6 +87,13 @@ print(" ".join(describe_target_status(scorecard, t.id, year, t.metric) for t in 
 result = forecast(indicators, config, year, mapping=mapping, names=names)
 print(result.choice_reason)
 vi_table(result.backtest)
+
+# %% [markdown]
+# Kiểm định ngược theo cấp (xã, toàn huyện) và số năm dự báo trước: sai số trung bình (điểm %)
+# và tỷ lệ giá trị thực tế nằm trong khoảng 80% của mỗi mô hình.
+
+# %%
+vi_table(calibration(backtest(indicators, config, mapping, names)))
 
 # %% [markdown]
 # Kiểm định: dự báo so với kết quả thực tế: dự báo lập từ năm nay nếu đã có số liệu các năm sau,

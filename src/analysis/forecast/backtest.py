@@ -124,7 +124,7 @@ def summarise(backtest_rows: pd.DataFrame, quantity: str = "poor_rate") -> pd.Da
     """Per model: number of comparisons, mean absolute error (pp), 80 % coverage."""
     b = backtest_rows[backtest_rows["quantity"] == quantity]
     out = b.groupby("model").agg(
-        n=("error_pp", "size"),
+        n_comparisons=("error_pp", "size"),
         mae_pp=("error_pp", lambda e: float(np.abs(e).mean())),
         district_mae_pp=("error_pp", lambda e: float(np.abs(e[b.loc[e.index, "level"] == "district"]).mean())),
         coverage80=("covered80", "mean"),
@@ -138,7 +138,7 @@ def calibration(backtest_rows: pd.DataFrame) -> pd.DataFrame:
     of the median (pp), share of actual values inside the 80 % interval."""
     rows = backtest_rows.assign(abs_error_pp=backtest_rows["error_pp"].abs())
     out = rows.groupby(["model", "level", "horizon"]).agg(
-        n=("abs_error_pp", "size"),
+        n_comparisons=("abs_error_pp", "size"),
         mae_pp=("abs_error_pp", "mean"),
         coverage80=("covered80", "mean"),
     )
