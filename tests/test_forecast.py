@@ -362,4 +362,4 @@ def test_calibration__one_row_per_model_level_horizon():
                          "covered80": [True, False, True, True]})  # fmt: skip
     c = calibration(rows).set_index(["model", "horizon"])
     assert c.loc[("flow", 1), "mae_pp"] == 2.0 and c.loc[("flow", 1), "coverage80"] == 0.5
-    assert c.loc[("flow", 2), "n"] == 1 and len(c) == 3
+    assert c.loc[("flow", 2), "n_comparisons"] == 1 and len(c) == 3
