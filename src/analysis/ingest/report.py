@@ -122,7 +122,8 @@ class ValidationReport:
         parts.append("</section>")
         return "\n".join(parts)
 
-    def write(self, out_dir: str | Path) -> dict[str, Path]:
+    def write(self, out_dir: str | Path, note: str = "") -> dict[str, Path]:
+        """XLSX (with `note`, e.g. that the data are synthetic, on a first sheet), HTML, markdown."""
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
         paths = {
@@ -131,14 +132,21 @@ class ValidationReport:
             "markdown": out_dir / "kiem_tra_du_lieu.md",
         }
         with pd.ExcelWriter(paths["xlsx"], engine="openpyxl") as xw:
+            if note:
+                pd.DataFrame({"Ghi chú": [note, self.summary_sentence()]}).to_excel(
+                    xw, sheet_name="Ghi chú", index=False
+                )
             problems_vi(sorted_problems(self.problems)).to_excel(xw, sheet_name="Lỗi", index=False)
             files_vi(self.files).to_excel(xw, sheet_name="Đối chiếu", index=False)
             self.rejects.to_excel(xw, sheet_name="Dòng bị loại", index=False)
             self.fuzzy_matches.rename(columns=FUZZY_LABELS_VI).to_excel(
                 xw, sheet_name="Khớp gần đúng", index=False
             )
-        paths["html"].write_text(self.to_html(), encoding="utf-8")
-        paths["markdown"].write_text(self.to_markdown(), encoding="utf-8")
+        lead = f"<p><strong>{html.escape(note)}</strong></p>" if note else ""
+        paths["html"].write_text(lead + self.to_html(), encoding="utf-8")
+        paths["markdown"].write_text(
+            (f"**{note}**\n\n" if note else "") + self.to_markdown(), encoding="utf-8"
+        )
         return paths
 
 

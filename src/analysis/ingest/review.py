@@ -79,7 +79,8 @@ def read_review(
     """
     review = collect_review(config, years)
     if report_dir is not None:
-        write_validation_report(review, report_dir)
+        note = "Dữ liệu mô phỏng – không phải số liệu thật." if config.data.synthetic else ""
+        write_validation_report(review, report_dir, note)
     if not review.ok:
         raise IngestError(fatal_message(review.problems), review)
     return review
@@ -178,9 +179,9 @@ def validation_report(review: Review) -> ValidationReport:
     return ValidationReport(review.problems, review.files, review.rejects, review.fuzzy_matches)
 
 
-def write_validation_report(review: Review, out_dir: str | Path) -> dict[str, Path]:
+def write_validation_report(review: Review, out_dir: str | Path, note: str = "") -> dict[str, Path]:
     """XLSX of problems + per-file reconciliation, HTML fragment and markdown, in `out_dir`."""
-    return validation_report(review).write(out_dir)
+    return validation_report(review).write(out_dir, note)
 
 
 def file_table(parts: dict[str, tuple[pd.DataFrame, pd.DataFrame]]) -> pd.DataFrame:
