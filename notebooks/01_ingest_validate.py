@@ -29,11 +29,12 @@ run_dir = "outputs/huong-son/2024"
 # %%
 from IPython.display import HTML
 
-from analysis import ingest, store
+from analysis import documents, ingest, store
 from analysis.config import load_config
 from analysis.labels import vi_table
 
 config = load_config(config_path)
+documents.show_data_note(config)
 review = ingest.read_review(config, report_dir=run_dir)
 for name in ("households", "totals", "summary", "rejects", "problems", "files", "fuzzy_matches"):
     store.save_table(run_dir, name, getattr(review, name))

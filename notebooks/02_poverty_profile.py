@@ -38,6 +38,7 @@ from analysis.registry import registry_for
 from analysis.schema import DIMENSION_LABELS_VI
 
 config = load_config(config_path)
+documents.show_data_note(config)
 registry = registry_for(config)
 households_all = store.load_table(run_dir, "households")
 totals = store.load_table(run_dir, "totals")

@@ -28,11 +28,12 @@ year = 2024
 run_dir = "outputs/huong-son/2024"
 
 # %%
-from analysis import maps
+from analysis import documents, maps
 from analysis.config import load_config
 from analysis.registry import registry_for
 
 config = load_config(config_path)
+documents.show_data_note(config)
 registry = registry_for(config)
 map_set = maps.make_run_maps(run_dir, year, config, registry)
 map_set.boundaries.source

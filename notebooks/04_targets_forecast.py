@@ -28,7 +28,7 @@ run_dir = "outputs/huong-son/2024"
 # %%
 from pathlib import Path
 
-from analysis import store
+from analysis import documents, store
 from analysis.briefing import save_forecast_outputs
 from analysis.config import load_config
 from analysis.labels import vi_table
@@ -57,6 +57,7 @@ from analysis.targets import build_scorecard, read_monitoring
 from analysis.targets.reports import final_evaluation, wide_scorecard, write_scorecard_xlsx
 
 config = load_config(config_path)
+documents.show_data_note(config)
 registry = registry_for(config)
 mapping, names = registry.to_merged(), registry.names(2025)
 indicators = store.load_table(run_dir, "indicators")

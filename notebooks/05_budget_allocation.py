@@ -31,6 +31,7 @@ from analysis.config import load_config
 from analysis.registry import registry_for
 
 config = load_config(config_path)
+documents.show_data_note(config)
 rules = config.allocation
 households = store.load_table(run_dir, "households")
 indicators = store.load_table(run_dir, "indicators")

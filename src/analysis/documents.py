@@ -126,6 +126,12 @@ def show(*blocks) -> None:
     display(HTML("".join(block_html(b) for b in blocks)))
 
 
+def show_data_note(config: Config) -> None:
+    """Say, at the top of a step, when its data are synthetic."""
+    if config.data.synthetic:
+        show(Paragraph(f"**{SYNTHETIC_NOTE}**"))
+
+
 def display_briefing(sections: list[Section]) -> None:
     """Show the sections as notebook outputs (the briefing HTML/PDF is exported from them)."""
     from IPython.display import HTML, display
