@@ -107,11 +107,23 @@ else:
     documents.show(documents.Paragraph(documents.NO_MICRODATA))
 
 # %% [markdown]
-# Tỷ lệ thiếu hụt từng chỉ số của hộ nghèo và hộ cận nghèo.
+# Bốn nhóm theo chuẩn (nghèo, cận nghèo, mức sống trung bình, khác) và hộ có thu nhập thấp
+# theo Nghị định 30/2025/NĐ-CP, tính lại từ thu nhập và chỉ số thiếu hụt.
 
 # %%
 if has_microdata:
     whole = measures.covers_population(households, totals)
+    classes = measures.living_standard_classes(this_year, standard)
+    documents.show(documents.Paragraph(measures.describe_classes(classes, year, whole)))
+    display(vi_table(classes.drop(columns="class").rename(columns={"class_vi": "Nhóm"})))
+else:
+    documents.show(documents.Paragraph(documents.NO_MICRODATA))
+
+# %% [markdown]
+# Tỷ lệ thiếu hụt từng chỉ số của hộ nghèo và hộ cận nghèo.
+
+# %%
+if has_microdata:
     headcounts = measures.deprivation_headcounts(this_year, standard, by=("year",), whole_population=whole)
     documents.show(documents.Paragraph(measures.describe_deprivation(headcounts, "poor")))
     documents.show(documents.Paragraph(measures.describe_deprivation(headcounts, "near_poor")))
@@ -200,7 +212,10 @@ vi_table(qa)
 
 # %%
 if has_microdata:
-    save_profile_outputs(run_dir, district, year, headcounts, af.summary, af.dimensions, population_vi, groups)
+    save_profile_outputs(
+        run_dir, district, year, headcounts, af.summary, af.dimensions, population_vi, groups,
+        measures.describe_classes(classes, year, whole),
+    )
 else:
     save_profile_outputs(run_dir, district, year)
 

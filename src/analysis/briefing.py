@@ -65,12 +65,15 @@ def save_profile_outputs(
     af_dimensions: pd.DataFrame | None = None,
     population_vi: str = "",
     groups: pd.DataFrame | None = None,
+    classes_text: str | None = None,
 ) -> pd.DataFrame:
     """Keep the poverty profile's readings (and the Alkire–Foster series) for the briefing."""
     from analysis import measures
     from analysis.schema import DIMENSION_LABELS_VI
 
     readings = [("flows", measures.describe_flows(district, year))]
+    if classes_text:
+        readings.append(("classes", classes_text))
     if headcounts is not None:
         readings.append(("deprivation", measures.describe_deprivation(headcounts, "poor")))
     if af_summary is not None:

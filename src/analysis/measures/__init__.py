@@ -15,6 +15,7 @@ from analysis.measures.alkire_foster import (
 )
 from analysis.measures.audit import audit_status
 from analysis.measures.change import change_over_time
+from analysis.measures.classes import describe_classes, living_standard_classes
 from analysis.measures.deprivation import (
     POPULATION_LABELS_VI,
     commune_deprivations,
@@ -42,6 +43,8 @@ from analysis.measures.rates import add_rates, commune_indicators, district_indi
 from analysis.measures.sources import indicators_from_inputs
 
 __all__ = [
+    "describe_classes",
+    "living_standard_classes",
     "indicators_from_inputs",
     "DISTRICT_LABEL_VI",
     "GROUP_FLAGS",

@@ -1,0 +1,51 @@
+"""The four classes of the standard (poor, near-poor, average living, other) and the low-income flag."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.schema import STATUS_LABELS_VI
+from analysis.standard import DEFAULT_STANDARD, Standard, classify_living_standard, low_income_flag
+from analysis.vietnamese import format_number
+
+CLASS_ORDER = ("poor", "near_poor", "avg_living", "not_poor")
+CLASS_LABELS_VI = {**STATUS_LABELS_VI, "not_poor": "Hộ khác (trên mức sống trung bình)"}
+
+
+def living_standard_classes(
+    households: pd.DataFrame, standard: Standard | str = DEFAULT_STANDARD
+) -> pd.DataFrame:
+    """Households and persons per computed class, and how many are low-income (Decree 30/2025).
+
+    On list inputs this covers the reviewed households only (poor, near-poor, leaving).
+    """
+    classes = classify_living_standard(households, standard)
+    low = low_income_flag(households, standard).fillna(False).astype(bool)
+    frame = pd.DataFrame(
+        {"class": classes, "persons": households["n_members"].astype("int64"), "low_income": low}
+    )
+    out = (
+        frame.groupby("class", observed=True)
+        .agg(
+            n_households=("persons", "size"),
+            n_persons=("persons", "sum"),
+            n_low_income=("low_income", "sum"),
+        )
+        .reindex(list(CLASS_ORDER), fill_value=0)
+        .reset_index()
+    )
+    out["class_vi"] = out["class"].map(CLASS_LABELS_VI)
+    return out[["class", "class_vi", "n_households", "n_persons", "n_low_income"]].astype(
+        {"n_households": "int64", "n_persons": "int64", "n_low_income": "int64"}
+    )
+
+
+def describe_classes(classes: pd.DataFrame, year: int, whole_population: bool) -> str:
+    c = classes.set_index("class")
+    scope = "toàn bộ hộ dân cư" if whole_population else "các hộ trong danh sách rà soát"
+    return (
+        f"Năm {year}, tính theo chuẩn trên {scope}: {format_number(c.loc['poor', 'n_households'])} hộ nghèo, "
+        f"{format_number(c.loc['near_poor', 'n_households'])} hộ cận nghèo, "
+        f"{format_number(c.loc['avg_living', 'n_households'])} hộ có mức sống trung bình; "
+        f"{format_number(int(c['n_low_income'].sum()))} hộ có thu nhập thấp theo Nghị định 30/2025/NĐ-CP."
+    )
