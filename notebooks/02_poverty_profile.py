@@ -92,6 +92,8 @@ documents.show(documents.Paragraph(measures.describe_flow_check(measures.check_f
 documents.show(
     documents.Paragraph(measures.describe_flow_check(measures.check_continuity(indicators, registry.to_merged())))
 )
+if has_microdata:
+    display(vi_table(measures.district_flows(households, year, registry.to_merged())))
 
 # %% [markdown]
 # Hộ có phân loại khác với kết quả tính theo chuẩn, kèm lý do (không có họ tên, số giấy tờ).

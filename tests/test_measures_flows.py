@@ -149,3 +149,29 @@ def test_check_continuity__start_equals_previous_end_across_merger():
     gaps = check_continuity(broken, crosswalk)
     assert gaps["list"].tolist() == ["near_poor"]
     assert gaps["gap"].tolist() == [4]
+
+
+def test_district_flows__households_and_persons_rows():
+    import pandas as pd
+
+    from analysis.measures import district_flows
+    from analysis.schema import DEPRIVATION_COLUMNS
+
+    def row(year, hid, status, members):
+        return {
+            "year": year, "household_id": hid, "commune_code": "1", "unit_vintage": 2024,
+            "is_urban": False, "n_members": members, "income_pc_vnd": 1.0,
+            **dict.fromkeys(DEPRIVATION_COLUMNS, False), "reported_status": status,
+        }  # fmt: skip
+
+    households = pd.DataFrame(
+        [
+            row(2023, "a", "poor", 5),
+            row(2023, "b", "poor", 2),
+            row(2024, "a", "near_poor", 5),
+            row(2024, "b", "poor", 2),
+        ]
+    )
+    out = district_flows(households, 2024).set_index("unit")
+    assert out.loc["hộ", "n_poor_start"] == 2 and out.loc["người", "n_poor_start"] == 7
+    assert out.loc["người", "n_poor_out_near_poor"] == 5 and out.loc["người", "n_poor_end"] == 2

@@ -53,6 +53,7 @@ COLUMN_LABELS_VI: dict[str, str] = {
     "share_of_near_poor_persons": "Tỷ trọng trong người cận nghèo",
     "model": "Mô hình",
     "n_comparisons": "Số lần so sánh",
+    "unit": "Đơn vị",
     "n_persons": "Số nhân khẩu",
     "n_low_income": "Số hộ thu nhập thấp (NĐ 30/2025)",
     "mae_pp": "Sai số tuyệt đối bình quân, xã (điểm %)",

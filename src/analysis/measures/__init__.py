@@ -37,12 +37,13 @@ from analysis.measures.describe import (
     describe_groups,
     describe_robustness,
 )
-from analysis.measures.flows import check_continuity, check_flows, list_flows
+from analysis.measures.flows import check_continuity, check_flows, district_flows, list_flows
 from analysis.measures.groups import GROUP_FLAGS, group_rates, rate_variants
 from analysis.measures.rates import add_rates, commune_indicators, district_indicators
 from analysis.measures.sources import indicators_from_inputs
 
 __all__ = [
+    "district_flows",
     "describe_classes",
     "living_standard_classes",
     "indicators_from_inputs",

@@ -199,3 +199,15 @@ def check_continuity(
             )
         )
     return pd.concat(rows, ignore_index=True)
+
+
+def district_flows(
+    households: pd.DataFrame, year: int, crosswalk: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """The district's list dynamics into `year`, in households and in persons (one row each)."""
+    rows = []
+    for persons, unit in ((False, "hộ"), (True, "người")):
+        flows = list_flows(households, crosswalk=crosswalk, persons=persons)
+        this = flows.loc[flows["year"] == year, list(DYNAMICS_COLUMNS)]
+        rows.append({"unit": unit, **this.sum(min_count=1).to_dict()})
+    return pd.DataFrame(rows)
