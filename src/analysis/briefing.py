@@ -132,7 +132,9 @@ def _targets_section(run_dir: Path, year: int, config: Config) -> doc.Section | 
     wide = wide_scorecard(scorecard).fillna("–").astype(str)
     # T1–T3 are read with their forecast below; the others from the scorecard, one sentence each
     others = [t for t in config.targets if t.id not in FORECAST_TARGETS]
-    readings = " ".join(describe_target_status(scorecard, t.id, year, t.metric) for t in others)
+    readings = [
+        doc.Paragraph(describe_target_status(scorecard, t.id, year, t.metric)) for t in others
+    ]
     return doc.Section(
         "Thực hiện các chỉ tiêu của kế hoạch",
         [
@@ -142,7 +144,7 @@ def _targets_section(run_dir: Path, year: int, config: Config) -> doc.Section | 
                 "Bảng theo dõi chỉ tiêu toàn huyện (giá trị – đánh giá)",
                 "Kết quả rà soát; sổ theo dõi chương trình (T10, minh họa).",
             ),
-            *([doc.Paragraph(readings)] if readings else []),
+            *readings,
         ],
     )
 
