@@ -13,7 +13,8 @@ table { border-collapse: collapse; font-size: 8pt; margin: 0.5em 0 1em 0; page-b
 tr { page-break-inside: avoid; }
 th, td { border: 0.5pt solid #bbb; padding: 2pt 4pt; }
 th { background: #eef2f6; }
-td { text-align: right; } td:nth-child(-n+2) { text-align: left; }
+td { text-align: right; }
+table.vn-table td:nth-child(-n+2), table.vn-table th:nth-child(-n+2) { text-align: left !important; }
 caption { caption-side: top; font-weight: bold; text-align: left; padding-bottom: 3pt; }
 img { max-width: 100%; }
 blockquote { border-left: 3pt solid #c0392b; margin-left: 0; padding-left: 8pt; color: #333; }
