@@ -27,3 +27,8 @@ def test_vi_table__headers_codes_and_numbers_in_vietnamese():
 def test_vi_table__each_projection_row_in_its_own_unit():
     df = pd.DataFrame({"quantity": ["poor_rate", "n_poor"], "p50": [0.0216, 883.2]})
     assert vi_table(df)["Trung vị"].tolist() == ["2,16%", "883"]
+
+
+def test_vi_table__integers_grouped_other_numbers_with_decimals_text_kept():
+    df = pd.DataFrame({"Tổng số hộ": [2657], "Tỷ lệ (%)": [0.75075], "Tên xã": ["Phố Châu"]})
+    assert vi_table(df).iloc[0].tolist() == ["2.657", "0,75", "Phố Châu"]

@@ -16,6 +16,8 @@ import pandas as pd
 from analysis import documents as doc
 from analysis import store
 from analysis.config import Config
+from analysis.labels import vi_table
+from analysis.vietnamese import format_number
 
 CHART_DIR = "charts"
 FORECAST_TARGETS = (
@@ -107,11 +109,11 @@ def _profile_section(run_dir: Path) -> doc.Section | None:
         table = pd.DataFrame(
             {
                 "Năm": af["year"].astype(int).astype(str),
-                "Số hộ được xét": af["n"].map(doc.count),
-                "Số hộ nghèo đa chiều (q)": af["q"].map(doc.count),
+                "Số hộ được xét": af["n"].map(format_number),
+                "Số hộ nghèo đa chiều (q)": af["q"].map(format_number),
                 "H (tỷ lệ)": af["H"].map(doc.pct),
                 "A (mức độ)": af["A"].map(doc.pct),
-                "M0 = H × A": af["M0"].map(lambda x: doc.format_number_or_dash(x, 3)),
+                "M0 = H × A": af["M0"].map(lambda x: format_number(x, 3)),
             }
         )
         blocks.append(
@@ -165,7 +167,7 @@ def _final_section(run_dir: Path, config: Config) -> doc.Section | None:
         if pd.isna(value):
             return "–"
         unit = unit if isinstance(unit, str) else ""
-        return f"{doc.format_number_or_dash(value, 0 if 'số xã' in unit else 2)} {unit}".strip()
+        return f"{format_number(value, 0 if 'số xã' in unit else 2)} {unit}".strip()
 
     table = pd.DataFrame(
         {
@@ -174,7 +176,7 @@ def _final_section(run_dir: Path, config: Config) -> doc.Section | None:
             "Nhóm hộ": last["population"].map(POPULATION_LABELS_VI).fillna("–"),
             "Năm": last["year"].astype(int).astype(str),
             "Giá trị": [value_text(v, u) for v, u in zip(last["value"], last["unit"], strict=True)],
-            "Ngưỡng": last["threshold"].map(doc.format_number_or_dash),
+            "Ngưỡng": last["threshold"].map(lambda x: format_number(x, 2)),
             "Kết quả": last["result_vi"].fillna("–"),
         }
     )
@@ -203,7 +205,7 @@ def _final_commune_tables(final: pd.DataFrame) -> list[doc.Table]:
         + " "
         + communes["population"].fillna("").map(_short_population),
         cell=[
-            f"{doc.format_number_or_dash(v)} – {r}"
+            f"{format_number(v, 2)} – {r}"
             for v, r in zip(communes["value"], communes["result_vi"].fillna("–"), strict=True)
         ],
     )
@@ -261,7 +263,7 @@ def _proposals_section(run_dir: Path, year: int) -> doc.Section | None:
         [
             doc.Paragraph(describe_proposals(proposals)),
             doc.Table(
-                doc.format_frame(display_table(proposals)),
+                vi_table(display_table(proposals)),
                 title(year + 1),
                 "Dự báo của bộ công cụ; bảng Excel, Word chỉnh sửa được đi kèm.",
             ),
@@ -301,8 +303,8 @@ def _quality_section(run_dir: Path) -> doc.Section | None:
     table = pd.DataFrame(
         {
             "Phép kiểm tra": qa["check"],
-            "Số trường hợp cần xem": qa["n_failed"].map(doc.count),
-            "Số trường hợp đã xét": qa["n_checked"].map(doc.count),
+            "Số trường hợp cần xem": qa["n_failed"].map(format_number),
+            "Số trường hợp đã xét": qa["n_checked"].map(format_number),
             "Chi tiết": qa["detail"].fillna(""),
         }
     )
@@ -325,7 +327,7 @@ def _input_check_section(run_dir: Path) -> doc.Section | None:
 
     report = ValidationReport(**tables)
     kinds = problem_kinds(report.problems)
-    kinds = kinds.assign(**{c: kinds[c].map(doc.count) for c in ("Số lần", "Số tệp")})
+    kinds = kinds.assign(**{c: kinds[c].map(format_number) for c in ("Số lần", "Số tệp")})
     return doc.Section(
         "Kiểm tra dữ liệu đầu vào",
         [

@@ -28,9 +28,7 @@ NO_MICRODATA = (
 
 # ---------------------------------------------------------------- number formats
 def pct(fraction: float, decimals: int = 2) -> str:
-    """0.05123 -> '5,12%'; missing -> '–'."""
-    if fraction is None or pd.isna(fraction):
-        return "–"
+    """0.05123 -> '5,12%' (documents show rates with 2 decimals); missing -> '–'."""
     return format_pct(fraction, decimals)
 
 
@@ -40,28 +38,6 @@ def pp(delta_fraction: float, decimals: int = 2) -> str:
         return "–"
     sign = "+" if delta_fraction > 0 else ("−" if delta_fraction < 0 else "")
     return f"{sign}{format_number(abs(100 * delta_fraction), decimals)}\u00a0điểm\u00a0%"
-
-
-def count(n: float) -> str:
-    return "–" if n is None or pd.isna(n) else format_number(n, 0)
-
-
-def format_number_or_dash(x: float, decimals: int = 2) -> str:
-    return "–" if x is None or pd.isna(x) else format_number(x, decimals)
-
-
-def format_frame(df: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
-    """Every cell as Vietnamese display text: integers grouped, other numbers with `decimals`."""
-    out = pd.DataFrame(index=df.index)
-    for col in df.columns:
-        s = df[col]
-        if pd.api.types.is_integer_dtype(s):
-            out[col] = s.map(count)
-        elif pd.api.types.is_float_dtype(s):
-            out[col] = s.map(lambda x: "–" if pd.isna(x) else format_number(x, decimals))
-        else:
-            out[col] = s.fillna("–").astype(str)
-    return out
 
 
 # ---------------------------------------------------------------- the briefing model
@@ -170,9 +146,9 @@ def key_figures_text(district: pd.DataFrame, year: int) -> str:
     if now is None:
         return f"Chưa có kết quả rà soát năm {year}."
     text = (
-        f"Năm {year}, toàn huyện có **{count(now['n_poor'])} hộ nghèo**, tỷ lệ hộ nghèo **{pct(now['poor_rate'])}**, "
-        f"và **{count(now['n_near_poor'])} hộ cận nghèo** ({pct(now['near_poor_rate'])}) trên tổng số "
-        f"{count(now['n_households'])} hộ; tỷ lệ nghèo đa chiều (nghèo và cận nghèo) là {pct(now['multidim_rate'])}."
+        f"Năm {year}, toàn huyện có **{format_number(now['n_poor'])} hộ nghèo**, tỷ lệ hộ nghèo **{pct(now['poor_rate'])}**, "
+        f"và **{format_number(now['n_near_poor'])} hộ cận nghèo** ({pct(now['near_poor_rate'])}) trên tổng số "
+        f"{format_number(now['n_households'])} hộ; tỷ lệ nghèo đa chiều (nghèo và cận nghèo) là {pct(now['multidim_rate'])}."
     )
     before = _row(district, year - 1)
     if before is not None:
@@ -193,11 +169,11 @@ def district_trend_table(district: pd.DataFrame, source: str) -> Table:
     data = pd.DataFrame(
         {
             "Năm": d["year"].astype(int).astype(str),
-            "Tổng số hộ": d["n_households"].map(count),
-            "Hộ nghèo": d["n_poor"].map(count),
+            "Tổng số hộ": d["n_households"].map(format_number),
+            "Hộ nghèo": d["n_poor"].map(format_number),
             "Tỷ lệ hộ nghèo": d["poor_rate"].map(pct),
             "Thay đổi": d["poor_rate"].diff().map(pp),
-            "Hộ cận nghèo": d["n_near_poor"].map(count),
+            "Hộ cận nghèo": d["n_near_poor"].map(format_number),
             "Tỷ lệ hộ cận nghèo": d["near_poor_rate"].map(pct),
             "Tỷ lệ nghèo đa chiều": d["multidim_rate"].map(pct),
         }
@@ -221,11 +197,11 @@ def commune_table(indicators: pd.DataFrame, year: int, source: str) -> Table:
         {
             "Mã xã": order,
             "Xã": now.loc[order, "commune_name"].to_numpy(),
-            "Tổng số hộ": now.loc[order, "n_households"].map(count).to_numpy(),
-            "Hộ nghèo": now.loc[order, "n_poor"].map(count).to_numpy(),
+            "Tổng số hộ": now.loc[order, "n_households"].map(format_number).to_numpy(),
+            "Hộ nghèo": now.loc[order, "n_poor"].map(format_number).to_numpy(),
             "Tỷ lệ hộ nghèo": now.loc[order, "poor_rate"].map(pct).to_numpy(),
             "So với năm trước": change.loc[order].map(pp).to_numpy(),
-            "Hộ cận nghèo": now.loc[order, "n_near_poor"].map(count).to_numpy(),
+            "Hộ cận nghèo": now.loc[order, "n_near_poor"].map(format_number).to_numpy(),
             "Tỷ lệ hộ cận nghèo": now.loc[order, "near_poor_rate"].map(pct).to_numpy(),
         }
     )
@@ -238,11 +214,11 @@ def allocation_table(result: pd.DataFrame) -> Table:
         {
             "Mã xã": r["commune_code"],
             "Xã": r["commune_name"],
-            "Hộ nghèo": r["n_poor"].map(count),
+            "Hộ nghèo": r["n_poor"].map(format_number),
             "Tỷ trọng": r["share"].map(lambda x: pct(x, 1)),
-            "Phân bổ (triệu đồng)": r["amount_million_vnd"].map(count),
+            "Phân bổ (triệu đồng)": r["amount_million_vnd"].map(format_number),
             "Triệu đồng/hộ nghèo": r["million_vnd_per_poor_household"].map(
-                lambda x: "–" if pd.isna(x) else format_number(x, 1)
+                lambda x: format_number(x, 1)
             ),
         }
     )
@@ -251,9 +227,9 @@ def allocation_table(result: pd.DataFrame) -> Table:
             {
                 "Mã xã": "",
                 "Xã": "Tổng",
-                "Hộ nghèo": count(result["n_poor"].sum()),
+                "Hộ nghèo": format_number(result["n_poor"].sum()),
                 "Tỷ trọng": "100,0%",
-                "Phân bổ (triệu đồng)": count(result["amount_million_vnd"].sum()),
+                "Phân bổ (triệu đồng)": format_number(result["amount_million_vnd"].sum()),
                 "Triệu đồng/hộ nghèo": "",
             }
         ]
@@ -267,11 +243,12 @@ def allocation_text(result: pd.DataFrame, config: Config) -> str:
     rules = config.allocation
     top = result.sort_values("amount_million_vnd", ascending=False).head(3)
     names = ", ".join(
-        f"{r.commune_name} ({count(r.amount_million_vnd)} triệu đồng)" for r in top.itertuples()
+        f"{r.commune_name} ({format_number(r.amount_million_vnd)} triệu đồng)"
+        for r in top.itertuples()
     )
     text = (
-        f"Tổng nguồn {count(rules.total_million_vnd)} triệu đồng được chia theo {len(rules.criteria)} tiêu chí; "
-        f"ba xã nhận nhiều nhất: {names}. Tổng các xã bằng đúng tổng nguồn ({count(result['amount_million_vnd'].sum())} triệu đồng)."
+        f"Tổng nguồn {format_number(rules.total_million_vnd)} triệu đồng được chia theo {len(rules.criteria)} tiêu chí; "
+        f"ba xã nhận nhiều nhất: {names}. Tổng các xã bằng đúng tổng nguồn ({format_number(result['amount_million_vnd'].sum())} triệu đồng)."
     )
     empty = [
         c.name

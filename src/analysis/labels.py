@@ -8,9 +8,12 @@ as percentages. Unknown columns pass through unchanged, so a new column is visib
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from analysis.forecast.result import MODEL_LABELS_VI, QUANTITY_LABELS_VI
 from analysis.schema import DYNAMICS_LABELS_VI, INDICATOR_COLUMNS, STATUS_LABELS_VI
+from analysis.targets.scorecard import POPULATION_LABELS_VI
 from analysis.vietnamese import format_number, format_pct
 
 COLUMN_LABELS_VI: dict[str, str] = {
@@ -98,20 +101,11 @@ VALUE_LABELS_VI: dict[str, dict[str, str]] = {
     "computed_status": STATUS_LABELS_VI,
     "level": {"district": "Toàn huyện", "commune": "Xã"},
     "population": {
-        "poor": "hộ nghèo",
-        "near_poor": "hộ cận nghèo",
-        "poor_or_near_poor": "hộ nghèo và cận nghèo",
-        "poor_near_poor": "hộ nghèo và cận nghèo",
+        **POPULATION_LABELS_VI,
+        "poor_near_poor": POPULATION_LABELS_VI["poor_or_near_poor"],
     },
-    "model": {"flow": "mô hình dòng chuyển", "trend": "mô hình xu thế tuyến tính"},
-    "quantity": {
-        "poor_rate": "tỷ lệ hộ nghèo",
-        "near_poor_rate": "tỷ lệ hộ cận nghèo",
-        "multidim_rate": "tỷ lệ nghèo đa chiều",
-        "n_poor": "số hộ nghèo",
-        "n_near_poor": "số hộ cận nghèo",
-        "n_poor_or_near_poor": "số hộ nghèo và cận nghèo",
-    },
+    "model": MODEL_LABELS_VI,
+    "quantity": QUANTITY_LABELS_VI,
     "covered80": {"True": "có", "False": "không"},
 }
 
@@ -143,7 +137,7 @@ def _cell(value: object, column: str, decimals: int) -> str:
         return format_pct(float(value), decimals)
     if column in MONEY_COLUMNS:
         return format_number(float(value), 0)
-    if column.startswith("n_") or column in ("n", "q"):
+    if column.startswith("n_") or column in ("n", "q") or isinstance(value, (int, np.integer)):
         return format_number(float(value), 0)  # household counts (simulated means rounded)
     return format_number(float(value), decimals if column != "M0" else 4)
 

@@ -183,21 +183,22 @@ def commune_key(text: str, diacritics: bool = False) -> str:
 # ----------------------------------------------------------------- formatting
 
 
+def _missing(x: object) -> bool:
+    """None, NaN or pandas' NA (compared by type name: this module does not import pandas)."""
+    return x is None or (isinstance(x, float) and math.isnan(x)) or type(x).__name__ == "NAType"
+
+
 def format_number(x: float | int | None, decimals: int = 0) -> str:
-    """Vietnamese number format: 1234.5 -> '1.234,5' (dot thousands, comma decimals)."""
-    if (
-        x is None
-        or (isinstance(x, float) and math.isnan(x))
-        or x is getattr(__import__("pandas"), "NA", None)
-    ):
+    """Vietnamese number format: 1234.5 -> '1.234,5' (dot thousands, comma decimals); missing -> '–'."""
+    if _missing(x):
         return "–"
     text = f"{x:,.{decimals}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
 def format_pct(fraction: float | None, decimals: int = 1) -> str:
-    """A fraction as a Vietnamese percentage: 0.1234 -> '12,3%'."""
-    if fraction is None or (isinstance(fraction, float) and math.isnan(fraction)):
+    """A fraction as a Vietnamese percentage: 0.1234 -> '12,3%'; missing -> '–'."""
+    if _missing(fraction):
         return "–"
     return f"{format_number(fraction * 100, decimals)}%"
 

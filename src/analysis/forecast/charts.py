@@ -9,18 +9,17 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from analysis.forecast.result import MODEL_LABELS_VI, ForecastResult
+from analysis.forecast.result import MODEL_LABELS_VI, QUANTITY_LABELS_VI, ForecastResult
 from analysis.targets import DISTRICT_CODE
 from analysis.vietnamese import format_number as num
 
-QUANTITY_LABELS_VI = {
-    "poor_rate": "Tỷ lệ hộ nghèo (%)",
-    "near_poor_rate": "Tỷ lệ hộ cận nghèo (%)",
-    "multidim_rate": "Tỷ lệ nghèo đa chiều (%)",
-    "n_poor": "Số hộ nghèo",
-    "n_near_poor": "Số hộ cận nghèo",
-    "n_poor_or_near_poor": "Số hộ nghèo và cận nghèo",
-}
+
+def quantity_label(quantity: str) -> str:
+    """Axis and title label: 'Tỷ lệ hộ nghèo (%)', 'Số hộ nghèo'."""
+    text = QUANTITY_LABELS_VI[quantity]
+    return text[0].upper() + text[1:] + (" (%)" if _is_rate(quantity) else "")
+
+
 COLOUR = "#1f5fa8"
 FONT = "DejaVu Sans"
 
@@ -86,9 +85,9 @@ def plot_fan_chart(
     if line is not None:
         ax.plot(line[0], scale * line[1], color="#c0392b", lw=1.4, ls=":", label=line[2])
     name = "Toàn huyện" if code == DISTRICT_CODE else result.names[list(result.codes).index(code)]
-    ax.set_title(f"{QUANTITY_LABELS_VI[quantity]} – {name}: thực tế và dự báo", family=FONT)
+    ax.set_title(f"{quantity_label(quantity)} – {name}: thực tế và dự báo", family=FONT)
     ax.set_xlabel("Năm", family=FONT)
-    ax.set_ylabel(QUANTITY_LABELS_VI[quantity], family=FONT)
+    ax.set_ylabel(quantity_label(quantity), family=FONT)
     ax.set_xticks(np.arange(int(hist["year"].min()), int(x.max()) + 1))
     digits = 1 if _is_rate(quantity) else 0
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: num(v, digits)))

@@ -20,6 +20,14 @@ QUANTITIES = (
 )  # fmt: skip
 QUANTILES = {"p2_5": 0.025, "p10": 0.10, "p50": 0.50, "p90": 0.90, "p97_5": 0.975}
 MODEL_LABELS_VI = {"flow": "mô hình dòng chuyển", "trend": "mô hình xu thế tuyến tính"}
+QUANTITY_LABELS_VI = {
+    "poor_rate": "tỷ lệ hộ nghèo",
+    "near_poor_rate": "tỷ lệ hộ cận nghèo",
+    "multidim_rate": "tỷ lệ nghèo đa chiều",
+    "n_poor": "số hộ nghèo",
+    "n_near_poor": "số hộ cận nghèo",
+    "n_poor_or_near_poor": "số hộ nghèo và cận nghèo",
+}
 
 
 @dataclass(frozen=True)
