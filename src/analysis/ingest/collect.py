@@ -111,9 +111,9 @@ def _report_sheet(name, sheet, text_encoding, header: Header, table: Extracted, 
         )  # fmt: skip
     for label in header.unknown:
         log.add("info", "cột không nhận ra, bỏ qua", name, sheet, header.first_row, label)
-    for label in header.duplicates:
-        log.add("warning", "cột trùng ý nghĩa với một cột trước đó, bỏ qua", name, sheet,
-                header.first_row, label)  # fmt: skip
+    for first, second in header.duplicates:
+        log.add("fatal", f"hai cột cùng ý nghĩa: '{first}' và '{second}' (xóa hoặc đổi tên một "
+                "cột)", name, sheet, header.first_row, second)  # fmt: skip
     for row, text, why in table.skipped:
         log.add("info", why, name, sheet, row, value=text)
 

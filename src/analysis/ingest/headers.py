@@ -21,6 +21,7 @@ import pandas as pd
 from analysis import schema
 from analysis.config import PROJECT_ROOT
 from analysis.errors import UserError
+from analysis.ingest.header_match import HOW_FUZZY, HeaderIndex, HeaderMatch, strip_qualifiers
 from analysis.vietnamese import ascii_key, detect_legacy_encoding, from_legacy
 
 REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
@@ -62,15 +63,18 @@ def load_aliases(path: Path | None = None) -> dict[str, dict[str, str]]:
             f"{path}: thiếu cột {', '.join(sorted(missing))} (cần: table, column, alias)"
         )
     out: dict[str, dict[str, str]] = {k: {} for k in KINDS}
-    for kind in KINDS:
-        for col, alias in _schema_aliases(kind):
-            out[kind].setdefault(ascii_key(alias), col)
+    pairs = [(kind, col, alias) for kind in KINDS for col, alias in _schema_aliases(kind)]
     for i, rec in enumerate(table.itertuples(index=False), start=2):
         if rec.table not in out:
             raise UserError(
                 f"{path}, dòng {i}: bảng '{rec.table}' không hợp lệ (chọn: {', '.join(KINDS)})"
             )
-        out[rec.table].setdefault(ascii_key(rec.alias), rec.column)
+        pairs.append((rec.table, rec.column, rec.alias))
+    for kind, col, alias in pairs:
+        out[kind].setdefault(ascii_key(alias), col)
+    for kind, col, alias in pairs:  # the same spellings without their qualifiers
+        if key := ascii_key(strip_qualifiers(alias)):
+            out[kind].setdefault(key, col)
     return out
 
 
@@ -100,8 +104,9 @@ class Header:
     columns: dict[int, str]  # grid column position -> canonical column
     labels: dict[int, str]  # grid column position -> header text as written
     unknown: list[str] = field(default_factory=list)  # headers that matched nothing
-    duplicates: list[str] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (first, second) same field
     encoding: str | None = None  # legacy encoding of the header text, if converted
+    matches: dict[int, HeaderMatch] = field(default_factory=dict)  # how each column matched
 
     @property
     def data_start(self) -> int:
@@ -151,52 +156,73 @@ def find_header(grid: pd.DataFrame, kinds: tuple[str, ...] = KINDS) -> Header | 
 
 def _best_block(texts: list[list[str]], kinds: tuple[str, ...]) -> tuple[tuple, Header] | None:
     """(rank, header) of the best-matching block; header.first_row is a position here."""
-    keys = [[ascii_key(v) if v else "" for v in row] for row in texts]
-    aliases = load_aliases()
-    known = set().union(*(aliases[k] for k in kinds))
-    starts = [i for i, row in enumerate(keys) if any(k in known for k in row)]
+    indexes = {kind: header_index(kind) for kind in kinds}
+    starts = [
+        i for i, row in enumerate(texts)
+        if any(v and ix.match(v, fuzzy=False) for v in row for ix in indexes.values())
+    ]  # fmt: skip
     best: tuple[tuple, Header] | None = None
     for kind in kinds:
         for pos in starts:
-            for height in range(1, min(MAX_HEADER_ROWS, len(keys) - pos) + 1):
-                header = _match_block(texts, keys, pos, height, aliases[kind])
+            for height in range(1, min(MAX_HEADER_ROWS, len(texts) - pos) + 1):
+                header = _match_block(texts, pos, height, indexes[kind])
                 matched = set(header.columns.values()) - {SKIP}
-                score = len(matched)
                 if kind in COMMUNE_KEYED and not matched & {"commune_code", "commune_name"}:
                     continue  # a commune table names its communes (e.g. not a group sub-header)
+                sure = sum(1 for c, m in header.matches.items()
+                           if m.column != SKIP and m.how != HOW_FUZZY and c in header.columns)
+                score = sure + 0.5 * (len(matched) - sure)
                 # ties go to the smaller table kind (a totals sheet also matches a few
                 # household columns), then to the shorter and higher header block
-                rank = (score, -len(set(aliases[kind].values())), -height, -pos)
-                if score >= 2 and (best is None or rank > best[0]):
+                rank = (score, -len(set(indexes[kind].exact.values())), -height, -pos)
+                if len(matched) >= 2 and (best is None or rank > best[0]):
                     header.kind, header.first_row = kind, pos
                     best = (rank, header)
     return best
 
 
-def _match_block(
-    texts: list[list[str]], keys: list[list[str]], pos: int, height: int, aliases: dict
-) -> Header:
+@lru_cache(maxsize=16)
+def header_index(kind: str) -> HeaderIndex:
+    return HeaderIndex(load_aliases()[kind])
+
+
+def _match_block(texts: list[list[str]], pos: int, height: int, index: HeaderIndex) -> Header:
+    """Each column's header parts (parent over child) matched: the most specific reading that
+    matches wins (all parts joined, then the last two, then the last alone)."""
     columns: dict[int, str] = {}
     labels: dict[int, str] = {}
+    matches: dict[int, HeaderMatch] = {}
     unknown: list[str] = []
-    duplicates: list[str] = []
-    block_keys = keys[pos : pos + height]
-    block_texts = texts[pos : pos + height]
-    for col in range(len(block_keys[0])):
-        cell_keys = _dedupe([row[col] for row in block_keys if row[col]])
-        if not cell_keys:
+    duplicates: list[tuple[str, str]] = []
+    block = texts[pos : pos + height]
+    width = max(len(r) for r in block)
+    for col in range(width):
+        parts = _dedupe([row[col] for row in block if col < len(row) and row[col]])
+        if not parts:
             continue
-        label = " / ".join(_dedupe([row[col] for row in block_texts if row[col]]))
-        candidates = (" ".join(cell_keys), cell_keys[-1], " ".join(cell_keys[-2:]))
-        name = next((aliases[c] for c in candidates if c in aliases), None)
-        if name is None:
+        label = " / ".join(parts)
+        found = _match_parts(parts, index)
+        if found is None:
             unknown.append(label)
-        elif name != SKIP and name in columns.values():
-            duplicates.append(label)
-        else:
-            columns[col] = name
-            labels[col] = label
-    return Header("", 0, height, columns, labels, unknown, duplicates)
+            continue
+        name = found.column
+        if name != SKIP and name in columns.values():
+            first = next(p for p, n in columns.items() if n == name)
+            duplicates.append((labels[first], label))
+            continue
+        columns[col], labels[col], matches[col] = name, label, found
+    return Header("", 0, height, columns, labels, unknown, duplicates, matches=matches)
+
+
+def _match_parts(parts: list[str], index: HeaderIndex) -> HeaderMatch | None:
+    readings = list(dict.fromkeys([" ".join(parts), " ".join(parts[-2:]), parts[-1]]))
+    fuzzy = None
+    for text in readings:
+        found = index.match(text)
+        if found is not None and found.how != HOW_FUZZY:
+            return found
+        fuzzy = fuzzy or found
+    return fuzzy
 
 
 def _dedupe(items: list[str]) -> list[str]:
