@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis import schema
-from analysis.ingest.headers import Header, find_header
+from analysis.ingest.headers import HEADER_SCAN_ROWS, Header, find_header
+from analysis.ingest.hidden import hidden_parts
 from analysis.ingest.problems import ProblemLog
-from analysis.ingest.readers import SUFFIXES, UnreadableFile, read_sheets
+from analysis.ingest.readers import SUFFIXES, RawSheet, UnreadableFile, read_sheets
 from analysis.ingest.tables import Extracted, extract_table
 from analysis.vietnamese import ENCODING_LABELS
 
@@ -73,6 +74,7 @@ def _collect_file(
         log.add("fatal", f"tệp không đọc được: {exc}", file=name)
         return []
     found: list[SheetTable] = []
+    sheets = drop_hidden(path, name, sheets, log)
     headers = [(sheet, find_header(sheet.grid, kinds)) for sheet in sheets]
     # In a workbook with a complete table, sheets that only look like one (deprivation
     # or group tables beside the results) are other tables, not broken inputs.
@@ -93,6 +95,61 @@ def _collect_file(
             file=name,
         )
     return found
+
+
+def drop_hidden(path: Path, name: str, sheets: list[RawSheet], log: ProblemLog) -> list[RawSheet]:
+    """Sheets without their hidden rows and columns; hidden sheets left out. Each reported."""
+    hidden = hidden_parts(path)
+    out = []
+    for sheet in sheets:
+        h = hidden.get(sheet.sheet)
+        if h is None:
+            out.append(sheet)
+            continue
+        if h.sheet_hidden:
+            if sheet.grid.notna().any().any():
+                log.add("warning", "trang tính bị ẩn: không đọc (bỏ ẩn nếu cần dùng)", name,
+                        sheet.sheet)  # fmt: skip
+            continue
+        grid = sheet.grid
+        rows = sorted(r for r in h.rows if r in grid.index and grid.loc[r].notna().any())
+        cols = sorted(c for c in h.columns if c in grid.columns and grid[c].notna().any())
+        if rows:
+            grid = grid.drop(index=rows)
+            log.add("warning", f"{len(rows)} dòng bị ẩn, không đọc: dòng {_ranges(rows)}", name,
+                    sheet.sheet, rows[0])  # fmt: skip
+        if cols:
+            grid = grid.copy()
+            for c in cols:
+                label = next((str(v) for v in grid[c].head(HEADER_SCAN_ROWS) if v is not None), "")
+                log.add("warning", f"cột {_letter(c)} bị ẩn, không đọc", name, sheet.sheet,
+                        column=label[:60])  # fmt: skip
+                grid[c] = None
+        out.append(RawSheet(sheet.file, sheet.sheet, grid, sheet.encoding))
+    return out
+
+
+def _ranges(rows: list[int]) -> str:
+    """[3, 4, 5, 9] -> '3–5, 9'."""
+    parts, start, prev = [], rows[0], rows[0]
+    for r in [*rows[1:], None]:
+        if r is not None and r == prev + 1:
+            prev = r
+            continue
+        parts.append(f"{start}–{prev}" if prev > start else str(start))
+        if r is not None:
+            start = prev = r
+    return ", ".join(parts)
+
+
+def _letter(col: int) -> str:
+    """0 -> 'A', 27 -> 'AB'."""
+    out = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
 
 
 def _report_sheet(name, sheet, text_encoding, header: Header, table: Extracted, log: ProblemLog):

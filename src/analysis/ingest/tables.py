@@ -144,11 +144,21 @@ def _convert_legacy(data: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     return data, encodings
 
 
+_NUMBERING_CELL = re.compile(
+    r"^\(?(?:\d{1,3}|[A-Za-z]|[IVX]{1,4}|\d{1,3}\s*=\s*[\d\s()+\-*/x.:,]+)\)?$"
+)
+
+
 def _is_numbering_row(data: pd.DataFrame, first: int) -> bool:
-    """Official forms number their columns under the header: (1) (2) (3)... or 1 2 3."""
+    """Official forms number their columns under the header: (1) (2) (3)..., 1 2 3, A B C,
+    or with formulas such as '4=3/1'. Such a row holds only these short labels."""
     if first not in data.index:
         return False
-    texts = [display_value(v).strip("() ") for v in data.loc[first] if v is not None]
-    numbers = [int(t) for t in texts if t.isdigit()]
-    short = len(texts) >= 3 and len(numbers) >= 3 and all(len(t) <= 3 for t in texts)
-    return short and numbers == sorted(set(numbers))
+    texts = [display_value(v).strip() for v in data.loc[first] if v is not None]
+    texts = [t for t in texts if t]
+    if len(texts) < 3 or not all(_NUMBERING_CELL.match(t) for t in texts):
+        return False
+    numbers = [int(t.strip("()")) for t in texts if t.strip("()").isdigit()]
+    letters = [t.strip("()") for t in texts if t.strip("()").isalpha()]
+    increasing = numbers == sorted(set(numbers)) and len(numbers) >= 2
+    return increasing or len(letters) >= 2
