@@ -182,16 +182,23 @@ def check_total_rows(
     for t in tables:
         if t.table.totals.empty:
             continue
-        mine = typed[(raw["_file"] == t.file) & (raw["_sheet"] == t.sheet)]
+        in_sheet = (raw["_file"] == t.file) & (raw["_sheet"] == t.sheet)
         for row, rec in t.table.totals.iterrows():
-            for col, written in rec.items():
+            scope = in_sheet & raw["_row"].between(rec["_first"], rec["_last"])
+            mine = typed[scope]
+            what, rows = (
+                ("dòng tổng cộng", "trong bảng")
+                if rec["_kind"] == "total"
+                else ("dòng cộng nhóm", "của nhóm")
+            )
+            for col, written in rec.drop(["_first", "_last", "_kind"]).items():
                 expected = _total_of(mine, col, written)
                 if expected is None:
                     continue
                 value, got = expected
                 if value != got:
-                    log.add("warning", f"dòng tổng cộng ghi {format_number(value)}, các dòng "
-                            f"trong bảng cho {format_number(got)}", t.file, t.sheet, int(row),
+                    log.add("warning", f"{what} ghi {format_number(value)}, các dòng "
+                            f"{rows} cho {format_number(got)}", t.file, t.sheet, int(row),
                             t.table.labels.get(col, col), written)  # fmt: skip
 
 

@@ -108,7 +108,7 @@ def build_summary(
         dup = typed["commune_code"].notna() & typed.duplicated(["year", "commune_code"], keep=False)
         checks.add(dup, "commune_code", "xã xuất hiện hai lần trong cùng năm")
         if table.header.kind == "results":
-            check_given_rates(raw, typed, checks)
+            check_given_rates(raw, typed, checks, labels)
         else:
             check_identity(typed, table.header.kind, checks)
         problems = checks.frame()
@@ -117,7 +117,7 @@ def build_summary(
         keep = ~typed.index.isin(errors["_id"].unique())
         if years is not None:
             keep &= typed["year"].isin(years)
-        check_total_row(table, typed, log)
+        check_total_row(table, typed.assign(_row=raw["_row"]), log)
         pieces.setdefault(table.header.kind, []).append(typed[keep])
         rejects.append(make_rejects(raw, errors, "summary"))
         counts.append(counts_by_file(raw, errors))
@@ -131,13 +131,22 @@ def build_summary(
     return summary, rej, cnt
 
 
-def check_given_rates(raw: pd.DataFrame, typed: pd.DataFrame, checks: Checks) -> None:
-    """Rates written in the table must agree with the counts (they are recomputed anyway)."""
+def check_given_rates(
+    raw: pd.DataFrame, typed: pd.DataFrame, checks: Checks, labels: dict[str, str] | None = None
+) -> None:
+    """Rates written in the table must agree with the counts (they are recomputed anyway).
+
+    A column whose header says "%" is in percent (0,5 means 0,5 %); otherwise a value
+    above 1 is read as a percentage and one at most 1 as a fraction.
+    """
     for rate, count in RATES.items():
         if rate not in raw.columns or count not in typed or "n_households" not in typed:
             continue
-        given, _ = parse_number(raw[rate])
-        given = given.where(given <= 1, given / 100)  # written as % or as a fraction
+        given, _ = parse_number(raw[rate].map(_drop_percent_sign))
+        if "%" in (labels or {}).get(rate, "") or raw[rate].map(_has_percent_sign).any():
+            given = given / 100
+        else:
+            given = given.where(given <= 1, given / 100)
         computed = typed[count] / typed["n_households"]
         off = given.notna() & computed.notna() & ((given - computed).abs() > 0.0006)
         msg = (
@@ -162,17 +171,28 @@ def check_identity(typed: pd.DataFrame, kind: str, checks: Checks) -> None:
     checks.add(bad, f"n_{group}_end", msg)
 
 
+def _has_percent_sign(value: object) -> bool:
+    return isinstance(value, str) and "%" in value
+
+
+def _drop_percent_sign(value: object) -> object:
+    return value.replace("%", "").strip() if isinstance(value, str) else value
+
+
 def check_total_row(table: SheetTable, typed: pd.DataFrame, log: ProblemLog) -> None:
     """Compare a 'Toàn huyện'/'Tổng cộng' row with the sum of the commune rows."""
     totals = table.table.totals
     for row, rec in totals.iterrows():
+        rows = typed[typed["_row"].between(rec["_first"], rec["_last"])] if "_row" in typed else typed
         for col in typed.columns:
-            if col in KEY_COLUMNS or col == "unit_vintage" or col not in totals.columns:
+            if col in KEY_COLUMNS or col in ("unit_vintage", "_row") or col not in totals.columns:
                 continue
             written, _ = parse_number(pd.Series([rec[col]]))
-            if pd.notna(written[0]) and written[0] != typed[col].sum():
-                log.add("warning", f"dòng tổng ghi {format_number(written[0])}, tổng các xã là "
-                        f"{format_number(typed[col].sum())}", table.file, table.sheet, int(row),
+            got = rows[col].sum()
+            if pd.notna(written[0]) and written[0] != got:
+                what = "dòng tổng" if rec["_kind"] == "total" else "dòng cộng nhóm"
+                log.add("warning", f"{what} ghi {format_number(written[0])}, tổng các xã là "
+                        f"{format_number(got)}", table.file, table.sheet, int(row),
                         table.table.labels.get(col, col), rec[col])  # fmt: skip
 
 

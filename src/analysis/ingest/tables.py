@@ -19,24 +19,38 @@ from analysis.ingest.readers import RawSheet
 from analysis.ingest.validate import display_value
 from analysis.vietnamese import ascii_key, clean_text, detect_legacy_encoding, from_legacy
 
-_TOTAL = re.compile(r"^(tong cong|cong|tong so|tong|toan huyen|toan xa|cong toan huyen)( |$)")
+_TOTAL_WORD = r"(?:tong cong|cong toan|cong chung|tong so|toan huyen|toan xa|tong|cong)"
+_TOTAL = re.compile(rf"^{_TOTAL_WORD}(?: |$)")
+# What follows the total word in a subtotal: the group it closes ("Cộng thôn Kim Lĩnh").
+_GROUP_WORDS = (
+    r"(?:thon|xom|to dan pho|tdp|to|ban|lang|khu pho|khu vuc|khu|khoi|ap|doi|nhom|cum|bon|"
+    r"cac xa|cac phuong|cac thi tran|cac don vi|vung|[ivx]+|[a-e])"
+)
+_SUBTOTAL = re.compile(rf"^{_TOTAL_WORD} {_GROUP_WORDS}(?: |$)")
+# A row that opens a group: "I. Thôn Kim Lĩnh", "A", "II", "Thôn 1", "Các xã".
+_NUMBERED_GROUP = re.compile(r"^(?:[ivx]{1,4}|[a-e])(?: |$)")
+_GROUP_HEAD = re.compile(rf"^{_GROUP_WORDS}(?: |$)")
 _SIGNATURE = re.compile(
     r"\b(?:nguoi lap bieu|lap bieu|ky ghi ro ho ten|ky ten|tm ubnd|chu tich|pho chu tich|"
     r"xac nhan|can bo|thu truong|ngay \d* ?thang \d* ?nam|ghi chu|chu thich|luu y)\b"
 )
 NOT_DATA = "dòng không phải dữ liệu (ghi chú/chữ ký), bỏ qua"
+GROUP_ROW = "dòng tên nhóm (thôn, khu vực), không phải dữ liệu"
 REPEATED_HEADER = "dòng tiêu đề cột lặp lại (sang trang mới), bỏ qua"
 KEY_COLUMNS = ("household_id", "commune_code", "commune_name")
+HOUSEHOLD_KEYS = ("household_id",)
 
 
 @dataclass
 class Extracted:
     """The data rows of one sheet with canonical column names, and what was cut away."""
 
-    data: pd.DataFrame  # canonical columns (object values) + `_row`
+    data: pd.DataFrame  # canonical columns (object values) + `_row` (+ `_group`)
     labels: dict[str, str]  # canonical column -> header as written
     title: str  # text of the rows above the header
-    totals: pd.DataFrame  # rows recognised as total rows ("Tổng cộng", "Toàn huyện")
+    # total and subtotal rows ("Tổng cộng", "Cộng thôn …", a numbered group row with figures),
+    # with `_first`/`_last`: the data rows (as the user sees them) each one sums
+    totals: pd.DataFrame
     skipped: list[tuple[int, str, str]] = field(default_factory=list)  # (row, text, why) not data
     encodings: dict[str, str] = field(default_factory=dict)  # column -> legacy encoding converted
 
@@ -49,43 +63,136 @@ def extract_table(sheet: RawSheet, header: Header) -> Extracted:
     body, repeated = _drop_repeated_headers(body, grid, header)
     data = body[list(cols)].rename(columns=cols)
     data, encodings = _convert_legacy(data)
+    texts = _row_texts(body)
+    kinds = _classify_rows(data, texts, header.kind)
+    personal = {pos for pos, name in header.columns.items() if name in schema.PERSONAL_COLUMNS}
+    after_total = np.maximum.accumulate((kinds == "total").to_numpy())
+    skipped = [(r, "", REPEATED_HEADER) for r in repeated]
+    for r, kind, late in zip(data.index, kinds, after_total, strict=True):
+        if kind == "group":
+            skipped.append((int(r), _shown_text(body.loc[r], personal), GROUP_ROW))
+        elif kind == "footer" and not late:
+            skipped.append((int(r), _shown_text(body.loc[r], personal), NOT_DATA))
+    out = data.loc[kinds == "data"].copy()
+    out["_row"] = out.index.astype("int64")
+    out["_group"] = _group_names(kinds, texts).loc[out.index]
+    labels = {name: header.labels[pos] for pos, name in cols.items()}
+    title = _title(grid.loc[: header.first_row - 1])
+    totals = _total_scopes(data, kinds)
+    return Extracted(out, labels, title, totals, sorted(skipped), encodings)
+
+
+def _row_texts(body: pd.DataFrame) -> list[list[str]]:
+    """Each row's text cells in order, in Unicode even when written in a legacy font."""
     texts = [
         [v.strip() for v in r if isinstance(v, str) and v.strip()]
         for r in body.itertuples(index=False)
     ]
-    is_total, is_footer, after_total = _classify_rows(data, texts)
-    personal = {pos for pos, name in header.columns.items() if name in schema.PERSONAL_COLUMNS}
-    skipped = [(r, "", REPEATED_HEADER) for r in repeated] + [
-        (int(r), _shown_text(body.loc[r], personal), NOT_DATA)
-        for r in data.index[is_footer & ~after_total]
-    ]
-    out = data.loc[~is_total & ~is_footer].copy()
-    out["_row"] = out.index.astype("int64")
-    labels = {name: header.labels[pos] for pos, name in cols.items()}
-    title = _title(grid.loc[: header.first_row - 1])
-    return Extracted(out, labels, title, data.loc[is_total], sorted(skipped), encodings)
+    encoding = detect_legacy_encoding(t for row in texts for t in row)
+    if encoding:
+        texts = [[from_legacy(t, encoding) for t in row] for row in texts]
+    return texts
 
 
-def _classify_rows(data: pd.DataFrame, texts: list[list[str]]) -> tuple[pd.Series, ...]:
-    """(total rows, footer rows, rows after the first total row), as boolean Series."""
-    first = pd.Series([t[0] if t else "" for t in texts], index=data.index, dtype=object)
-    is_total = first.map(lambda t: bool(_TOTAL.match(ascii_key(t))) if t else False).astype(bool)
-    keys = [c for c in KEY_COLUMNS if c in data.columns]
+def _classify_rows(data: pd.DataFrame, texts: list[list[str]], kind: str) -> pd.Series:
+    """Each body row: 'data', 'total', 'subtotal', 'group' (opens a group) or 'footer'."""
+    keys = HOUSEHOLD_KEYS if kind == "households" else KEY_COLUMNS
+    keys = [c for c in keys if c in data.columns]
     has_key = data[keys].notna().any(axis=1) if keys else pd.Series(True, index=data.index)
-    filled = data.notna().sum(axis=1)
-    after_total = pd.Series(np.maximum.accumulate(is_total.to_numpy()), index=data.index)
-    sparse = (filled < 6).to_numpy()  # full data rows are never signature rows
-    is_signature = pd.Series(
-        [
-            bool(s and _SIGNATURE.search(ascii_key(" ".join(t))))
-            for s, t in zip(sparse, texts, strict=True)
-        ],
-        index=data.index,
+    filled = data.notna().sum(axis=1).to_numpy()
+    first_keys = [ascii_key(t[0]) if t else "" for t in texts]
+    all_keys = [ascii_key(" ".join(t)) for t in texts]
+    out = []
+    seen_total = False
+    for i, (first, whole) in enumerate(zip(first_keys, all_keys, strict=True)):
+        if _SUBTOTAL.match(first) or _SUBTOTAL.match(whole):
+            out.append("subtotal")
+        elif _TOTAL.match(first):
+            out.append("total")
+            seen_total = True
+        elif filled[i] < 6 and _SIGNATURE.search(whole):
+            out.append("footer")
+        elif _is_group_row(first, whole, texts[i], bool(has_key.iloc[i]), filled[i], kind):
+            out.append("group")
+        elif seen_total and filled[i] < 4:
+            out.append("footer")
+        elif not has_key.iloc[i] and filled[i] <= 2:
+            out.append("footer")
+        else:
+            out.append("data")
+    return pd.Series(out, index=data.index, dtype=object)
+
+
+def _is_group_row(
+    first: str, whole: str, texts: list[str], has_key: bool, filled: int, kind: str
+) -> bool:
+    if not texts:
+        return False
+    numbered = bool(_NUMBERED_GROUP.match(first))
+    if kind == "households":  # a group row names a village, no household on it
+        return not has_key and filled <= 3 and (numbered or bool(_GROUP_HEAD.match(whole)))
+    # commune tables: "I | Các xã | 1.234 | …" opens (and may sum) a group of communes
+    words = ascii_key(" ".join(texts[1:] if numbered else texts))
+    return (numbered and len(first) <= 4 and not first.isdigit()) or bool(
+        re.match(r"^(?:cac xa|cac phuong|cac thi tran|cac don vi|khu vuc|vung)\b", words)
     )
-    is_footer = ~is_total & (
-        is_signature | (after_total & (filled < 4)) | (~has_key & (filled <= 2))
-    )
-    return is_total, is_footer, after_total
+
+
+def _group_names(kinds: pd.Series, texts: list[list[str]]) -> pd.Series:
+    """For each row, the name of the group row above it ('Thôn Kim Lĩnh'), or None."""
+    names, current = [], None
+    for kind, row in zip(kinds, texts, strict=True):
+        if kind == "group":
+            words = [t for t in row if not _NUMBERED_GROUP.fullmatch(ascii_key(t))]
+            current = re.sub(r"^\s*[IVXivx]{1,4}[.)]\s*|^\s*[A-Ea-e][.)]\s*", "",
+                             " ".join(words)).strip() or None  # fmt: skip
+        elif kind in ("subtotal", "total"):
+            current = None if kind == "total" else current
+        names.append(current if kind == "data" else None)
+    return pd.Series(names, index=kinds.index, dtype=object)
+
+
+def _total_scopes(data: pd.DataFrame, kinds: pd.Series) -> pd.DataFrame:
+    """Total-like rows with the first and last data row each one sums.
+
+    A total sums every data row above it; a subtotal the rows since the previous group
+    row, subtotal or total; a group row carrying figures (summary tables) the rows below it
+    up to the next group, subtotal or total row.
+    """
+    rows = list(kinds.index)
+    records = []
+    boundary = None  # last group/subtotal row above
+    for i, (r, kind) in enumerate(zip(rows, kinds, strict=True)):
+        if kind == "total":
+            records.append((r, rows[0], r - 1, "total"))
+            boundary = r
+        elif kind == "subtotal":
+            records.append((r, (boundary + 1) if boundary is not None else rows[0], r - 1,
+                            "subtotal"))  # fmt: skip
+            boundary = r
+        elif kind == "group":
+            following = [
+                q for q, k in zip(rows[i + 1 :], kinds.iloc[i + 1 :], strict=True)
+                if k in ("group", "subtotal", "total")
+            ]  # fmt: skip
+            closes_with_subtotal = bool(following) and kinds[following[0]] == "subtotal"
+            if not closes_with_subtotal and _has_figures(data.loc[r]):
+                records.append((r, r + 1, (following[0] - 1) if following else rows[-1],
+                                "group"))  # fmt: skip
+            boundary = r
+    if not records:
+        return data.iloc[0:0].assign(_first=pd.Series(dtype="int64"),
+                                     _last=pd.Series(dtype="int64"), _kind="")  # fmt: skip
+    index = [r for r, *_ in records]
+    out = data.loc[index].copy()
+    out["_first"] = [f for _, f, _, _ in records]
+    out["_last"] = [last for _, _, last, _ in records]
+    out["_kind"] = [k for *_, k in records]
+    return out
+
+
+def _has_figures(row: pd.Series) -> bool:
+    return sum(isinstance(v, int | float) and not isinstance(v, bool) for v in row) >= 1
 
 
 def _shown_text(row: pd.Series, personal: set[int]) -> str:
