@@ -114,9 +114,7 @@ def _classify_rows(data: pd.DataFrame, texts: list[list[str]], kind: str) -> pd.
             out.append("footer")
         elif _is_group_row(first, whole, texts[i], bool(has_key.iloc[i]), filled[i], kind):
             out.append("group")
-        elif seen_total and filled[i] < 4:
-            out.append("footer")
-        elif not has_key.iloc[i] and filled[i] <= 2:
+        elif (seen_total and filled[i] < 4) or (not has_key.iloc[i] and filled[i] <= 2):
             out.append("footer")
         else:
             out.append("data")
