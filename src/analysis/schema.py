@@ -124,6 +124,30 @@ HOUSEHOLD_COLUMNS: tuple[Column, ...] = (
         for i, (col, dim, label) in enumerate(DEPRIVATIONS, start=1)
     ),
     Column(
+        "n_deprivations",
+        "Int8",
+        "Number of indicators the household is deprived in: as the list gives it when it "
+        "gives no per-indicator columns, else counted from them",
+        "Số chỉ số thiếu hụt",
+        "indicators",
+        required=False,
+        min=0,
+        max=12,
+        aliases=(
+            "Tổng số chỉ số thiếu hụt",
+            "Số chỉ số thiếu hụt dịch vụ xã hội cơ bản",
+            "Số chỉ số thiếu hụt DVXHCB",
+            "Số thiếu hụt",
+        ),
+    ),
+    Column(
+        "has_indicator_flags",
+        "bool",
+        "The list gives the 12 indicators one by one (False: only their number)",
+        "Có ghi từng chỉ số thiếu hụt",
+        required=False,
+    ),
+    Column(
         "reported_status",
         "string",
         "Status recorded by the review",
@@ -143,6 +167,14 @@ HOUSEHOLD_COLUMNS: tuple[Column, ...] = (
         "Household head belongs to an ethnic minority",
         "Dân tộc thiểu số",
         required=False,
+    ),
+    Column(
+        "ethnic_group",
+        "string",
+        "Ethnic group of the household head, official name (data/reference/ethnic_groups.csv)",
+        "Dân tộc",
+        required=False,
+        aliases=("Dân tộc chủ hộ", "Thành phần dân tộc", "Tên dân tộc"),
     ),
     Column(
         "is_merit",

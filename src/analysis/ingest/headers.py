@@ -169,8 +169,11 @@ def _best_block(texts: list[list[str]], kinds: tuple[str, ...]) -> tuple[tuple, 
                 matched = set(header.columns.values()) - {SKIP}
                 if kind in COMMUNE_KEYED and not matched & {"commune_code", "commune_name"}:
                     continue  # a commune table names its communes (e.g. not a group sub-header)
-                sure = sum(1 for c, m in header.matches.items()
-                           if m.column != SKIP and m.how != HOW_FUZZY and c in header.columns)
+                sure = sum(
+                    1
+                    for c, m in header.matches.items()
+                    if m.column != SKIP and m.how != HOW_FUZZY and c in header.columns
+                )
                 score = sure + 0.5 * (len(matched) - sure)
                 # ties go to the smaller table kind (a totals sheet also matches a few
                 # household columns), then to the shorter and higher header block

@@ -23,7 +23,7 @@ from analysis.ingest.validate import (
     parse_columns,
 )
 from analysis.ingest.values import parse_integer
-from analysis.vietnamese import format_number
+from analysis.vietnamese import ascii_key, format_number
 
 HOUSEHOLD = schema.columns_by_name(schema.HOUSEHOLD_COLUMNS)
 OUTPUT_COLUMNS = [c.name for c in schema.HOUSEHOLD_COLUMNS if not c.personal]
@@ -48,23 +48,72 @@ def file_year(table: SheetTable, root: Path, log: ProblemLog) -> int | None:
 
 
 def file_commune(
-    table: SheetTable, vintage: int, matcher: CommuneMatcher, log: ProblemLog
+    table: SheetTable,
+    siblings: list[SheetTable],
+    vintage: int,
+    matcher: CommuneMatcher,
+    log: ProblemLog,
 ) -> str | None:
-    """The commune of a whole sheet: the code in the file name, else the title, else the
-    sheet name (workbooks with one sheet per commune)."""
+    """The commune of a whole sheet when the table has no commune column.
+
+    In order: a GSO code at the start of the file name; the name after the unit-type word
+    in the sheet's title ('UBND XÃ SƠN KIM 1'), else in another sheet's title of the same
+    workbook; the file name ('SonKim1_2024.xlsx'); the sheet name when it has a unit-type
+    word ('Xã Sơn Tây') or when every sheet of the workbook names a different commune.
+    A village sheet named like another commune never moves its households. The title and
+    the file name must agree.
+    """
+    names = matcher.names(vintage)
     code = code_in_file_name(table.path)
+    by_code = code if code in names else None
+    by_title, written = matcher.find_after_unit_word(table.table.title, vintage)
+    if by_title is None:
+        others = {matcher.find_after_unit_word(t.table.title, vintage)[0] for t in siblings}
+        others.discard(None)
+        by_title = others.pop() if len(others) == 1 else None
+    by_name = by_code or matcher.find_in_file_name(table.path.stem, vintage)
+    if by_title and by_name and by_title != by_name:
+        log.add("fatal", f"tiêu đề ghi xã {names[by_title]} ({by_title}) nhưng tên tệp ghi xã "
+                f"{names[by_name]} ({by_name}): sửa cho thống nhất", table.file, table.sheet)  # fmt: skip
+        return None
     candidates = [
-        ("tên tệp", code if code in matcher.names(vintage) else None),
-        ("tiêu đề", lambda: matcher.find_in_text(table.table.title, vintage)),
-        ("tên trang tính", lambda: matcher.find_in_text(table.sheet, vintage)),
+        ("tên tệp (mã xã)", by_code),
+        ("tiêu đề", by_title),
+        ("tên tệp", by_name),
+        ("tên trang tính", _sheet_commune(table, siblings, vintage, matcher)),
     ]
     for source, found in candidates:
-        code = found() if callable(found) else found
-        if code:
-            log.add("info", f"mã xã {code} ({matcher.names(vintage)[code]}) lấy từ {source}",
-                    table.file, table.sheet)  # fmt: skip
-            return code
+        if found:
+            log.add("info", f"mã xã {found} ({names[found]}) lấy từ {source}", table.file,
+                    table.sheet)  # fmt: skip
+            return found
+    named = [w for w in written if w]
+    if named:
+        log.add("fatal", f"tiêu đề ghi '{named[0]}', không phải xã nào của huyện "
+                f"{_district(matcher)} (kỳ {vintage}): danh sách không thuộc huyện này?",
+                table.file, table.sheet)  # fmt: skip
     return None
+
+
+def _sheet_commune(
+    table: SheetTable, siblings: list[SheetTable], vintage: int, matcher: CommuneMatcher
+) -> str | None:
+    """A sheet name decides only with a unit-type word, or when the workbook has one sheet
+    per commune (every sheet names a different commune of the district)."""
+    code, _ = matcher.find_after_unit_word(table.sheet, vintage)
+    if code:
+        return code
+    sheets = [table, *siblings]
+    codes = [matcher.resolve_exact(t.sheet, vintage) for t in sheets]
+    if len(sheets) > 1 and all(codes) and len(set(codes)) == len(codes):
+        return codes[0]
+    if len(sheets) == 1:
+        return codes[0]
+    return None
+
+
+def _district(matcher: CommuneMatcher) -> str:
+    return getattr(matcher.registry, "district_name", "") or "trong cấu hình"
 
 
 def prepare(
@@ -74,6 +123,7 @@ def prepare(
     matcher: CommuneMatcher,
     log: ProblemLog,
     years: list[int] | None,
+    siblings: list[SheetTable] = (),
 ) -> pd.DataFrame | None:
     """The raw rows of one list with year and commune filled in; None when unusable.
 
@@ -93,12 +143,27 @@ def prepare(
             log.add("fatal", str(exc), table.file, table.sheet)
     present = set(table.table.data.columns) | {"year", "unit_vintage", "head_key"}
     if not {"commune_code", "commune_name"} & present and vintage is not None:
-        code = file_commune(table, vintage, matcher, log)
+        code = file_commune(table, siblings, vintage, matcher, log)
         if code:
             data["commune_code"] = code
             present.add("commune_code")
     if "commune_name" in present:
         present.add("commune_code")
+    if "commune_code" in present:  # urban/rural may come from the unit type
+        present.add("is_urban")
+    elif vintage is not None:
+        log.add("fatal", "không xác định được xã của danh sách: thêm cột 'Mã xã' hoặc 'Tên xã', "
+                "ghi 'UBND XÃ …' ở tiêu đề hoặc tên xã trong tên tệp", table.file, table.sheet)  # fmt: skip
+        present.add("commune_code")
+    if data is not None and "village" not in data.columns and data["_group"].notna().any():
+        data["village"] = data["_group"]
+        log.add("info", "thôn/xóm lấy từ các dòng tên nhóm của bảng", table.file, table.sheet)
+    if data is not None:
+        data["_has_flags"] = bool(set(schema.DEPRIVATION_COLUMNS) & present)
+    if not set(schema.DEPRIVATION_COLUMNS) & present and "n_deprivations" in present:
+        present.update(schema.DEPRIVATION_COLUMNS)
+        log.add("warning", "danh sách chỉ ghi số chỉ số thiếu hụt, không ghi từng chỉ số: các "
+                "phân tích theo từng chỉ số không tính cho các hộ này", table.file, table.sheet)  # fmt: skip
     missing = missing_required(present, schema.HOUSEHOLD_COLUMNS, set())
     if missing:
         names = ", ".join(f"'{c.label_vi}'" for c in missing)
@@ -110,7 +175,7 @@ def prepare(
         log.add("warning", "không có cột thu nhập hay điểm A: không kiểm tra được thu nhập",
                 table.file, table.sheet)  # fmt: skip
     data["_file"], data["_sheet"] = table.file, table.sheet
-    return data
+    return data.drop(columns="_group")
 
 
 def fill_year(
@@ -142,7 +207,15 @@ def build_households(
     years: list[int] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(households, rejects, counts per file and sheet: read/accepted/rejected)."""
-    frames = [f for t in tables if (f := prepare(t, root, config, matcher, log, years)) is not None]
+    by_file: dict[str, list[SheetTable]] = {}
+    for t in tables:
+        by_file.setdefault(t.file, []).append(t)
+    frames = [
+        f
+        for t in tables
+        if (f := prepare(t, root, config, matcher, log, years,
+                         [o for o in by_file[t.file] if o is not t])) is not None
+    ]  # fmt: skip
     labels = {(t.file, c): lab for t in tables for c, lab in t.table.labels.items()}
     if not frames:
         return empty_households(), pd.DataFrame(), pd.DataFrame()
@@ -159,6 +232,7 @@ def build_households(
     vintages = raw["year"].map(vintage_of)
     typed["unit_vintage"] = vintages
     typed["commune_code"] = check_communes(raw, vintages, matcher, checks)
+    fill_urban_from_unit_type(typed, raw, matcher, log)
     check_duplicates(typed, raw, checks)
     check_combinations(
         typed, checks, {int(y): config.standard_for(int(y)) for y in raw["year"].unique()}
@@ -173,6 +247,34 @@ def build_households(
         make_rejects(raw, errors, "households"),
         counts_by_file(raw, errors),
     )
+
+
+URBAN_UNIT_TYPES = ("phuong", "thi tran")
+
+
+def fill_urban_from_unit_type(
+    typed: pd.DataFrame, raw: pd.DataFrame, matcher: CommuneMatcher, log: ProblemLog
+) -> None:
+    """Rows without an urban/rural value take it from their unit's type: a xã is rural, a
+    phường or thị trấn urban. Each file where this happened is reported."""
+    given = raw["is_urban"].notna() if "is_urban" in raw else pd.Series(False, index=raw.index)
+    fill = ~given & typed["commune_code"].notna()
+    if not fill.any():
+        return
+    pairs = pd.DataFrame({"c": typed["commune_code"], "v": typed["unit_vintage"]})[fill]
+    kinds = {
+        (c, v): ascii_key(matcher.unit_type(c, int(v)) or "")
+        for c, v in pairs.drop_duplicates().itertuples(index=False)
+    }
+    urban = pd.Series([kinds[k] in URBAN_UNIT_TYPES for k in pairs.itertuples(index=False,
+                                                                             name=None)],
+                      index=pairs.index)  # fmt: skip
+    if "is_urban" not in typed:
+        typed["is_urban"] = False
+    typed.loc[urban.index, "is_urban"] = urban
+    for file in raw.loc[fill, "_file"].unique():
+        log.add("info", "khu vực thành thị/nông thôn lấy theo loại đơn vị (xã: nông thôn; "
+                "phường, thị trấn: thành thị)", file)  # fmt: skip
 
 
 def check_total_rows(
@@ -228,10 +330,14 @@ def finish_households(frame: pd.DataFrame) -> pd.DataFrame:
             if name in frame.columns
             else pd.Series(None, index=frame.index, dtype=object)
         )
-        if col.dtype == "bool":
+        if name == "has_indicator_flags" and name not in frame.columns:
+            out[name] = True
+        elif col.dtype == "bool":
             out[name] = values.astype(object).fillna(False).astype(bool)
         elif col.dtype.startswith("int"):
             out[name] = values.astype(col.dtype)
+        elif col.dtype.startswith("Int"):
+            out[name] = pd.to_numeric(values, errors="coerce").astype(col.dtype)
         elif col.dtype == "float64":
             out[name] = pd.to_numeric(values, errors="coerce").astype("float64")
         else:

@@ -27,7 +27,9 @@ def make_rejects(raw: pd.DataFrame, errors: pd.DataFrame, table: str) -> pd.Data
             "reason": reasons,
         }
     )
-    rest = values.drop(columns=META).map(lambda v: display_value(v) or None)
+    rest = values.drop(columns=[c for c in META if c in values]).map(
+        lambda v: display_value(v) or None
+    )
     return pd.concat([out, rest.astype("string")], axis=1).reset_index(drop=True)
 
 

@@ -183,7 +183,9 @@ def check_total_row(table: SheetTable, typed: pd.DataFrame, log: ProblemLog) -> 
     """Compare a 'Toàn huyện'/'Tổng cộng' row with the sum of the commune rows."""
     totals = table.table.totals
     for row, rec in totals.iterrows():
-        rows = typed[typed["_row"].between(rec["_first"], rec["_last"])] if "_row" in typed else typed
+        rows = (
+            typed[typed["_row"].between(rec["_first"], rec["_last"])] if "_row" in typed else typed
+        )
         for col in typed.columns:
             if col in KEY_COLUMNS or col in ("unit_vintage", "_row") or col not in totals.columns:
                 continue

@@ -14,18 +14,21 @@ import pandas as pd
 
 from analysis import schema
 from analysis.ingest.communes import CommuneMatcher
+from analysis.ingest.ethnic import parse_ethnic_group
 from analysis.ingest.problems import PROBLEM_COLUMNS
 from analysis.ingest.values import (
     is_blank,
     parse_bool,
+    parse_id_numbers,
     parse_integer,
     parse_mapped,
     parse_number,
+    parse_status,
 )
 from analysis.standard import LINE_RURAL_VND, LINE_URBAN_VND, MIN_DEPRIVATIONS, get_standard
 from analysis.vietnamese import clean_text, format_number
 
-META = ["_file", "_sheet", "_row"]
+META = ["_file", "_sheet", "_row", "_has_flags"]
 IMPLAUSIBLE_INCOME_FACTOR = 2.0  # poor/near-poor with income above twice the line: rejected
 HOUSEHOLD = schema.columns_by_name(schema.HOUSEHOLD_COLUMNS)
 DERIVED = ("year", "unit_vintage", "head_key")
@@ -78,10 +81,26 @@ def display_value(value: object) -> str:
 def parse_columns(raw: pd.DataFrame, checks: Checks) -> pd.DataFrame:
     """Typed values of every schema column present in `raw`; bad cells become problems."""
     out = pd.DataFrame(index=raw.index)
+    social = None
     for name, col in HOUSEHOLD.items():
         if name not in raw.columns or name in DERIVED or col.personal:
             continue
         series = raw[name]
+        if name == "reported_status":
+            values, bad, social = parse_status(series)
+            allowed = ", ".join(schema.STATUS_LABELS_VI.values())
+            checks.add(bad, name, f"giá trị không nằm trong danh mục ({allowed})")
+            checks.add(is_blank(series), name, "thiếu giá trị bắt buộc")
+            out[name] = values
+            continue
+        if name == "ethnic_group":
+            values, minority, bad = parse_ethnic_group(series)
+            checks.add(bad, name, "dân tộc không có trong danh mục 54 dân tộc "
+                       "(data/reference/ethnic_groups.csv)")  # fmt: skip
+            out[name] = values
+            if "is_ethnic_minority" not in raw.columns:
+                out["is_ethnic_minority"] = minority
+            continue
         if col.dtype == "bool":
             values, bad = parse_bool(series, name)
             checks.add(bad, name, "giá trị không hợp lệ (ghi 'x' hoặc để trống)")
@@ -91,12 +110,10 @@ def parse_columns(raw: pd.DataFrame, checks: Checks) -> pd.DataFrame:
                 ", ".join(schema.STATUS_LABELS_VI.values()) if name == "reported_status" else ""
             )
             checks.add(bad, name, f"giá trị không nằm trong danh mục ({allowed})")
-        elif col.dtype.startswith("int") or col.dtype.startswith("float"):
-            parse = parse_integer if col.dtype.startswith("int") else parse_number
-            values, bad = parse(series)
-            checks.add(
-                bad, name, "không phải số" + (" nguyên" if col.dtype.startswith("int") else "")
-            )
+        elif col.dtype.lower().startswith(("int", "float")):
+            integer = col.dtype.lower().startswith("int")
+            values, bad = (parse_integer if integer else parse_number)(series)
+            checks.add(bad, name, "không phải số" + (" nguyên" if integer else ""))
             _check_range(values, col, checks)
         else:
             values, bad = series.map(_as_text), pd.Series(False, index=raw.index)
@@ -104,8 +121,48 @@ def parse_columns(raw: pd.DataFrame, checks: Checks) -> pd.DataFrame:
             checks.add(is_blank(series), name, "thiếu giá trị bắt buộc")
         out[name] = values
     if "head_id_number" in raw.columns:  # names are not needed: dropped at ingest
-        out["head_id_number"] = raw["head_id_number"]
+        out["head_id_number"], lost, restored = parse_id_numbers(raw["head_id_number"])
+        checks.add(lost, "head_id_number", "số định danh ghi dạng số mũ (E+): Excel đã làm mất "
+                   "các chữ số cuối; định dạng cột là Văn bản (Text) và nhập lại", "fatal")  # fmt: skip
+        checks.add(restored, "head_id_number", "số định danh bị Excel đổi thành số: đã thêm "
+                   "số 0 đầu theo độ dài (12 số CCCD, 9 số CMND)", "info")  # fmt: skip
+    _indicator_count(raw, out, checks)
+    if social is not None and social.any():
+        given = out["is_social_protection"] if "is_social_protection" in out else False
+        out["is_social_protection"] = social | given
+    if "is_ethnic_minority" in raw.columns and "ethnic_group" in out:
+        _, minority, _ = parse_ethnic_group(raw["ethnic_group"])
+        differs = out["ethnic_group"].notna() & (minority != out["is_ethnic_minority"])
+        checks.add(differs, "is_ethnic_minority", "cột dân tộc thiểu số khác với tên dân tộc "
+                   "ghi trong bảng", "warning")  # fmt: skip
     return out
+
+
+def _indicator_count(raw: pd.DataFrame, out: pd.DataFrame, checks: Checks) -> None:
+    """`has_indicator_flags` and `n_deprivations`: counted from the 12 flags where the list
+    gives them (a different written count is a warning), as written where it does not."""
+    flags = (
+        raw["_has_flags"].astype(bool) if "_has_flags" in raw else pd.Series(True, index=raw.index)
+    )
+    out["has_indicator_flags"] = flags
+    deps = [c for c in schema.DEPRIVATION_COLUMNS if c in out]
+    counted = out[deps].sum(axis=1) if deps else pd.Series(0, index=raw.index)
+    written = out["n_deprivations"] if "n_deprivations" in out else None
+    if written is not None:
+        checks.add(~flags & written.isna(), "n_deprivations", "thiếu số chỉ số thiếu hụt")
+        differs = flags & written.notna() & (written != counted)
+        msg = (
+            "số chỉ số thiếu hụt ghi trong bảng khác số chỉ số đánh dấu ("
+            + counted.astype(str)
+            + ")"
+        )
+        checks.add(differs, "n_deprivations", msg, "warning")
+        out["n_deprivations"] = counted.where(flags, written)
+    else:
+        out["n_deprivations"] = counted
+    for dep in schema.DEPRIVATION_COLUMNS:  # unknown, not "not deprived"
+        if dep in out:
+            out[dep] = out[dep].where(flags, False)
 
 
 def _as_text(value: object) -> object:
@@ -196,9 +253,8 @@ def check_combinations(
         + " đồng)"
     )
     checks.add(too_rich, "income_pc_vnd", msg)
-    deps = [c for c in schema.DEPRIVATION_COLUMNS if c in typed]
-    if len(deps) == len(schema.DEPRIVATION_COLUMNS):
-        n_deps = typed[deps].sum(axis=1)
+    if "n_deprivations" in typed:
+        n_deps = typed["n_deprivations"].astype("float64")
         few = (typed["reported_status"] == "poor") & (n_deps < MIN_DEPRIVATIONS)
         checks.add(
             few,

@@ -43,10 +43,14 @@ def is_blank(series: pd.Series) -> pd.Series:
     return series.isna() | series.map(lambda v: isinstance(v, str) and not v.strip())
 
 
+_CURRENCY = re.compile(r"(?:vnđ|vnd|đồng|đ|dong|d)\.?$", re.IGNORECASE)
+
+
 def _number_text(value: object) -> object:
     if not isinstance(value, str):
         return value
     text = value.strip().replace(" ", "").replace("\u00a0", "")
+    text = _CURRENCY.sub("", text) if any(ch.isdigit() for ch in text) else text
     if _THOUSANDS_DOT.match(text):
         return text.replace(".", "").replace(",", ".")
     if _THOUSANDS_COMMA.match(text):
@@ -94,9 +98,72 @@ def parse_bool(series: pd.Series, column: str = "_bool") -> tuple[pd.Series, pd.
     def one(v: object) -> object:
         if isinstance(v, bool | np.bool_):
             return bool(v)
+        if isinstance(v, int | float | np.number) and v in (0, 1):
+            return bool(v)
+        if isinstance(v, str) and v.strip() in ("1.0", "0.0", "1,0", "0,0"):
+            return v.strip().startswith("1")
         found = mapping.get(_value_key(v))
         return None if found is None else found == "true"
 
     values = _map_unique(series.where(~blank), one)
     bad = ~blank & values.isna()
     return values.where(~blank, False).fillna(False).astype(bool), bad
+
+
+# Qualifiers offices add to a status: "Hộ nghèo (BTXH)", "Hộ nghèo thuộc diện BTXH".
+_SOCIAL = re.compile(
+    r"\s*(?:\(\s*)?(?:thuoc dien|dien|co)?\s*(?:btxh|bao tro xa hoi)(?:\s*\))?\s*$"
+)
+
+
+def parse_status(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(status, bad mask, social-protection mask): statuses with their qualifiers.
+
+    "Hộ nghèo (BTXH)" and "Hộ nghèo thuộc diện BTXH" are poor households receiving social
+    protection; other text in parentheses is dropped before the value is looked up.
+    """
+    mapping = load_value_aliases().get("reported_status", {})
+    blank = is_blank(series)
+
+    def one(v: object) -> tuple[str | None, bool]:
+        key = _value_key(v)
+        if key in mapping:
+            return mapping[key], False
+        social = bool(_SOCIAL.search(key))
+        core = _SOCIAL.sub("", key) if social else key
+        core = _value_key(re.sub(r"\([^)]*\)", " ", clean_text(str(v)))) if not social else core
+        return mapping.get(core.strip()), social
+
+    pairs = _map_unique(series.where(~blank), one)
+    values = pairs.map(lambda p: p[0] if isinstance(p, tuple) else None)
+    social = pairs.map(lambda p: bool(p[1]) if isinstance(p, tuple) else False).astype(bool)
+    return values, ~blank & values.isna(), social & values.notna()
+
+
+_SCIENTIFIC = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*[eE]\s*\+?\s*\d+\s*$")
+ID_LENGTHS = {11: 12, 8: 9}  # digits left after Excel dropped a leading zero -> true length
+
+
+def parse_id_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(ID numbers as text, lost mask, restored mask).
+
+    Excel turns an ID typed as a number into a number: the leading zero of a 12-digit
+    CCCD (or 9-digit CMND) goes, and it is restored when the length shows it. Written in
+    scientific notation ("4,2012E+10") the last digits are gone: those cells are `lost`.
+    """
+    lost = series.map(lambda v: isinstance(v, str) and bool(_SCIENTIFIC.match(v)))
+
+    def one(v: object) -> tuple[object, bool]:
+        if isinstance(v, float) and v == v and v.is_integer():
+            v = int(v)
+        if isinstance(v, int | np.integer) and not isinstance(v, bool):
+            digits = str(int(v))
+            if len(digits) in ID_LENGTHS:
+                return digits.zfill(ID_LENGTHS[len(digits)]), True
+            return digits, False
+        return v, False
+
+    pairs = series.map(one)
+    values = pairs.map(lambda p: p[0])
+    restored = pairs.map(lambda p: p[1]).astype(bool)
+    return values, lost.astype(bool), restored
