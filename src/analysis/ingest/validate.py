@@ -128,7 +128,7 @@ def parse_columns(raw: pd.DataFrame, checks: Checks) -> pd.DataFrame:
                    "số 0 đầu theo độ dài (12 số CCCD, 9 số CMND)", "info")  # fmt: skip
     _indicator_count(raw, out, checks)
     if social is not None and social.any():
-        given = out["is_social_protection"] if "is_social_protection" in out else False
+        given = out.get("is_social_protection", False)
         out["is_social_protection"] = social | given
     if "is_ethnic_minority" in raw.columns and "ethnic_group" in out:
         _, minority, _ = parse_ethnic_group(raw["ethnic_group"])
@@ -147,7 +147,7 @@ def _indicator_count(raw: pd.DataFrame, out: pd.DataFrame, checks: Checks) -> No
     out["has_indicator_flags"] = flags
     deps = [c for c in schema.DEPRIVATION_COLUMNS if c in out]
     counted = out[deps].sum(axis=1) if deps else pd.Series(0, index=raw.index)
-    written = out["n_deprivations"] if "n_deprivations" in out else None
+    written = out.get("n_deprivations")
     if written is not None:
         checks.add(~flags & written.isna(), "n_deprivations", "thiếu số chỉ số thiếu hụt")
         differs = flags & written.notna() & (written != counted)
