@@ -5,19 +5,23 @@ import pytest
 
 from analysis import schema
 from analysis.config import load_config
+from analysis.errors import UserError
 from analysis.ingest import IngestError, read_review
 from corpus.builders import LIST_COLUMNS, household, write_list, write_totals
 
 CONFIG = Path(__file__).resolve().parents[1] / "config" / "huong_son.yaml"
 
 
-def make_config(tmp_path, lists="lists", totals="tong_so_ho.xlsx", summary=None):
+def make_config(tmp_path, lists="lists", totals="tong_so_ho.xlsx", summary=None, max_rejected=1.0):
+    """The sample config on files in `tmp_path`. Row checks are tested on tiny files, where
+    one rejected row is a large share: the loss threshold is off unless `max_rejected`."""
     base = load_config(CONFIG)
     data = base.data.model_copy(
         update={
             "household_lists": tmp_path / lists if lists else None,
             "household_totals": tmp_path / totals if totals else None,
             "summary_tables": tmp_path / summary if summary else None,
+            "max_rejected_share": max_rejected,
         }
     )
     return base.model_copy(update={"data": data})
@@ -105,7 +109,8 @@ def test_read_review__years_filter(district):
 
 def test_read_review__duplicate_household_in_year_rejected(district, tmp_path):
     write_list(tmp_path / "lists" / "2024" / "18133_pho-chau.xlsx",
-               [household(1, code="18133"), household(1, code="18133")])  # fmt: skip
+               [household(1, code="18133"), household(1, code="18133"),
+                household(2, code="18133")])  # fmt: skip
     review = read_review(district)
     dup = review.rejects[review.rejects["file"] == "2024/18133_pho-chau.xlsx"]
     assert len(dup) == 2 and dup["reason"].str.contains("mã hộ trùng").all()
@@ -157,7 +162,8 @@ def test_write_validation_report__xlsx_and_html_in_vietnamese(district, tmp_path
 
 
 def test_read_review__code_of_other_vintage_named_in_message(district, tmp_path):
-    write_list(tmp_path / "lists" / "2025" / "ds.xlsx", [household(1, code="18136")], year=2025)
+    write_list(tmp_path / "lists" / "2025" / "ds.xlsx",
+               [household(1, code="18136"), household(2, code="18133")], year=2025)  # fmt: skip
     review = read_review(district)
     rej = review.rejects[review.rejects["file"] == "2025/ds.xlsx"]
     assert "đơn vị hành chính kỳ 2025 (mã này thuộc kỳ 2024: Tây Sơn)" in rej["reason"].iloc[0]
@@ -203,7 +209,8 @@ def test_read_review__report_written_before_fatal_stop(district, tmp_path):
 
 def test_rejects__values_as_written_without_nan(district, tmp_path):
     write_list(tmp_path / "lists" / "2024" / "18133_pho-chau.xlsx",
-               [household(1, code="18133", n_members=0, village=None)])  # fmt: skip
+               [household(1, code="18133", n_members=0, village=None),
+                household(2, code="18133")])  # fmt: skip
     rej = read_review(district).rejects.set_index("file").loc["2024/18133_pho-chau.xlsx"]
     assert rej["n_members"] == "0" and rej["income_pc_vnd"] == "1200000"
     assert pd.isna(rej["village"]) and "nan" not in rej.astype(str).tolist()
@@ -227,3 +234,26 @@ def test_read_review__totals_by_name_with_year_in_title(district, tmp_path):
         [2024, "18199", 900],
     ]
     assert totals["commune_name"].tolist() == ["Sơn Kim 1", "Sơn Kim 2"]
+
+
+def test_read_review__file_losing_more_than_the_threshold_stops(tmp_path, monkeypatch):
+    monkeypatch.setenv("POVERTY_PSEUDONYM_KEY", "test-key")
+    rows = [household(i, code="18133") for i in range(1, 10)] + [
+        household(10, code="18133", n_members=0)
+    ]
+    write_list(tmp_path / "lists" / "2024" / "18133_pho-chau.xlsx", rows, commune="PHỐ CHÂU")
+    write_totals(tmp_path / "tong_so_ho.xlsx", [(2024, "18133", "Phố Châu", 1200, 4800)])
+    strict = make_config(tmp_path, max_rejected=0.05)
+    with pytest.raises(UserError, match=r"tệp mất 10,0% số dòng \(1/10 dòng bị loại\)"):
+        read_review(strict)
+    files = read_review(make_config(tmp_path, max_rejected=0.1)).files.set_index("file")
+    assert files.loc["2024/18133_pho-chau.xlsx", "n_accepted"] == 9
+
+
+def test_read_review__file_with_no_household_accepted_stops(tmp_path, monkeypatch):
+    monkeypatch.setenv("POVERTY_PSEUDONYM_KEY", "test-key")
+    write_list(tmp_path / "lists" / "2024" / "18133_pho-chau.xlsx",
+               [household(1, code="18133", n_members=0)], commune="PHỐ CHÂU")  # fmt: skip
+    write_totals(tmp_path / "tong_so_ho.xlsx", [(2024, "18133", "Phố Châu", 1200, 4800)])
+    with pytest.raises(UserError, match="không nhận được hộ nào"):
+        read_review(make_config(tmp_path))

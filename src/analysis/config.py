@@ -82,6 +82,8 @@ class Data(_Frozen):
     summary_tables: Path | None = None
     monitoring: Path | None = None  # program monitoring sheet (targets measured outside the review)
     pseudonym_key_env: str = "POVERTY_PSEUDONYM_KEY"
+    # A file that loses more than this share of its rows to rejects stops the run.
+    max_rejected_share: float = Field(0.05, ge=0, le=1)
 
 
 class Sample(_Frozen):

@@ -242,11 +242,41 @@ def build_households(
     log.add_frame(problems[PROBLEM_COLUMNS])
     errors = problems[problems["severity"] == "error"]
     accepted = pseudonymize(typed.drop(index=errors["_id"].unique()), key)
-    return (
-        finish_households(accepted),
-        make_rejects(raw, errors, "households"),
-        counts_by_file(raw, errors),
+    counts = counts_by_file(raw, errors).merge(
+        list_stats(typed.drop(index=errors["_id"].unique()), raw), on=["file", "sheet"], how="left"
     )
+    return finish_households(accepted), make_rejects(raw, errors, "households"), counts
+
+
+def list_stats(accepted: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
+    """Per file and sheet: year, commune, accepted households, persons, poor and near-poor."""
+    frame = pd.DataFrame(
+        {
+            "file": raw.loc[accepted.index, "_file"],
+            "sheet": raw.loc[accepted.index, "_sheet"],
+            "year": accepted["year"],
+            "commune_code": accepted["commune_code"],
+            "n_members": accepted["n_members"],
+            "poor": accepted["reported_status"] == "poor",
+            "near_poor": accepted["reported_status"] == "near_poor",
+        }
+    )
+    stats = frame.groupby(["file", "sheet"], sort=False).agg(
+        year=("year", _one),
+        commune_code=("commune_code", _one),
+        n_households=("year", "size"),
+        n_persons=("n_members", "sum"),
+        n_poor=("poor", "sum"),
+        n_near_poor=("near_poor", "sum"),
+    )
+    return stats.reset_index()
+
+
+def _one(values: pd.Series) -> object:
+    """The value shared by every row, or the distinct values joined ('18196, 18199')."""
+    distinct = sorted({str(int(v)) if isinstance(v, float) else str(v)
+                       for v in values.dropna()})  # fmt: skip
+    return ", ".join(distinct) if distinct else None
 
 
 URBAN_UNIT_TYPES = ("phuong", "thi tran")

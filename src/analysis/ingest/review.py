@@ -39,6 +39,7 @@ GROUP_WHAT = {
     "summary": "thư mục biểu tổng hợp",
 }
 FILE_COLUMNS = ["file", "sheet", "table", "n_read", "n_accepted", "n_rejected"]
+STAT_COLUMNS = ["year", "commune_code", "n_households", "n_persons", "n_poor", "n_near_poor"]
 
 
 @dataclass
@@ -140,6 +141,8 @@ def _build(tables, roots, config, matcher: CommuneMatcher, log: ProblemLog, year
         )
     summary = cross_check(households, totals, summary, log)
     report_fuzzy_matches(matcher, log)
+    files = file_table(parts)
+    check_losses(files, config.data.max_rejected_share, log)
     found = [r for r, _ in parts.values() if not r.empty]
     rejects = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=REJECT_KEYS)
     years_found = set(households["year"].astype(int)) | set(summary["year"].astype(int))
@@ -149,7 +152,7 @@ def _build(tables, roots, config, matcher: CommuneMatcher, log: ProblemLog, year
         summary=summary,
         rejects=rejects,
         problems=log.frame(),
-        files=file_table(parts),
+        files=files,
         fuzzy_matches=matcher.fuzzy_frame(),
         years_available=sorted(years_found),
     )
@@ -185,6 +188,8 @@ def write_validation_report(review: Review, out_dir: str | Path, note: str = "")
 
 
 def file_table(parts: dict[str, tuple[pd.DataFrame, pd.DataFrame]]) -> pd.DataFrame:
+    """Per file and sheet: read = accepted + rejected; for lists also the year, commune,
+    households, persons, poor and near-poor accepted."""
     frames = []
     for table, (_, counts) in parts.items():
         if counts.empty:
@@ -192,13 +197,35 @@ def file_table(parts: dict[str, tuple[pd.DataFrame, pd.DataFrame]]) -> pd.DataFr
         c = counts.copy()
         c["table"] = table
         c["n_accepted"] = c["n_read"] - c["n_rejected"]
-        frames.append(c[FILE_COLUMNS])
+        frames.append(c.reindex(columns=FILE_COLUMNS + STAT_COLUMNS))
     if not frames:
-        return pd.DataFrame(columns=FILE_COLUMNS)
+        return pd.DataFrame(columns=FILE_COLUMNS + STAT_COLUMNS)
     out = pd.concat(frames, ignore_index=True)
     for col in ("n_read", "n_accepted", "n_rejected"):
         out[col] = out[col].astype("int64")
+    listed = out["table"] == "households"
+    for col in ("n_households", "n_persons", "n_poor", "n_near_poor"):
+        out[col] = pd.to_numeric(out[col]).astype("Int64")
+        out.loc[listed, col] = out.loc[listed, col].fillna(0)
     return out
+
+
+def check_losses(files: pd.DataFrame, max_share: float, log: ProblemLog) -> None:
+    """A file that yields nothing, or loses more than `max_share` of its rows, is fatal."""
+    if files.empty:
+        return
+    per_file = files.groupby(["table", "file"], sort=False)[["n_read", "n_rejected"]].sum()
+    for (table, file), rec in per_file.iterrows():
+        read, rejected = int(rec["n_read"]), int(rec["n_rejected"])
+        what = "hộ" if table == "households" else "dòng"
+        if read and rejected == read and table == "households":
+            log.add("fatal", f"không nhận được {what} nào: cả {format_number(read)} dòng bị loại "
+                    "(xem lý do ở các lỗi của tệp)", file)  # fmt: skip
+        elif read and rejected / read > max_share:
+            log.add("fatal", f"tệp mất {format_number(100 * rejected / read, 1)}% số dòng "
+                    f"({format_number(rejected)}/{format_number(read)} dòng bị loại), vượt ngưỡng "
+                    f"{format_number(100 * max_share, 1)}% (data.max_rejected_share): sửa các dòng "
+                    "bị loại rồi kiểm tra lại", file)  # fmt: skip
 
 
 def check_coverage(households: pd.DataFrame, totals: pd.DataFrame, log: ProblemLog) -> None:
