@@ -16,8 +16,9 @@ TCVN3 (ABC, fonts .VnTime/.VnArial) has uppercase bytes only for Ă Â Ê Ô Ơ 
 uppercase toned letter (Ộ, Ề…) is typed as the lowercase byte and drawn uppercase by
 the "H" fonts (.VnTimeH). The bytes alone cannot tell 'Hộ' from 'HỘ'; `from_legacy`
 restores the case from the ASCII letters around: a word whose ASCII letters (two or
-more) are all uppercase, or a text whose ASCII letters all are, is uppercased
-('HÉ NGHÌO' -> 'HỘ NGHÈO', 'UBND X· S¥N KIM' -> 'UBND XÃ SƠN KIM'), and a word starting
+more) are all uppercase is uppercased, and then so are the words of the same text
+whose one ASCII letter is ('HÉ NGHÌO' -> 'HỘ NGHÈO', 'UBND X· S¬N KIM' -> 'UBND XÃ SƠN
+KIM'; but 'Sè CCCD' -> 'Số CCCD', 'X·' alone -> 'Xã'), and a word starting
 with a toned vowel among capitalised words takes a capital ('Ngäc ¸nh' -> 'Ngọc Ánh').
 A heading set in an H font but typed in lowercase ASCII comes back lowercase
 (comparison keys ignore case).
@@ -164,16 +165,15 @@ _ASCII_LETTERS = re.compile(r"[A-Za-z]")
 
 def _from_tcvn3(text: str) -> str:
     charmap = CHARMAPS["tcvn3"]
-    letters = _ASCII_LETTERS.findall(text)
-    all_upper = len(letters) >= 2 and all(c.isupper() for c in letters)
     tokens = re.split(r"(\s+)", text)
     out = [convert(t, charmap) for t in tokens]
     words = [i for i, t in enumerate(out) if t[:1].isalpha()]
-    for i in words:
-        if not any(ord(ch) > 0x7F for ch in tokens[i]):
-            continue
-        ascii_word = _ASCII_LETTERS.findall(tokens[i])
-        if all_upper or (len(ascii_word) >= 2 and all(c.isupper() for c in ascii_word)):
+    legacy = [i for i in words if any(ord(ch) > 0x7F for ch in tokens[i])]
+    capitals = {i: _ASCII_LETTERS.findall(tokens[i]) for i in legacy}
+    capitals = {i: len(c) if c and all(x.isupper() for x in c) else 0 for i, c in capitals.items()}
+    heading = any(n >= 2 for n in capitals.values())  # 'NGHÌO': a word set in .VnTimeH
+    for i in legacy:
+        if capitals[i] >= 2 or (heading and capitals[i]):
             out[i] = out[i].upper()
         elif ord(tokens[i][0]) > 0x7F and out[i][0].islower():
             others = [out[j] for j in words if j != i]
