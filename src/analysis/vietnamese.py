@@ -17,7 +17,7 @@ uppercase toned letter (Ộ, Ề…) is typed as the lowercase byte and drawn up
 the "H" fonts (.VnTimeH). The bytes alone cannot tell 'Hộ' from 'HỘ'; `from_legacy`
 restores the case from the ASCII letters around: a word whose ASCII letters (two or
 more) are all uppercase is uppercased, and then so are the words of the same text
-whose one ASCII letter is ('HÉ NGHÌO' -> 'HỘ NGHÈO', 'UBND X· S¬N KIM' -> 'UBND XÃ SƠN
+whose one ASCII letter is ('Hé NGHÌO' -> 'HỘ NGHÈO', 'UBND X· S¬N KIM' -> 'UBND XÃ SƠN
 KIM'; but 'Sè CCCD' -> 'Số CCCD', 'X·' alone -> 'Xã'), and a word starting
 with a toned vowel among capitalised words takes a capital ('Ngäc ¸nh' -> 'Ngọc Ánh').
 A heading set in an H font but typed in lowercase ASCII comes back lowercase
