@@ -27,3 +27,46 @@ def test_cli__bad_config_is_a_message_not_a_traceback():
 def test_cli__missing_option_is_a_usage_message():
     out = _cli("run")
     assert out.returncode != 0 and "Traceback" not in out.stderr and "--year" in out.stderr
+
+
+def _sample_config(tmp_path, **data):
+    import yaml
+
+    raw = yaml.safe_load((PROJECT_ROOT / "config" / "huong_son.yaml").read_text(encoding="utf-8"))
+    raw["data"].update({k: str(v) if hasattr(v, "parts") else v for k, v in data.items()})
+    path = tmp_path / "district.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_cli_sample__refuses_a_real_data_config(tmp_path):
+    cfg = _sample_config(tmp_path, synthetic=False, household_lists=tmp_path / "s" / "lists")
+    out = _cli("sample", "--config", str(cfg), "--force", "--households", "300")
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "data.synthetic: false" in out.stderr and not (tmp_path / "s").exists()
+
+
+def test_cli_sample__refuses_raw_data_folder(tmp_path):
+    raw = PROJECT_ROOT / "data" / "raw"
+    existed = raw.exists()
+    before = sorted(raw.rglob("*")) if existed else None
+    cfg = _sample_config(tmp_path, household_lists="data/raw/lists")
+    out = _cli("sample", "--config", str(cfg), "--force", "--households", "300")
+    assert out.returncode == 2 and "Không tạo dữ liệu mẫu" in out.stderr
+    assert raw.exists() == existed and (sorted(raw.rglob("*")) if existed else None) == before
+
+
+def test_cli_sample__refuses_a_folder_holding_other_files_and_regenerates_its_own(tmp_path):
+    folder = tmp_path / "mau"
+    (folder / "lists").mkdir(parents=True)
+    (folder / "lists" / "xa_a.xlsx").write_bytes(b"real list")
+    cfg = _sample_config(tmp_path, household_lists=folder / "lists")
+    out = _cli("sample", "--config", str(cfg), "--force", "--households", "300")
+    assert out.returncode == 2 and "lists/xa_a.xlsx" in out.stderr
+    assert (folder / "lists" / "xa_a.xlsx").read_bytes() == b"real list"
+    (folder / "lists" / "xa_a.xlsx").unlink()
+    for _ in range(2):  # first generation, then regeneration over its own files
+        out = _cli("sample", "--config", str(cfg), "--force", "--households", "300")
+        assert out.returncode == 0, out.stderr
+    assert (folder / "README.txt").exists() and (folder / "tong_so_ho.xlsx").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["district.yaml", "mau"]

@@ -283,3 +283,86 @@ def test_write_sample__discrepancies_file_lists_the_deliberate_swaps(written):
         ("poor", "near_poor"),
         ("near_poor", "poor"),
     }
+
+
+# ------------------------------------------------ safety of the user's data (issue 9)
+
+
+def _with_data(config, **update):
+    return config.model_copy(update={"data": config.data.model_copy(update=update)})
+
+
+@pytest.mark.parametrize(
+    "folder", ["", "data", "data/raw", "data/reference", "config", "src", "data/raw/2024"]
+)
+def test_check_sample_folder__refuses_project_and_raw_data_folders(config, folder):
+    from analysis.config import PROJECT_ROOT
+    from analysis.synthetic.write import check_sample_folder
+
+    with pytest.raises(UserError, match="Không tạo dữ liệu mẫu"):
+        check_sample_folder(config, PROJECT_ROOT / folder)
+
+
+def test_check_sample_folder__refuses_ancestors_home_and_filesystem_root(config):
+    from analysis.config import PROJECT_ROOT
+    from analysis.synthetic.write import check_sample_folder
+
+    for folder in (PROJECT_ROOT.parent, Path.home(), Path("/")):
+        with pytest.raises(UserError, match="thư mục gốc"):
+            check_sample_folder(config, folder)
+
+
+def test_sample_folder__refuses_real_data_config_and_odd_lists_folder(config, tmp_path):
+    from analysis.synthetic.write import sample_folder
+
+    real = _with_data(config, synthetic=False)
+    with pytest.raises(UserError, match="data.synthetic: false"):
+        sample_folder(real)
+    with pytest.raises(UserError, match="data.synthetic: false"):
+        write_sample(real, tmp_path / "s", SMALL)
+    assert not (tmp_path / "s").exists()
+    with pytest.raises(UserError, match="thư mục con 'lists'"):
+        sample_folder(_with_data(config, household_lists=tmp_path / "danh_sach"))
+    assert sample_folder(_with_data(config, household_lists=tmp_path / "s" / "lists")) == (
+        tmp_path / "s"
+    )
+
+
+def test_write_sample__manifest_lists_exactly_what_was_written(written):
+    from analysis.synthetic.write import MANIFEST
+
+    lines = (written / MANIFEST).read_text(encoding="utf-8").splitlines()
+    listed = sorted(line for line in lines if not line.startswith("#"))
+    files = sorted(p.relative_to(written).as_posix() for p in written.rglob("*") if p.is_file())
+    assert listed == [f for f in files if f != MANIFEST] and "truth.csv" in listed
+
+
+def test_write_sample__regenerates_its_own_sample_only(config, written, tmp_path):
+    out = tmp_path / "sample"
+    shutil.copytree(written, out)
+    (out / ".dang_tao-interrupted").mkdir()  # work folder of an interrupted run
+    (out / "lists" / "2019").mkdir()  # an empty folder is not data
+    write_sample(config, out, 300)
+    files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert "population/households_2025.parquet" not in files  # the earlier sample's, removed
+    assert not any(p.name.startswith(".dang_tao-") for p in out.iterdir())
+    assert len(pd.read_parquet(written / "population" / "households_2021.parquet")) == SMALL
+    # a file the user puts among the generated ones stops the next regeneration
+    mine = out / "lists" / "2024" / "danh_sach_that.xlsx"
+    mine.write_bytes(b"real data")
+    before = sorted(p for p in out.rglob("*"))
+    with pytest.raises(UserError, match="danh_sach_that.xlsx"):
+        write_sample(config, out, 300)
+    assert mine.read_bytes() == b"real data" and sorted(p for p in out.rglob("*")) == before
+
+
+def test_write_sample__accepts_a_sample_made_before_the_manifest(config, written, tmp_path):
+    from analysis.synthetic.write import MANIFEST, check_sample_folder
+
+    out = tmp_path / "old"
+    shutil.copytree(written, out)
+    (out / MANIFEST).unlink()
+    check_sample_folder(config, out)  # README marker and the generator's file layout
+    (out / "README.txt").write_text("ghi chú của tôi", encoding="utf-8")
+    with pytest.raises(UserError, match="README.txt"):
+        check_sample_folder(config, out)

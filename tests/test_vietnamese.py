@@ -1,6 +1,7 @@
 import unicodedata
 from datetime import date
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,6 +15,7 @@ from analysis.vietnamese import (
     from_legacy,
     name_key,
     normalize_tone_placement,
+    strip_diacritics,
 )
 
 
@@ -88,3 +90,172 @@ def test_name_key__idempotent(text):
 def test_commune_key__with_diacritics_keeps_marks_drops_type():
     assert commune_key("UBND Xã Sơn Lệ", diacritics=True) == "sơn lệ"
     assert commune_key("TT. Phố Châu", diacritics=True) == "phố châu"
+
+
+# ------------------------------------------------------------ legacy encodings
+# Independent encoders, written from the published layouts of the fonts, not from the
+# conversion tables under test. Letters: 12 vowels x 6 tones, and đ, in both cases.
+
+TONES = ["", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"]  # none sắc huyền hỏi ngã nặng
+VOWELS = ["a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y"]
+LOWER = [unicodedata.normalize("NFC", v + t) for v in VOWELS for t in TONES] + ["đ"]
+UPPER = [c.upper() for c in LOWER]
+
+# TCVN3 (TCVN 5712:1993 VN3, fonts .VnTime): one byte per letter, rows in TONES order.
+_TCVN3_ROWS = {
+    "a": "a¸µ¶·¹", "ă": "¨¾»¼½Æ", "â": "©ÊÇÈÉË", "e": "eÐÌÎÏÑ", "ê": "ªÕÒÓÔÖ",
+    "i": "iÝ×ØÜÞ", "o": "oãßáâä", "ô": "«èåæçé", "ơ": "¬íêëìî", "u": "uóïñòô",
+    "ư": "\xadøõö÷ù", "y": "yýúûüþ",
+}  # fmt: skip
+TCVN3_OF = {
+    unicodedata.normalize("NFC", v + t): row[i]
+    for v, row in _TCVN3_ROWS.items()
+    for i, t in enumerate(TONES)
+} | {"đ": "®", "Ă": "¡", "Â": "¢", "Ê": "£", "Ô": "¤", "Ơ": "¥", "Ư": "¦", "Đ": "§"}
+for _c in LOWER:  # other capitals: ASCII, or the lowercase byte drawn by .VnTimeH
+    TCVN3_OF.setdefault(_c.upper(), _c.upper() if _c.isascii() else TCVN3_OF[_c])
+
+# VNI-Windows: base letter + mark byte(s); i-family, ơ, ư, đ and ỵ are single glyphs.
+_VNI_TONE = ["", "ù", "ø", "û", "õ", "ï"]
+_VNI_HAT = ["â", "á", "à", "å", "ã", "ä"]  # circumflex with each tone
+_VNI_BREVE = ["ê", "é", "è", "ú", "ü", "ë"]  # breve with each tone
+_VNI_BASE = {"a": ("a", _VNI_TONE), "ă": ("a", _VNI_BREVE), "â": ("a", _VNI_HAT),
+             "e": ("e", _VNI_TONE), "ê": ("e", _VNI_HAT), "o": ("o", _VNI_TONE),
+             "ô": ("o", _VNI_HAT), "ơ": ("ô", _VNI_TONE), "u": ("u", _VNI_TONE),
+             "ư": ("ö", _VNI_TONE), "y": ("y", _VNI_TONE)}  # fmt: skip
+VNI_OF = {
+    unicodedata.normalize("NFC", v + t): base + marks[i]
+    for v, (base, marks) in _VNI_BASE.items()
+    for i, t in enumerate(TONES)
+} | dict(zip(["i", "í", "ì", "ỉ", "ĩ", "ị", "ỵ", "đ"], "iíìæóòîñ", strict=True))
+VNI_OF |= {c.upper(): VNI_OF[c].upper() for c in LOWER}
+
+# VPS: one byte per letter (uppercase Ạ Ậ Ặ Ẹ Ệ Ị Ọ Ộ Ợ Ụ Ự Ỵ Ẫ Ữ in C0 control bytes).
+_VPS_ROWS = """
+a 61 E1 E0 E4 E3 E5 | A 41 C1 80 81 82 02
+ă E6 A1 A2 A3 A4 A5 | Ă 88 8D 8E 8F F0 04
+â E2 C3 C0 C4 C5 C6 | Â C2 83 84 85 1C 03
+e 65 E9 E8 C8 EB CB | E 45 C9 D7 DE FE 05
+ê EA 89 8A 8B CD 8C | Ê CA 90 93 94 95 06
+i 69 ED EC CC EF CE | I 49 B4 B5 B7 B8 10
+o 6F F3 F2 D5 F5 86 | O 4F B9 BC BD BE 11
+ô F4 D3 D2 B0 87 B6 | Ô D4 96 97 98 99 12
+ơ D6 A7 A9 AA AB AE | Ơ F7 9D 9E 9F A6 13
+u 75 FA F9 FB DB F8 | U 55 DA A8 D1 AC 14
+ư DC D9 D8 BA BB BF | Ư D0 AD AF B1 1D 15
+y 79 9A FF 9B CF 9C | Y 59 DD B2 FD B3 19
+đ C7                | Đ F1
+"""
+VPS_BYTE = {
+    unicodedata.normalize("NFC", cells[0] + t): int(b, 16)
+    for line in _VPS_ROWS.strip().splitlines()
+    for cells in (half.split() for half in line.split("|"))
+    for t, b in zip(TONES, cells[1:], strict=False)
+}
+
+
+def cp1252_surface(data: bytes) -> str:
+    """Bytes as Excel/a cp1252 reader shows them; bytes cp1252 leaves undefined as Latin-1."""
+    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in data)
+
+
+def to_tcvn3(text):
+    return "".join(TCVN3_OF.get(c, c) for c in unicodedata.normalize("NFC", text))
+
+
+def to_vni(text):
+    return "".join(VNI_OF.get(c, c) for c in unicodedata.normalize("NFC", text))
+
+
+def to_vps(text, surface=cp1252_surface):
+    text = unicodedata.normalize("NFC", text)
+    return surface(bytes(VPS_BYTE.get(c, ord(c)) for c in text))
+
+
+def test_legacy_tables__cover_every_letter():
+    assert len(set(LOWER + UPPER)) == 146
+    for table in (TCVN3_OF, VNI_OF, VPS_BYTE):
+        assert set(LOWER + UPPER) <= set(table)
+    assert len(set(VPS_BYTE.values())) == 146  # one byte per letter
+
+
+@pytest.mark.parametrize("letter", LOWER + UPPER)
+def test_from_legacy__vni_round_trips_every_letter(letter):
+    for word in (letter, f"th{letter}ng", f"TH{letter}NG"):
+        assert from_legacy(to_vni(word), "vni") == word
+
+
+@pytest.mark.parametrize("letter", LOWER + UPPER)
+def test_from_legacy__vps_round_trips_every_letter(letter):
+    latin1 = lambda data: data.decode("latin-1")  # noqa: E731 (how viparse keys VPS)
+    for word in (letter, f"th{letter}ng", f"TH{letter}NG"):
+        assert from_legacy(to_vps(word), "vps") == word
+        assert from_legacy(to_vps(word, latin1), "vps") == word
+
+
+@pytest.mark.parametrize("letter", LOWER + UPPER)
+def test_from_legacy__tcvn3_round_trips_every_letter(letter):
+    """Lowercase always; uppercase when the word's ASCII letters show it (.VnTimeH)."""
+    assert from_legacy(to_tcvn3(f"th{letter.lower()}ng"), "tcvn3") == f"th{letter.lower()}ng"
+    assert from_legacy(to_tcvn3(f"TH{letter.upper()}NG"), "tcvn3") == f"TH{letter.upper()}NG"
+    assert from_legacy(to_tcvn3(letter.lower()), "tcvn3") == letter.lower()
+    if letter in "ĂÂÊÔƠƯĐAEIOUY":  # the capitals TCVN3 has a byte for
+        assert from_legacy(to_tcvn3(letter), "tcvn3") == letter
+
+
+def test_from_legacy__tcvn3_heading_case():
+    assert from_legacy(to_tcvn3("UBND XÃ SƠN KIM 1"), "tcvn3") == "UBND XÃ SƠN KIM 1"
+    assert from_legacy(to_tcvn3("Hộ nghèo"), "tcvn3") == "Hộ nghèo"
+    assert from_legacy(to_tcvn3("Thôn Đồng Quýt"), "tcvn3") == "Thôn Đồng Quýt"
+    assert from_legacy(to_tcvn3("Số CCCD/CMND"), "tcvn3") == "Số CCCD/CMND"
+    assert from_legacy("UBND X· S¬N KIM 1", "tcvn3") == "UBND XÃ SƠN KIM 1"  # ơ typed lowercase
+    assert from_legacy("Hé NGHÌO", "tcvn3") == "HỘ NGHÈO"
+
+
+def test_from_legacy__leaves_a_unicode_cell_alone():
+    assert from_legacy("Nguyễn Văn Hòa", "vni") == "Nguyễn Văn Hòa"
+    assert from_legacy("Trần Thị Ánh", "tcvn3") == "Trần Thị Ánh"
+
+
+PEOPLE = [
+    "Nguyễn Văn Hòa", "Lê Thị Thủy", "Trần Đức Thắng", "Phạm Thị Hường", "Võ Văn Dũng",
+    "Hoàng Thị Yến", "Đặng Quốc Khánh", "Bùi Thị Ngọc Ánh", "Đỗ Văn Sỹ", "Hồ Thị Mỹ Lệ",
+    "Lương Văn Tuấn", "Nguyễn Thị Kỳ", "Phan Văn Lực", "Đinh Thị Ẩn", "Cao Xuân Cường",
+]  # fmt: skip
+PLACES = [
+    "Thôn Tân Hà", "Xóm Lộc Lạc", "Thôn Trường Sơn", "Tổ dân phố Quyết Tiến",
+    "Thôn Đồng Quýt", "Xã Sơn Kim 1", "Xã Sơn Tây", "Thị trấn Phố Châu", "Xã Sơn Lĩnh",
+    "Thôn Khe Giao 2", "Xóm Trung Thủy", "Bản Ẳng", "Thôn Mỹ Thịnh", "Xã Sơn Hồng",
+]  # fmt: skip
+HEADERS = [
+    "UBND XÃ SƠN KIM 1", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+    "DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2024", "STT", "Họ và tên chủ hộ", "Mã hộ",
+    "Số nhân khẩu", "Thu nhập bình quân đầu người/tháng (đồng)", "Dân tộc",
+    "Tiếp cận dịch vụ y tế", "Bảo hiểm y tế", "Nước sinh hoạt", "Nhà tiêu hợp vệ sinh",
+    "Phân loại hộ", "Ghi chú", "Người lập biểu", "Chủ tịch UBND xã",
+]  # fmt: skip
+SAMPLES = {"names": PEOPLE, "places": PLACES, "headers": HEADERS}
+ENCODERS = {"tcvn3": to_tcvn3, "vni": to_vni, "vps": to_vps}
+
+
+@pytest.mark.parametrize("encoding", list(ENCODERS))
+@pytest.mark.parametrize("sample", list(SAMPLES))
+def test_detect_legacy_encoding__realistic_columns(encoding, sample):
+    texts = [ENCODERS[encoding](t) for t in SAMPLES[sample]]
+    assert detect_legacy_encoding(texts) == encoding
+    assert [from_legacy(t, encoding) for t in texts] == SAMPLES[sample]
+
+
+@pytest.mark.parametrize("sample", list(SAMPLES))
+def test_detect_legacy_encoding__unicode_and_ascii_left_alone(sample):
+    texts = SAMPLES[sample]
+    assert detect_legacy_encoding(texts) is None
+    assert detect_legacy_encoding(unicodedata.normalize("NFD", t) for t in texts) is None
+    assert detect_legacy_encoding(strip_diacritics(t) for t in texts) is None
+    assert detect_legacy_encoding(["Bà Hà", "Cà Mau", "Hòa Bình", "Lò Văn Ló"]) is None
+
+
+def test_detect_legacy_encoding__mixed_column_converts_only_legacy_cells():
+    texts = [to_vni(t) for t in PEOPLE[:10]] + PEOPLE[10:]
+    encoding = detect_legacy_encoding(texts)
+    assert encoding == "vni" and [from_legacy(t, encoding) for t in texts] == PEOPLE

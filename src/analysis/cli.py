@@ -51,23 +51,19 @@ def sample(
     ),
     force: bool = typer.Option(False, "--force", help="Ghi đè dữ liệu mẫu đã có."),
 ) -> None:
-    """Tạo dữ liệu mẫu mô phỏng (tất định) cho huyện trong cấu hình."""
-    import shutil
+    """Tạo dữ liệu mẫu mô phỏng (tất định) cho huyện trong cấu hình.
 
-    from analysis.synthetic import write_sample
+    Chỉ ghi và xóa trong thư mục mẫu (thư mục chứa data.household_lists), chỉ các tệp
+    do chính lệnh này ghi; từ chối khi cấu hình ghi data.synthetic: false.
+    """
+    from analysis.synthetic.write import check_sample_folder, sample_folder, write_sample
 
     cfg = load_config(config)
-    lists = cfg.resolve(cfg.data.household_lists)
-    if lists is None:
-        raise UserError(
-            "Cấu hình không có data.household_lists: không biết ghi dữ liệu mẫu vào đâu."
-        )
-    out_dir = lists.parent
-    if out_dir.exists() and any(out_dir.iterdir()):
-        if not force:
-            typer.echo(f"Dữ liệu mẫu đã có tại {out_dir} (dùng --force để tạo lại).")
-            return
-        shutil.rmtree(out_dir)
+    out_dir = sample_folder(cfg)  # refuses a non-synthetic config
+    check_sample_folder(cfg, out_dir)  # refuses project/raw-data folders and foreign files
+    if out_dir.exists() and any(out_dir.iterdir()) and not force:
+        typer.echo(f"Dữ liệu mẫu đã có tại {out_dir} (dùng --force để tạo lại).")
+        return
     path = write_sample(cfg, out_dir, households=households, population=population)
     typer.echo(f"Đã tạo dữ liệu mẫu mô phỏng tại: {path}")
 

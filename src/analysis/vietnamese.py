@@ -1,9 +1,27 @@
 """Vietnamese text and number formatting.
 
-Text: legacy encodings (TCVN3/ABC, VNI, VISCII) to Unicode via the pinned
-`viparse` tables, NFC, one tone-mark placement, comparison keys for names and
-headers. Formatting: Vietnamese number, percentage and date formats
-(1.234,5 ; 12,3% ; 31/12/2024), for every module that writes for a reader.
+Text: legacy encodings (TCVN3/ABC, VNI, VPS, VISCII) to Unicode, NFC, one tone-mark
+placement, comparison keys for names and headers. Formatting: Vietnamese number,
+percentage and date formats (1.234,5 ; 12,3% ; 31/12/2024), for every module that
+writes for a reader.
+
+Legacy encodings. The conversion tables are the pinned `viparse` ones, completed
+here where they miss letters (see `_VNI_EXTRA`) and extended with the Windows-1252
+surface of bytes 0x80-0x9F (VPS and VISCII put letters there; Excel and a csv read as
+cp1252 show those bytes as '€', '‚', 'ƒ'…). Every precomposed Vietnamese letter,
+lowercase and uppercase, converts back from each encoding (tests/test_vietnamese.py
+round-trips all 134), with one limit of the encoding itself:
+
+TCVN3 (ABC, fonts .VnTime/.VnArial) has uppercase bytes only for Ă Â Ê Ô Ơ Ư Đ. An
+uppercase toned letter (Ộ, Ề…) is typed as the lowercase byte and drawn uppercase by
+the "H" fonts (.VnTimeH). The bytes alone cannot tell 'Hộ' from 'HỘ'; `from_legacy`
+restores the case from the ASCII letters around: a word whose ASCII letters (two or
+more) are all uppercase is uppercased, and then so are the words of the same text
+whose one ASCII letter is ('Hé NGHÌO' -> 'HỘ NGHÈO', 'UBND X· S¬N KIM' -> 'UBND XÃ SƠN
+KIM'; but 'Sè CCCD' -> 'Số CCCD', 'X·' alone -> 'Xã'), and a word starting
+with a toned vowel among capitalised words takes a capital ('Ngäc ¸nh' -> 'Ngọc Ánh').
+A heading set in an H font but typed in lowercase ASCII comes back lowercase
+(comparison keys ignore case).
 """
 
 from __future__ import annotations
@@ -15,17 +33,66 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from functools import lru_cache
 
-from viparse.normalize.detector import detect_encoding_by_content
-from viparse.normalize.encodings import AUTO_DETECT_CHARMAPS, CHARMAPS
-from viparse.normalize.tables import convert
+from viparse.normalize.encodings import CHARMAPS as _VIPARSE_CHARMAPS
+from viparse.normalize.tables import Charmap, build_charmap, convert
 
 ENCODING_LABELS = {"tcvn3": "TCVN3 (ABC)", "vni": "VNI", "viscii": "VISCII", "vps": "VPS"}
+
+# VNI letters viparse 0.1.31 lacks or spells otherwise. VNI writes ẳ as a + 'ú' (the
+# breve-hook mark, 0xFA) and ỵ as the single glyph 'î' (0xEE; y + dot below collides
+# with the descender), uppercase 'AÚ' and 'Î'. viparse's derived 'yï'/'YÏ' stay too.
+_VNI_EXTRA = [("aú", "ẳ"), ("AÚ", "Ẳ"), ("î", "ỵ"), ("Î", "Ỵ")]
+
+# Bytes 0x80-0x9F as Windows-1252 shows them (Excel on Windows, a csv read as cp1252).
+_CP1252_HIGH = {
+    b: bytes([b]).decode("cp1252")
+    for b in range(0x80, 0xA0)
+    if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+}
+
+
+def _cp1252_aliases(charmap: Charmap) -> list[tuple[str, str]]:
+    """The same letters keyed on the cp1252 surface of their 0x80-0x9F bytes."""
+    return [
+        (_CP1252_HIGH[ord(src)], dst)
+        for src, dst in charmap.pairs
+        if len(src) == 1 and ord(src) in _CP1252_HIGH
+    ]
+
+
+def _extended(charmap: Charmap, extra: list[tuple[str, str]]) -> Charmap:
+    pairs = dict(charmap.pairs)
+    pairs.update(extra)
+    return build_charmap(charmap.name, pairs.items())
+
+
+CHARMAPS: dict[str, Charmap] = {
+    "tcvn3": _VIPARSE_CHARMAPS["tcvn3"],
+    "vni": _extended(_VIPARSE_CHARMAPS["vni"], _VNI_EXTRA),
+    "vps": _extended(_VIPARSE_CHARMAPS["vps"], _cp1252_aliases(_VIPARSE_CHARMAPS["vps"])),
+    "viscii": _extended(_VIPARSE_CHARMAPS["viscii"], _cp1252_aliases(_VIPARSE_CHARMAPS["viscii"])),
+}
+# Detection candidates, in order of preference when two read equally well (TCVN3 and
+# VNI are what district offices used; VPS and VISCII are rare).
+CANDIDATES = ("tcvn3", "vni", "vps", "viscii")
+
+# Letters only Unicode has (ă ơ ư đ ĩ ũ and U+1EA0-U+1EF9): a string holding one is
+# Unicode already, whatever else it holds. No legacy surface uses them.
+_UNICODE_ONLY = re.compile("[ĂăƠơƯưĐđĨĩŨũ\u1ea0-\u1ef9]")
+# Characters some legacy table reads as (part of) a letter, beyond ASCII.
+_LEGACY_CHARS = frozenset(
+    ch for m in CHARMAPS.values() for src, _ in m.pairs for ch in src if ord(ch) > 0x7F
+)
+_LEGACY_ANY = re.compile("[" + re.escape("".join(sorted(_LEGACY_CHARS))) + "]")
 
 # Latin-1 letters that Unicode Vietnamese uses; any other character of U+00A0-U+00FF in
 # a text is the trace of a legacy font (TCVN3 '¸µ¶', VNI 'øöñï') read as Latin-1.
 _VIETNAMESE_LATIN1 = set("ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý")
 _LEGACY_HINT = re.compile(
-    "[" + "".join(chr(c) for c in range(0xA1, 0x100) if chr(c) not in _VIETNAMESE_LATIN1) + "]"
+    "["
+    + "".join(chr(c) for c in range(0xA1, 0x100) if chr(c) not in _VIETNAMESE_LATIN1)
+    + "".join(_CP1252_HIGH.values())
+    + "]"
 )
 _TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ngã hỏi nặng
 
@@ -54,40 +121,65 @@ def vietnamese_score(text: str) -> float:
 
 
 def detect_legacy_encoding(texts: Iterable[str]) -> str | None:
-    """The legacy encoding of a body of text ('tcvn3', 'vni', 'viscii'), or None for Unicode.
+    """The legacy encoding of a body of text ('tcvn3', 'vni', 'vps', 'viscii'), or None.
 
     Detection looks at all strings together (single short strings such as "Sơn Kim 1"
     carry too little evidence; a column or a header block carries enough): each legacy
     table is trial-applied and the one whose output reads best as Vietnamese syllables
-    wins, if it clearly beats leaving the text as it is. viparse's own content detector
-    breaks ties.
+    wins, if it clearly beats leaving the text as it is; ties go to the encoding offices
+    used most (`CANDIDATES` order). Strings holding a letter only Unicode has are left
+    out of the evidence, and plain ASCII or Unicode Vietnamese gives None.
     """
-    unique = dict.fromkeys(t for t in texts if isinstance(t, str))
+    unique = dict.fromkeys(
+        t for t in texts if isinstance(t, str) and t.strip() and not _UNICODE_ONLY.search(t)
+    )
     sample = " ".join(list(unique)[:300])[:5000]
-    if not re.search(r"[\xa0-\xff]", sample):
-        return None  # pure ASCII or beyond Latin-1 (Unicode Vietnamese): nothing to convert
+    if not _LEGACY_ANY.search(sample):
+        return None  # nothing any legacy table would change
     base = vietnamese_score(sample)
     if not _LEGACY_HINT.search(sample) and base >= 0.9:
         return None  # only letters Vietnamese uses, in well-formed syllables
-    scores = {
-        name: vietnamese_score(convert(sample, CHARMAPS[name])) for name in AUTO_DETECT_CHARMAPS
-    }
-    best = max(scores, key=scores.__getitem__)
-    ties = [n for n, v in scores.items() if v == scores[best]]
+    scores = {name: vietnamese_score(from_legacy(sample, name)) for name in CANDIDATES}
+    best = max(CANDIDATES, key=scores.__getitem__)  # first of the ties, by preference
     if scores[best] < base + 0.05:
         return None
-    if len(ties) > 1:  # viparse's detector, else the most common encoding in offices
-        detected = detect_encoding_by_content(sample, {n: CHARMAPS[n] for n in ties}).encoding
-        return detected or min(ties, key=_PREFERENCE.index)
     return best
 
 
-_PREFERENCE = ["tcvn3", "vni", "viscii"]
-
-
 def from_legacy(text: str, encoding: str) -> str:
-    """Convert one string from a legacy encoding to NFC Unicode."""
+    """Convert one string from a legacy encoding to NFC Unicode.
+
+    A string that already holds a Unicode-only Vietnamese letter is returned as it is
+    (NFC): columns mixing pasted Unicode cells with legacy ones convert cell by cell.
+    TCVN3's uppercase is restored as the module docstring explains.
+    """
+    if _UNICODE_ONLY.search(text):
+        return nfc(text)
+    if encoding == "tcvn3":
+        return _from_tcvn3(text)
     return convert(text, CHARMAPS[encoding])
+
+
+_ASCII_LETTERS = re.compile(r"[A-Za-z]")
+
+
+def _from_tcvn3(text: str) -> str:
+    charmap = CHARMAPS["tcvn3"]
+    tokens = re.split(r"(\s+)", text)
+    out = [convert(t, charmap) for t in tokens]
+    words = [i for i, t in enumerate(out) if t[:1].isalpha()]
+    legacy = [i for i in words if any(ord(ch) > 0x7F for ch in tokens[i])]
+    capitals = {i: _ASCII_LETTERS.findall(tokens[i]) for i in legacy}
+    capitals = {i: len(c) if c and all(x.isupper() for x in c) else 0 for i, c in capitals.items()}
+    heading = any(n >= 2 for n in capitals.values())  # 'NGHÌO': a word set in .VnTimeH
+    for i in legacy:
+        if capitals[i] >= 2 or (heading and capitals[i]):
+            out[i] = out[i].upper()
+        elif ord(tokens[i][0]) > 0x7F and out[i][0].islower():
+            others = [out[j] for j in words if j != i]
+            if others and all(w[0].isupper() for w in others):  # a name: 'Ngọc ¸nh'
+                out[i] = out[i][0].upper() + out[i][1:]
+    return nfc("".join(out))
 
 
 def nfc(text: str) -> str:

@@ -2,8 +2,11 @@
 
 xlsx/xlsm (every sheet; merged cells filled from their top-left value), xls (xlrd,
 or an HTML table saved under an .xls name as web systems export it), csv/txt
-(UTF-8, UTF-8 with BOM, UTF-16, cp1258; delimiter sniffed) and parquet. Nothing
-is interpreted here: headers, titles and footers are found in `headers.py`.
+(UTF-8, UTF-8 with BOM, UTF-16, Windows-1258, or legacy-font bytes read as
+Windows-1252; delimiter sniffed, title rows above the header allowed) and parquet.
+Sheet names typed in a legacy font (TCVN3, VNI, VPS) are decoded for reports; the
+name as stored stays in `RawSheet.original_sheet`. Nothing else is interpreted
+here: headers, titles and footers are found in `headers.py`.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,9 +31,15 @@ class RawSheet:
     """One sheet as a grid of cell values; index = row number as the user sees it (1-based)."""
 
     file: Path
-    sheet: str
+    sheet: str  # name for reports: decoded to Unicode when typed in a legacy font
     grid: pd.DataFrame  # object values, columns 0..n-1
     encoding: str = ""  # text encoding of a csv, for the report
+    original_sheet: str = ""  # the name as stored in the workbook (to open the sheet again)
+    sheet_encoding: str = ""  # legacy encoding the name was decoded from, if any
+
+    def __post_init__(self) -> None:
+        if not self.original_sheet:
+            self.original_sheet = self.sheet
 
 
 class UnreadableFile(Exception):
@@ -79,7 +89,7 @@ def _read_xlsx(path: Path) -> list[RawSheet]:
         rows = sheet.to_python(skip_empty_area=False)
         _fill_merged(rows, sheet.merged_cell_ranges or [])
         sheets.append(RawSheet(path, name, _grid(rows)))
-    return sheets
+    return _decode_sheet_names(sheets)
 
 
 def _fill_merged(rows: list[list], ranges: list) -> None:
@@ -113,7 +123,53 @@ def _read_xls_xlrd(path: Path) -> list[RawSheet]:
     for sh in book.sheets():
         rows = [[_xls_value(c, book.datemode) for c in sh.row(r)] for r in range(sh.nrows)]
         sheets.append(RawSheet(path, sh.name, _grid(rows)))
+    return _decode_sheet_names(sheets)
+
+
+# Characters of bytes 0x80-0xFF (as Latin-1 or cp1252 shows them) that Unicode Vietnamese
+# never uses: the trace of a legacy font ('¬' in TCVN3 'S¬n', 'ø' in VNI 'Hoøa').
+_LEGACY_TRACES = (
+    (
+        {bytes([b]).decode("latin-1") for b in range(0x80, 0x100)}
+        | {bytes([b]).decode("cp1252", errors="ignore") for b in range(0x80, 0x100)}
+    )
+    - set("ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý\xa0")
+    - {""}
+)
+
+
+def _decode_sheet_names(sheets: list[RawSheet]) -> list[RawSheet]:
+    """Sheet names typed in a legacy font ('S¬n Kim 1', 'Thoân 3') decoded to Unicode.
+
+    The encoding comes from all the workbook's names read together, else from the
+    sheet's own text cells (typed with the same keyboard driver). A name is decoded
+    only when the result reads better as Vietnamese, or as well while the name holds
+    a character Unicode Vietnamese never uses ('¬', 'ø'): a Unicode name such as
+    'Danh sách' is never rewritten on the strength of its neighbours alone.
+    """
+    together = detect_legacy_encoding([s.sheet for s in sheets])
+    for sheet in sheets:
+        if not sheet.sheet or not any(ord(c) > 0x7F or c < " " for c in sheet.sheet):
+            continue
+        encoding = together or detect_legacy_encoding(_grid_texts(sheet.grid))
+        if not encoding:
+            continue
+        decoded = from_legacy(sheet.sheet, encoding)
+        before, after = vietnamese_score(sheet.sheet), vietnamese_score(decoded)
+        if decoded != sheet.sheet and (
+            after > before or (after == before and _legacy_only(sheet.sheet))
+        ):
+            sheet.sheet, sheet.sheet_encoding = decoded, encoding
     return sheets
+
+
+def _legacy_only(text: str) -> bool:
+    """Holds a character of U+0080-U+00FF (or cp1252's) that Unicode Vietnamese never uses."""
+    return any(c in _LEGACY_TRACES for c in text)
+
+
+def _grid_texts(grid: pd.DataFrame, rows: int = 60) -> list[str]:
+    return [v for v in grid.head(rows).to_numpy().ravel() if isinstance(v, str)]
 
 
 def _xls_value(cell, datemode: int):
@@ -154,42 +210,80 @@ def _html_header_rows(columns: pd.Index) -> list[list]:
 
 
 def _decode(data: bytes) -> tuple[str, str]:
-    """Bytes of a text file -> (NFC text, encoding name). BOMs, UTF-8, then cp1258."""
+    """Bytes of a text file -> (NFC text, encoding name).
+
+    BOMs first, then UTF-16 without BOM, strict UTF-8, and otherwise a Windows
+    codepage: Windows-1258 (Vietnamese, tones as combining marks: NFC composes them)
+    or Windows-1252 carrying a legacy font's bytes (TCVN3, VNI, VPS), whichever reads
+    better. Legacy-font text is returned as cp1252 shows it and converted per column
+    after reading, like legacy text in a workbook.
+    """
     text, encoding = _decode_raw(data)
     return unicodedata.normalize("NFC", text), encoding
 
 
+LEGACY_TEXT_ENCODING = "Windows-1252 (phông chữ cũ)"
+
+
 def _decode_raw(data: bytes) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "UTF-8 (BOM)"
+        return data[3:].decode("utf-8", errors="replace"), "UTF-8 (BOM)"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "UTF-16"
-    if len(data) > 3 and data[1:4:2] == b"\x00\x00":  # UTF-16 LE without BOM
-        return data.decode("utf-16-le"), "UTF-16"
+    if len(data) > 3 and data[1:4:2] == b"\x00\x00" and data[0:3:2] != b"\x00\x00":
+        return data.decode("utf-16-le", errors="replace"), "UTF-16"
+    if len(data) > 3 and data[0:3:2] == b"\x00\x00" and data[1:4:2] != b"\x00\x00":
+        return data.decode("utf-16-be", errors="replace"), "UTF-16"
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
         pass
-    # A Windows codepage. cp1258 (Vietnamese) vs cp1252 (legacy fonts read as Latin-1):
-    # take the one that reads better; legacy fonts are converted later, per column.
     vn = unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
-    latin = data.decode("cp1252", errors="replace")
-    legacy = detect_legacy_encoding([latin])
-    as_legacy = from_legacy(latin, legacy) if legacy else latin
-    if vietnamese_score(vn) >= vietnamese_score(as_legacy):
+    latin = _cp1252(data)
+    lines = latin.split("\n")
+    legacy = detect_legacy_encoding(lines)
+    as_legacy = "\n".join(from_legacy(line, legacy) for line in lines) if legacy else latin
+    if legacy is None or vietnamese_score(vn) >= vietnamese_score(as_legacy):
         return vn, "Windows-1258"
-    return latin, "Windows-1252"  # TCVN3/VNI bytes: converted per column after reading
+    return latin, LEGACY_TEXT_ENCODING  # converted per column after reading
+
+
+def _cp1252(data: bytes) -> str:
+    """Windows-1252, keeping the five bytes it leaves undefined as their Latin-1 characters
+    (VPS puts letters there: 0x81 Ả, 0x8D Ắ, 0x8F Ẳ, 0x90 Ế, 0x9D Ớ)."""
+    return data.decode("cp1252", errors="surrogateescape").translate(_UNDEFINED_CP1252)
+
+
+_UNDEFINED_CP1252 = {0xDC00 + b: b for b in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+
+DELIMITERS = ",;\t|"
+
+
+def sniff_delimiter(text: str, max_lines: int = 300) -> str:
+    """The delimiter that explains the most cells in consistently wide rows.
+
+    Title rows above the header ("UBND XÃ …", "DANH SÁCH …") usually hold no delimiter,
+    and decimal commas or commas in titles and notes must not win over semicolons: for
+    each candidate and each row width w > 1, the score is (rows of width w) × (w − 1)²,
+    so that the table's many equally wide rows outweigh short rows split by chance; the
+    best width's score decides, ties in the order comma, semicolon, tab, bar.
+    Quoted fields are parsed as csv does. No candidate splitting any row: comma.
+    """
+    sample = "\n".join(text.split("\n")[:max_lines])
+    best, best_score = ",", 0
+    for delimiter in DELIMITERS:
+        widths = Counter(
+            len(row) for row in csv.reader(io.StringIO(sample), delimiter=delimiter) if len(row) > 1
+        )
+        score = max((n * (w - 1) ** 2 for w, n in widths.items()), default=0)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
 
 
 def _read_csv(path: Path) -> RawSheet:
     text, encoding = _decode(path.read_bytes())
-    sample = "\n".join(text.splitlines()[:30])
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    rows = list(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text)))
     rows = [[c if c.strip() else None for c in r] for r in rows]
     return RawSheet(path, "", _grid(rows), encoding=encoding)
 

@@ -1,20 +1,141 @@
-"""Write the synthetic sample district into a folder, as a district office holds it."""
+"""Write the synthetic sample district into a folder, as a district office holds it.
+
+Safety of the user's data: the generator writes and deletes only inside the sample
+folder, and only files it wrote itself. It refuses (UserError) when the config is
+not synthetic (`data.synthetic: false`), when the folder is the project root, one of
+its ancestors or a project folder (data/, data/raw, data/reference, config/, src/…),
+lies inside data/raw or data/reference, or holds any file the generator did not write.
+What it wrote is listed in the folder's manifest (`MANIFEST`); a sample made before
+the manifest existed is recognised by its README and file layout.
+"""
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.config import Config
+from analysis.config import PROJECT_ROOT, Config
 from analysis.errors import UserError
 from analysis.synthetic.lists import list_categories, slugify, write_list, write_totals
 from analysis.synthetic.simulate import Simulation, simulate
 from analysis.vietnamese import format_number
 
 README_MARKER = "DỮ LIỆU MÔ PHỎNG"
+MANIFEST = ".du_lieu_mo_phong.txt"
+_MANIFEST_HEAD = (
+    "# Danh sách tệp do lệnh `python -m analysis sample` ghi (dữ liệu mô phỏng).\n"
+    "# Lệnh tạo lại mẫu chỉ xóa và ghi đè các tệp này; thư mục có tệp khác sẽ không bị đụng tới.\n"
+)
+# Files of a sample written before the manifest existed (with its README).
+_OLD_LAYOUT = re.compile(
+    r"^(README\.txt|truth\.csv|discrepancies\.csv|tong_so_ho\.xlsx"
+    r"|lists/\d{4}/[^/]+\.xlsx|summary/bieu_tong_hop_\d{4}\.xlsx"
+    r"|population/households_\d{4}\.parquet)$"
+)
+_SYSTEM_FILES = {"Thumbs.db", "desktop.ini", ".DS_Store"}  # written by file browsers
+_TMP_PREFIX = ".dang_tao-"  # the generator's own work folder, left by an interrupted run
+# Project folders the sample may never be, nor (second list) lie inside.
+_NEVER = ("", "data", "data/raw", "data/reference", "data/interim", "data/processed",
+          "config", "src", "tests", "docs", "notebooks", "benchmarks", "outputs", "shapefiles")  # fmt: skip
+_NEVER_INSIDE = ("data/raw", "data/reference", "config", "src", "docs", "notebooks", ".git")
+
+
+def sample_folder(config: Config) -> Path:
+    """The folder `analysis sample` writes: the parent of `data.household_lists`.
+
+    The generator writes lists into `<folder>/lists` and totals into
+    `<folder>/tong_so_ho.xlsx`, so household_lists must end in 'lists'.
+    """
+    _require_synthetic(config)
+    lists = config.resolve(config.data.household_lists)
+    if lists is None:
+        raise UserError(
+            "Cấu hình không có data.household_lists: không biết ghi dữ liệu mẫu vào đâu."
+        )
+    if lists.name != "lists":
+        raise UserError(
+            f"data.household_lists là '{config.data.household_lists}': dữ liệu mẫu chỉ ghi "
+            "vào thư mục con 'lists' của thư mục mẫu (ví dụ data/sample/lists)."
+        )
+    return lists.parent
+
+
+def _require_synthetic(config: Config) -> None:
+    if not config.data.synthetic:
+        raise UserError(
+            "Cấu hình ghi data.synthetic: false (dữ liệu thật): lệnh tạo dữ liệu mẫu không "
+            "chạy với cấu hình này, để không ghi đè hay xóa số liệu của huyện. Hãy dùng một "
+            "tệp cấu hình riêng cho dữ liệu mẫu (data.synthetic: true)."
+        )
+
+
+def check_sample_folder(config: Config, out_dir: Path) -> None:
+    """Refuse (UserError) unless `out_dir` may be written and emptied by the generator."""
+    _require_synthetic(config)
+    out = Path(out_dir).resolve()
+    root = PROJECT_ROOT.resolve()
+    why = None
+    if out == Path(out.anchor) or out == Path.home().resolve() or out in root.parents:
+        why = "là thư mục gốc hoặc thư mục chứa dự án"
+    elif any(out == root / rel for rel in _NEVER):
+        why = "là thư mục của dự án" if out == root else "là một thư mục chính của dự án"
+    elif any((root / rel) in out.parents for rel in _NEVER_INSIDE):
+        why = "nằm trong thư mục dữ liệu thật, tham chiếu hoặc mã nguồn của dự án"
+    elif out.exists() and not out.is_dir():
+        why = "là một tệp, không phải thư mục"
+    elif out.exists():
+        foreign = [p for p in _entries(out) if p not in set(_generated(out))]
+        if foreign:
+            shown = ", ".join(p.relative_to(out).as_posix() for p in foreign[:5])
+            more = f" và {len(foreign) - 5} tệp khác" if len(foreign) > 5 else ""
+            why = f"có tệp không do lệnh tạo dữ liệu mẫu ghi ({shown}{more})"
+    if why:
+        raise UserError(
+            f"Không tạo dữ liệu mẫu tại {out_dir}: thư mục này {why}. Lệnh chỉ ghi và xóa "
+            "trong thư mục mẫu riêng (ví dụ data/sample); hãy sửa data.household_lists "
+            "trong cấu hình hoặc chọn thư mục khác."
+        )
+
+
+def _entries(folder: Path) -> list[Path]:
+    """Every file (or link) under `folder`, and each work folder an interrupted run left."""
+    out = []
+    for p in sorted(folder.rglob("*")):
+        parts = p.relative_to(folder).parts
+        if parts[0].startswith(_TMP_PREFIX):
+            if len(parts) == 1:
+                out.append(p)
+        elif p.is_symlink() or not p.is_dir():
+            out.append(p)
+    return out
+
+
+def _generated(folder: Path) -> list[Path]:
+    """What in `folder` the generator wrote: the manifest's files, else an old sample's."""
+    manifest = folder / MANIFEST
+    if manifest.is_file():
+        listed = [
+            line.strip()
+            for line in manifest.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")
+        ]
+        names = [folder / name for name in listed if ".." not in Path(name).parts]
+        names.append(manifest)
+    else:
+        readme = folder / "README.txt"
+        if not readme.is_file() or README_MARKER not in readme.read_text(encoding="utf-8"):
+            names = []
+        else:
+            names = [
+                p for p in folder.rglob("*") if _OLD_LAYOUT.match(p.relative_to(folder).as_posix())
+            ]
+    names += [p for p in folder.rglob("*") if p.name in _SYSTEM_FILES]
+    names += [p for p in folder.iterdir() if p.is_dir() and p.name.startswith(_TMP_PREFIX)]
+    return names
 
 
 def write_sample(
@@ -22,34 +143,41 @@ def write_sample(
 ) -> Path:
     """Simulate the district and write lists, totals, truth and README into `out_dir`.
 
-    The folder is written aside and moved into place when complete; an existing
-    folder is replaced only when it holds an earlier sample (its README says so).
+    Everything is written into a work folder inside `out_dir` first; only when it is
+    complete are the earlier sample's files (and nothing else) removed and the new
+    ones moved into place. See the module docstring for the folders it refuses.
     """
     out_dir = Path(out_dir)
-    _check_replaceable(out_dir)
+    check_sample_folder(config, out_dir)
     sim = simulate(config, households)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=out_dir))
     try:
         write_files(config, sim, tmp, population)
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        tmp.rename(out_dir)
+        files = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())
+        (tmp / MANIFEST).write_text(_MANIFEST_HEAD + "\n".join(files) + "\n", encoding="utf-8")
+        check_sample_folder(config, out_dir)  # nothing foreign arrived meanwhile
+        _remove_generated(out_dir, keep=tmp)
+        for entry in sorted(tmp.iterdir()):
+            entry.rename(out_dir / entry.name)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
     return out_dir
 
 
-def _check_replaceable(out_dir: Path) -> None:
-    if not out_dir.exists() or not any(out_dir.iterdir()):
-        return
-    readme = out_dir / "README.txt"
-    if not readme.exists() or README_MARKER not in readme.read_text(encoding="utf-8"):
-        raise UserError(
-            f"{out_dir}: thư mục đã có dữ liệu không phải mẫu mô phỏng; "
-            "hãy chọn thư mục khác hoặc xóa thư mục này."
-        )
+def _remove_generated(folder: Path, keep: Path) -> None:
+    """Delete the earlier sample's files, then the folders they leave empty."""
+    for path in _generated(folder):
+        if path == keep:
+            continue
+        if path.name.startswith(_TMP_PREFIX) and path.parent == folder and path.is_dir():
+            shutil.rmtree(path)
+        elif path.is_file() or path.is_symlink():
+            path.unlink()
+    for sub in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
+        if sub != keep and keep not in sub.parents and not any(sub.iterdir()):
+            sub.rmdir()
 
 
 def write_files(config: Config, sim: Simulation, out_dir: Path, population: bool) -> None:
