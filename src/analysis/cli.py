@@ -72,12 +72,20 @@ def sample(
 def validate(
     path: Path = typer.Argument(..., help="Tệp hoặc thư mục cần kiểm tra."),
     config: Path = CONFIG_OPTION,
+    as_json: bool = typer.Option(
+        False, "--json", help="In kết quả dạng một tài liệu JSON (cho kịch bản tự động)."
+    ),
 ) -> None:
     """Kiểm tra tệp đầu vào: báo từng lỗi với tệp, dòng, cột; không chạy phân tích."""
+    import json
+
     from analysis.ingest import validate_path
 
     report = validate_path(path, load_config(config))
-    typer.echo(report.to_text())
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+    else:
+        typer.echo(report.to_text())
     if not report.ok:
         raise typer.Exit(code=1)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from analysis import schema
@@ -102,7 +102,7 @@ def drop_hidden(path: Path, name: str, sheets: list[RawSheet], log: ProblemLog) 
     hidden = hidden_parts(path)
     out = []
     for sheet in sheets:
-        h = hidden.get(sheet.sheet)
+        h = hidden.get(sheet.original_sheet or sheet.sheet)
         if h is None:
             out.append(sheet)
             continue
@@ -125,7 +125,7 @@ def drop_hidden(path: Path, name: str, sheets: list[RawSheet], log: ProblemLog) 
                 log.add("warning", f"cột {_letter(c)} bị ẩn, không đọc", name, sheet.sheet,
                         column=label[:60])  # fmt: skip
                 grid[c] = None
-        out.append(RawSheet(sheet.file, sheet.sheet, grid, sheet.encoding))
+        out.append(replace(sheet, grid=grid))
     return out
 
 

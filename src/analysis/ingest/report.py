@@ -5,7 +5,7 @@ reconciliation (read = accepted + rejected)."""
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -31,6 +31,63 @@ FUZZY_LABELS_VI = {
     "score": "Độ giống (%)",
 }
 SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITY_LABELS_VI)}
+MAPPING_COLUMNS = ["file", "sheet", "header", "column", "score", "how"]
+MAPPING_LABELS_VI = {
+    "file": "Tệp",
+    "sheet": "Trang tính",
+    "header": "Tiêu đề cột trong tệp",
+    "column": "Cột chuẩn",
+    "score": "Độ khớp (%)",
+    "how": "Cách khớp",
+}
+JSON_STATS = ("households", "persons", "poor", "near_poor")
+
+
+def file_entries(files: pd.DataFrame, summary_rows: pd.DataFrame) -> list[dict]:
+    """JSON entries: one per list file (sheets summed) and one per commune of a summary table."""
+    out = []
+    for file, part in files.groupby("file", sort=False):
+        table = part["table"].iloc[0]
+        if table == "summary" and not summary_rows.empty:
+            for rec in summary_rows[summary_rows["file"] == file].itertuples(index=False):
+                out.append(_entry(file, rec.sheet, rec.year, rec.commune_code, 1, 1, 0,
+                                  [rec.n_households, rec.n_persons, rec.n_poor, rec.n_near_poor]))  # fmt: skip
+            continue
+        stats = [part[c].sum(min_count=1) for c in
+                 ("n_households", "n_persons", "n_poor", "n_near_poor")]  # fmt: skip
+        out.append(_entry(file, ", ".join(s for s in part["sheet"].unique() if s),
+                          _joined(part["year"]), _joined(part["commune_code"]),
+                          part["n_read"].sum(), part["n_accepted"].sum(),
+                          part["n_rejected"].sum(), stats))  # fmt: skip
+    return out
+
+
+def _entry(file, sheet, year, code, read, accepted, rejected, stats) -> dict:
+    year = _plain(year)
+    year = int(year) if isinstance(year, str) and year.isdigit() else year
+    entry = {"file": file, "sheet": sheet or "", "year": year,
+             "commune_code": _plain(code), "rows_read": int(read), "accepted": int(accepted),
+             "rejected": int(rejected)}  # fmt: skip
+    entry.update({k: _plain(v) for k, v in zip(JSON_STATS, stats, strict=True)})
+    return entry
+
+
+def _joined(values: pd.Series) -> object:
+    distinct = list(dict.fromkeys(str(v) for v in values.dropna()))
+    if not distinct:
+        return None
+    return distinct[0] if len(distinct) == 1 else ", ".join(distinct)
+
+
+def _plain(value: object) -> object:
+    """JSON-ready: numpy/pandas scalars to Python, missing to None, '2024' years to int."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 @dataclass
@@ -41,6 +98,8 @@ class ValidationReport:
     files: pd.DataFrame
     rejects: pd.DataFrame
     fuzzy_matches: pd.DataFrame
+    mappings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MAPPING_COLUMNS))
+    summary_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def ok(self) -> bool:
@@ -54,6 +113,18 @@ class ValidationReport:
             "accepted": int(self.files["n_accepted"].sum()) if not self.files.empty else 0,
             "rejected": int(self.files["n_rejected"].sum()) if not self.files.empty else 0,
             **{s: int(sev.get(s, 0)) for s in SEVERITY_LABELS_VI},
+        }
+
+    def to_json(self) -> dict:
+        """One document for scripts: the verdict, one entry per input file (a workbook's
+        sheets together; a summary table's communes one by one) and every problem."""
+        return {
+            "ok": bool(self.ok),
+            "files": file_entries(self.files, self.summary_rows),
+            "problems": [
+                {k: _plain(v) for k, v in rec.items()}
+                for rec in self.problems[PROBLEM_COLUMNS].to_dict("records")
+            ],
         }
 
     def summary_sentence(self) -> str:
@@ -87,6 +158,18 @@ class ValidationReport:
                 "### Các vấn đề",
                 "",
                 _md(problems_vi(sorted_problems(self.problems).head(limit))),
+                "",
+            ]
+        guessed = (
+            self.mappings[self.mappings["how"] != "tên chuẩn"]
+            if not self.mappings.empty
+            else self.mappings
+        )
+        if not guessed.empty:
+            parts += [
+                "### Cột nhận ra không theo tên chuẩn (viết tắt, bỏ chú thích, gần đúng)",
+                "",
+                _md(guessed.rename(columns=MAPPING_LABELS_VI)),
                 "",
             ]
         if not self.fuzzy_matches.empty:
@@ -141,6 +224,9 @@ class ValidationReport:
             self.rejects.to_excel(xw, sheet_name="Dòng bị loại", index=False)
             self.fuzzy_matches.rename(columns=FUZZY_LABELS_VI).to_excel(
                 xw, sheet_name="Khớp gần đúng", index=False
+            )
+            self.mappings.rename(columns=MAPPING_LABELS_VI).to_excel(
+                xw, sheet_name="Ánh xạ cột", index=False
             )
         lead = f"<p><strong>{html.escape(note)}</strong></p>" if note else ""
         paths["html"].write_text(lead + self.to_html(), encoding="utf-8")

@@ -14,7 +14,7 @@ from analysis.ingest.headers import KINDS
 from analysis.ingest.households import build_households, empty_households
 from analysis.ingest.privacy import MACHINE_KEY_FILE, load_key
 from analysis.ingest.problems import SEVERITY_LABELS_VI, ProblemLog
-from analysis.ingest.report import ValidationReport
+from analysis.ingest.report import MAPPING_COLUMNS, ValidationReport
 from analysis.ingest.summary import (
     build_summary,
     check_summary_against_lists,
@@ -54,6 +54,8 @@ class Review:
     files: pd.DataFrame  # FILE_COLUMNS: read = accepted + rejected per file and sheet
     fuzzy_matches: pd.DataFrame  # commune names matched approximately
     years_available: list[int] = field(default_factory=list)
+    mappings: pd.DataFrame = field(default_factory=pd.DataFrame)  # header -> column decisions
+    summary_rows: pd.DataFrame = field(default_factory=pd.DataFrame)  # summary tables per commune
 
     @property
     def ok(self) -> bool:
@@ -139,6 +141,7 @@ def _build(tables, roots, config, matcher: CommuneMatcher, log: ProblemLog, year
         summary, *parts["summary"] = build_summary(
             tables["summary"], roots["summary"], config, matcher, log, years
         )
+    summary_rows = parts["summary"][1].attrs.get("commune_rows") if "summary" in parts else None
     summary = cross_check(households, totals, summary, log)
     report_fuzzy_matches(matcher, log)
     files = file_table(parts)
@@ -155,7 +158,20 @@ def _build(tables, roots, config, matcher: CommuneMatcher, log: ProblemLog, year
         files=files,
         fuzzy_matches=matcher.fuzzy_frame(),
         years_available=sorted(years_found),
+        mappings=mapping_table([t for group in tables.values() for t in group]),
+        summary_rows=summary_rows if summary_rows is not None else pd.DataFrame(),
     )
+
+
+def mapping_table(tables: list) -> pd.DataFrame:
+    """Every header decision: file, sheet, header as written, canonical column, score, how."""
+    rows = [
+        {"file": t.file, "sheet": t.sheet, "header": t.header.labels[pos], "column": m.column,
+         "score": m.score, "how": m.how}
+        for t in tables
+        for pos, m in sorted(t.header.matches.items())
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=MAPPING_COLUMNS)
 
 
 def cross_check(households, totals, summary, log: ProblemLog) -> pd.DataFrame:
@@ -179,7 +195,14 @@ def report_fuzzy_matches(matcher: CommuneMatcher, log: ProblemLog) -> None:
 
 def validation_report(review: Review) -> ValidationReport:
     """The report of a review: `.to_text()`, `.to_markdown()`, `.to_html()`, `.write(dir)`."""
-    return ValidationReport(review.problems, review.files, review.rejects, review.fuzzy_matches)
+    return ValidationReport(
+        review.problems,
+        review.files,
+        review.rejects,
+        review.fuzzy_matches,
+        review.mappings,
+        review.summary_rows,
+    )
 
 
 def write_validation_report(review: Review, out_dir: str | Path, note: str = "") -> dict[str, Path]:

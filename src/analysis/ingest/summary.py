@@ -85,7 +85,7 @@ def build_summary(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(summary, rejects, counts per file/sheet)."""
     pieces: dict[str, list[pd.DataFrame]] = {}
-    rejects, counts = [], []
+    rejects, counts, rows = [], [], []
     for table in tables:
         cols = _columns(table.header.kind)
         raw = prepare_counts(table, root, log, cols)
@@ -119,6 +119,8 @@ def build_summary(
             keep &= typed["year"].isin(years)
         check_total_row(table, typed.assign(_row=raw["_row"]), log)
         pieces.setdefault(table.header.kind, []).append(typed[keep])
+        if table.header.kind == "results":
+            rows.append(_commune_rows(typed[keep], raw))
         rejects.append(make_rejects(raw, errors, "summary"))
         counts.append(counts_by_file(raw, errors))
     summary = combine(pieces, matcher, log)
@@ -128,7 +130,22 @@ def build_summary(
         else pd.DataFrame()
     )
     cnt = pd.concat(counts, ignore_index=True) if counts else pd.DataFrame()
+    cnt.attrs["commune_rows"] = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
     return summary, rej, cnt
+
+
+def _commune_rows(typed: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
+    """Per commune row of a results sheet: where it was read and its counts (for the check)."""
+    return pd.DataFrame(
+        {
+            "file": raw.loc[typed.index, "_file"],
+            "sheet": raw.loc[typed.index, "_sheet"],
+            "year": typed["year"],
+            "commune_code": typed["commune_code"],
+            **{c: typed[c] if c in typed else pd.NA
+               for c in ("n_households", "n_persons", "n_poor", "n_near_poor")},
+        }
+    )  # fmt: skip
 
 
 def check_given_rates(
