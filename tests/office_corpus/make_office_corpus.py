@@ -1770,7 +1770,7 @@ def case_district_folder_2023(out: Path) -> dict:
     return ok(
         "huyen_2023",
         "A folder with one small list per commune for all 22 units of 2023, three layouts "
-        "(commune in the title, group rows, commune only in the file name 'DS_SonKim1_2023')."
+        "(commune in the title, group rows, commune only in the file name, e.g. 'DS_SonKim2_2023.xlsx')."
         " Validating a folder also checks completeness: all communes present.",
         2023,
         truth,
