@@ -112,6 +112,8 @@ class HeaderIndex:
         return self._cache[(text, fuzzy)]
 
     def _match(self, text: str, fuzzy: bool) -> HeaderMatch | None:
+        if "%" in text and "ty le" not in ascii_key(text):  # "Hộ nghèo / %" is a rate
+            text = text.replace("%", " tỷ lệ ")
         full = ascii_key(text)
         if not full:
             return None

@@ -12,7 +12,7 @@ from analysis.errors import UserError
 from analysis.ingest.collect import SheetTable, missing_required
 from analysis.ingest.communes import CommuneMatcher
 from analysis.ingest.context import code_in_file_name, year_candidates
-from analysis.ingest.privacy import PseudonymKey, pseudonymize
+from analysis.ingest.privacy import PseudonymKey, derived_household_ids, pseudonymize
 from analysis.ingest.problems import PROBLEM_COLUMNS, ProblemLog
 from analysis.ingest.rejects import counts_by_file, make_rejects
 from analysis.ingest.validate import (
@@ -27,7 +27,8 @@ from analysis.vietnamese import ascii_key, format_number
 
 HOUSEHOLD = schema.columns_by_name(schema.HOUSEHOLD_COLUMNS)
 OUTPUT_COLUMNS = [c.name for c in schema.HOUSEHOLD_COLUMNS if not c.personal]
-YEAR_SOURCES = ("tiêu đề", "thư mục", "tên tệp")  # priority when the table has no year column
+YEAR_SOURCES = ("tiêu đề", "thư mục", "tên tệp")
+DERIVE = "\x00derive"  # household code to derive from the head's ID number or name  # priority when the table has no year column
 
 
 def file_year(table: SheetTable, root: Path, log: ProblemLog) -> int | None:
@@ -159,6 +160,12 @@ def prepare(
         data["village"] = data["_group"]
         log.add("info", "thôn/xóm lấy từ các dòng tên nhóm của bảng", table.file, table.sheet)
     if data is not None:
+        data["_has_id"] = "household_id" in present
+    if "household_id" not in present and {"head_id_number", "head_name"} & present:
+        present.add("household_id")
+        log.add("info", "không có cột mã hộ: mã hộ lập từ số định danh (hoặc họ tên) chủ hộ, "
+                "ẩn danh bằng khóa, ổn định qua các năm", table.file, table.sheet)  # fmt: skip
+    if data is not None:
         data["_has_flags"] = bool(set(schema.DEPRIVATION_COLUMNS) & present)
     if not set(schema.DEPRIVATION_COLUMNS) & present and "n_deprivations" in present:
         present.update(schema.DEPRIVATION_COLUMNS)
@@ -226,6 +233,10 @@ def build_households(
         return labels.get((file, col)) or (HOUSEHOLD[col].label_vi if col in HOUSEHOLD else col)
 
     checks = Checks(raw, label)
+    if "household_id" not in raw:
+        raw["household_id"] = None
+    to_derive = raw["household_id"].isna() & ~raw["_has_id"].astype(bool)
+    raw.loc[to_derive, "household_id"] = DERIVE
     typed = parse_columns(raw, checks)
     typed["year"] = raw["year"]
     vintage_of = {y: config.vintage_for(int(y)) for y in raw["year"].unique()}
@@ -233,6 +244,13 @@ def build_households(
     typed["unit_vintage"] = vintages
     typed["commune_code"] = check_communes(raw, vintages, matcher, checks)
     fill_urban_from_unit_type(typed, raw, matcher, log)
+    derive = typed["household_id"] == DERIVE
+    raw.loc[to_derive, "household_id"] = None
+    if derive.any():
+        derived = derived_household_ids(raw[derive], typed.loc[derive, "commune_code"], key)
+        typed.loc[derive, "household_id"] = derived
+        checks.add(derive & typed["household_id"].isna(), "household_id",
+                   "thiếu mã hộ, số định danh và họ tên chủ hộ: không nhận diện được hộ")  # fmt: skip
     check_duplicates(typed, raw, checks)
     check_combinations(
         typed, checks, {int(y): config.standard_for(int(y)) for y in raw["year"].unique()}

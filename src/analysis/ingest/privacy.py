@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.schema import PERSONAL_COLUMNS
+from analysis.vietnamese import name_key
 
 KEY_LENGTH_HEX = 16
 MACHINE_KEY_FILE = Path("data") / "interim" / "pseudonym.key"
@@ -85,3 +86,34 @@ def pseudonymize(frame: pd.DataFrame, key: PseudonymKey) -> pd.DataFrame:
         keys = pd.Series(None, index=frame.index, dtype=object)
     out["head_key"] = keys.astype("string")
     return out
+
+
+def derived_household_ids(raw: pd.DataFrame, communes: pd.Series, key: PseudonymKey) -> pd.Series:
+    """Household codes for lists that give none: a keyed pseudonym of the head's ID number,
+    else of the commune, village and head's name. Stable across years under the same key,
+    and revealing nothing of the person; None where neither ID nor name is written."""
+    ids = raw["head_id_number"].map(normalize_id) if "head_id_number" in raw else None
+    names = (
+        raw["head_name"].map(
+            lambda v: name_key(str(v)) if isinstance(v, str) and v.strip() else None
+        )
+        if "head_name" in raw
+        else pd.Series(None, index=raw.index, dtype=object)
+    )
+    villages = (
+        raw["village"].map(lambda v: name_key(str(v)) if v is not None else "")
+        if "village" in raw
+        else ""
+    )
+    by_name = "ten:" + communes.fillna("").astype(str) + "|" + villages + "|" + names.fillna("")
+    basis = by_name.where(names.notna(), None)
+    if ids is not None:
+        basis = ("so:" + ids.astype("string")).where(ids.notna(), basis)
+
+    def one(text: object) -> str | None:
+        if not isinstance(text, str):
+            return None
+        digest = hmac.new(key.secret, text.encode("utf-8"), hashlib.sha256).hexdigest()
+        return f"HK{digest[:12]}"
+
+    return basis.map(one)

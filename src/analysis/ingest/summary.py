@@ -142,7 +142,7 @@ def _commune_rows(typed: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
             "sheet": raw.loc[typed.index, "_sheet"],
             "year": typed["year"],
             "commune_code": typed["commune_code"],
-            **{c: typed[c] if c in typed else pd.NA
+            **{c: typed.get(c, pd.NA)
                for c in ("n_households", "n_persons", "n_poor", "n_near_poor")},
         }
     )  # fmt: skip

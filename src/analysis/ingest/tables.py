@@ -38,7 +38,7 @@ NOT_DATA = "dòng không phải dữ liệu (ghi chú/chữ ký), bỏ qua"
 GROUP_ROW = "dòng tên nhóm (thôn, khu vực), không phải dữ liệu"
 REPEATED_HEADER = "dòng tiêu đề cột lặp lại (sang trang mới), bỏ qua"
 KEY_COLUMNS = ("household_id", "commune_code", "commune_name")
-HOUSEHOLD_KEYS = ("household_id",)
+HOUSEHOLD_KEYS = ("household_id", "head_name", "head_id_number")
 
 
 @dataclass
@@ -99,20 +99,32 @@ def _classify_rows(data: pd.DataFrame, texts: list[list[str]], kind: str) -> pd.
     keys = HOUSEHOLD_KEYS if kind == "households" else KEY_COLUMNS
     keys = [c for c in keys if c in data.columns]
     has_key = data[keys].notna().any(axis=1) if keys else pd.Series(True, index=data.index)
-    filled = data.notna().sum(axis=1).to_numpy()
+    # a merged cell spread over several columns counts once
+    filled = np.array(
+        [len({repr(v) for v in r if v is not None}) for r in data.itertuples(index=False)]
+    )
+    # a household row has a status; a total row of a list never does (a head named Tống
+    # must not be taken for a 'Tổng' row)
+    status = data["reported_status"] if "reported_status" in data else None
+    can_total = (
+        status.isna().to_numpy() if kind == "households" and status is not None
+        else np.ones(len(data), dtype=bool)
+    )  # fmt: skip
     first_keys = [ascii_key(t[0]) if t else "" for t in texts]
+    lead_keys = [[ascii_key(x) for x in t[:3]] for t in texts]
     all_keys = [ascii_key(" ".join(t)) for t in texts]
     out = []
     seen_total = False
     for i, (first, whole) in enumerate(zip(first_keys, all_keys, strict=True)):
-        if _SUBTOTAL.match(first) or _SUBTOTAL.match(whole):
+        if can_total[i] and any(_SUBTOTAL.match(k) for k in lead_keys[i]):
             out.append("subtotal")
-        elif _TOTAL.match(first):
+        elif can_total[i] and any(_TOTAL.match(k) for k in lead_keys[i]):
             out.append("total")
             seen_total = True
         elif filled[i] < 6 and _SIGNATURE.search(whole):
             out.append("footer")
-        elif _is_group_row(first, whole, texts[i], bool(has_key.iloc[i]), filled[i], kind):
+        elif _is_group_row(first, whole, texts[i], bool(has_key.iloc[i]) and not can_total[i],
+                           filled[i], kind):  # fmt: skip
             out.append("group")
         elif (seen_total and filled[i] < 4) or (not has_key.iloc[i] and filled[i] <= 2):
             out.append("footer")
@@ -162,7 +174,10 @@ def _total_scopes(data: pd.DataFrame, kinds: pd.Series) -> pd.DataFrame:
     boundary = None  # last group/subtotal row above
     for i, (r, kind) in enumerate(zip(rows, kinds, strict=True)):
         if kind == "total":
-            records.append((r, rows[0], r - 1, "total"))
+            data_rows = [q for q, k in zip(rows, kinds, strict=True) if k == "data"]
+            above = bool(data_rows) and data_rows[0] < r
+            # a total sums the rows above it; written first (above every row), those below
+            records.append((r, rows[0], r - 1, "total") if above else (r, r + 1, rows[-1], "total"))
             boundary = r
         elif kind == "subtotal":
             records.append((r, (boundary + 1) if boundary is not None else rows[0], r - 1,
@@ -250,7 +265,7 @@ def _convert_legacy(data: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
 
 
 _NUMBERING_CELL = re.compile(
-    r"^\(?(?:\d{1,3}|[A-Za-z]|[IVX]{1,4}|\d{1,3}\s*=\s*[\d\s()+\-*/x.:,]+)\)?$"
+    r"^[(\[]?(?:\d{1,3}|[A-Za-z]{1,2}|[IVX]{1,4})[)\]]?(?:\s*=\s*\S.{0,20})?$"
 )
 
 

@@ -28,7 +28,7 @@ from analysis.ingest.values import (
 from analysis.standard import LINE_RURAL_VND, LINE_URBAN_VND, MIN_DEPRIVATIONS, get_standard
 from analysis.vietnamese import clean_text, format_number
 
-META = ["_file", "_sheet", "_row", "_has_flags"]
+META = ["_file", "_sheet", "_row", "_has_flags", "_has_id"]
 IMPLAUSIBLE_INCOME_FACTOR = 2.0  # poor/near-poor with income above twice the line: rejected
 HOUSEHOLD = schema.columns_by_name(schema.HOUSEHOLD_COLUMNS)
 DERIVED = ("year", "unit_vintage", "head_key")
