@@ -105,7 +105,7 @@ def _classify_rows(data: pd.DataFrame, texts: list[list[str]], kind: str) -> pd.
     )
     # a household row has a status; a total row of a list never does (a head named Tống
     # must not be taken for a 'Tổng' row)
-    status = data["reported_status"] if "reported_status" in data else None
+    status = data.get("reported_status")
     can_total = (
         status.isna().to_numpy() if kind == "households" and status is not None
         else np.ones(len(data), dtype=bool)
