@@ -170,7 +170,7 @@ def _report_sheet(name, sheet, text_encoding, header: Header, table: Extracted, 
         log.add("info", "cột không nhận ra, bỏ qua", name, sheet, header.first_row, label)
     for first, second in header.duplicates:
         log.add("fatal", f"hai cột cùng ý nghĩa: '{first}' và '{second}' (xóa hoặc đổi tên một "
-                "cột)", name, sheet, header.first_row, second)  # fmt: skip
+                "cột)", name, sheet, header.first_row, first)  # fmt: skip
     for row, text, why in table.skipped:
         log.add("info", why, name, sheet, row, value=text)
 

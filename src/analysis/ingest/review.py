@@ -109,7 +109,36 @@ def validate_path(path: str | Path, config) -> ValidationReport:
     for t in tables:
         by_group.setdefault(GROUP_OF_KIND[t.header.kind], []).append(t)
     review = _build(by_group, {g: path for g in by_group}, config, matcher, log, None)
+    if path.is_dir() and not review.households.empty:
+        check_lists_complete(review, config, matcher, log)
+        review.problems = log.frame()
     return validation_report(review)
+
+
+def check_lists_complete(review: Review, config, matcher: CommuneMatcher, log: ProblemLog) -> None:
+    """In a folder of lists, every commune expected in a year that has lists has one: the
+    communes of the resident totals (the folder's, else the config's), else every unit of the
+    district in that year's vintage. A missing list would read as 0 % poor: fatal."""
+    totals = review.totals
+    if totals.empty and config.data.household_totals is not None:
+        path = config.resolve(config.data.household_totals)
+        if path.exists():
+            quiet = ProblemLog()
+            tables = collect_tables(path, ("totals",), quiet, GROUP_WHAT["totals"])
+            totals, *_ = build_totals(tables, path, config, matcher, quiet, None)
+    households = review.households
+    for year in sorted(households["year"].astype(int).unique()):
+        listed = set(households.loc[households["year"] == year, "commune_code"].astype(str))
+        vintage = config.vintage_for(int(year))
+        names = matcher.names(vintage)
+        if not totals.empty and (totals["year"] == year).any():
+            expected, source = set(totals.loc[totals["year"] == year, "commune_code"]), "tổng số hộ"
+        else:
+            expected, source = set(names), "danh mục đơn vị hành chính"
+        for code in sorted(expected - listed):
+            log.add("fatal", f"năm {year}: xã {names.get(code, code)} ({code}) có trong {source} "
+                    "nhưng không có danh sách hộ: thêm danh sách của xã (nếu xã không có hộ nghèo, "
+                    "cận nghèo, nộp danh sách trống có tiêu đề)", column="Mã xã", value=code)  # fmt: skip
 
 
 def ingest(sources: dict[str, Path], config, years: list[int] | None) -> Review:
