@@ -74,12 +74,23 @@ def sample(
 
 @app.command()
 def validate(
-    path: Path = typer.Argument(..., help="Tệp hoặc thư mục cần kiểm tra."),
+    path: Path | None = typer.Argument(
+        None, help="Tệp hoặc thư mục cần kiểm tra (bỏ trống: kiểm tra cấu hình với dữ liệu của nó)."
+    ),
     config: Path = CONFIG_OPTION,
 ) -> None:
     """Kiểm tra tệp đầu vào: báo từng lỗi với tệp, dòng, cột; không chạy phân tích."""
     from analysis.ingest import validate_path
 
+    if path is None:
+        from analysis import preflight
+
+        cfg = load_config(config)
+        problems = preflight.check_config(cfg)
+        typer.echo(preflight.to_text(problems, cfg))
+        if preflight.errors(problems):
+            raise typer.Exit(code=1)
+        return
     report = validate_path(path, load_config(config))
     typer.echo(report.to_text())
     if not report.ok:
