@@ -2,7 +2,8 @@
 
     check_config(config) -> [{"severity": "error" | "warning", "message": "..."}]
 
-Errors stop a run (`run_cycle`) and make `analysis validate --config` exit non-zero:
+Errors stop a run (`run_cycle`; input files the ingest cannot read are left to notebook 01,
+which reports them file by file) and make `analysis validate --config` exit non-zero:
 target metrics, indicators and populations the suite does not know, allocation criteria
 it cannot compute, the baseline year missing from the data, a commune of the district
 with no data in a year that has data, an unreadable boundary file. Messages are
@@ -21,6 +22,7 @@ from analysis.targets.scorecard import TARGET_METRICS
 
 POPULATIONS = ("poor", "near_poor", "poor_or_near_poor")
 ERROR, WARNING = "error", "warning"
+INPUT = "input"  # kind of the problems the ingest step itself reports, file by file
 
 
 def _item(severity: str, message: str) -> dict:
@@ -105,9 +107,9 @@ def check_data(config: Config) -> list[dict]:
     if config.data.household_lists is None and config.data.summary_tables is None:
         return [_item(ERROR, "data: cấu hình không khai báo household_lists hay summary_tables.")]
     review = collect_review(config)
+    if not review.ok:  # unreadable inputs: the other data checks would only mislead
+        return [dict(_item(ERROR, fatal_message(review.problems, limit=5)), kind=INPUT)]
     out = []
-    if not review.ok:
-        out.append(_item(ERROR, fatal_message(review.problems, limit=5)))
     years = data_years(review.households, review.summary)
     if not years:
         return out + [_item(ERROR, "Không có năm rà soát nào có danh sách hộ hoặc biểu tổng hợp.")]
@@ -159,8 +161,9 @@ def to_text(problems: list[dict], config: Config) -> str:
 
 
 def require_ok(config: Config) -> None:
-    """Raise a UserError listing every error (warnings pass)."""
-    found = errors(check_config(config))
+    """Raise a UserError listing every error (warnings pass). Unreadable input files are left
+    to the ingest step, which stops with its full report (file, row, column)."""
+    found = [p for p in errors(check_config(config)) if p.get("kind") != INPUT]
     if found:
         raise UserError(
             "Kiểm tra cấu hình trước khi chạy không đạt:\n"

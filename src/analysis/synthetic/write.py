@@ -176,7 +176,7 @@ thiếu hụt là hộ nghèo). Mỗi năm một số hộ chuyển đi/giải t
 
 Một số ít hộ (khoảng 0,2 %) được cố ý ghi phân loại khác với kết quả tính theo chuẩn, để
 kiểm tra đối chiếu: xem discrepancies.csv.
-Khu vực thành thị/nông thôn của hộ giữ nguyên năm 2025 (giả định của mẫu).
+Khu vực thành thị/nông thôn của hộ giữ nguyên năm {MERGED_VINTAGE} (giả định của mẫu).
 
 Tệp:
   lists/<năm>/<mã xã>_<tên xã>.xlsx  danh sách hộ nghèo, cận nghèo, thoát nghèo, thoát cận nghèo
