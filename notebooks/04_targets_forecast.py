@@ -79,7 +79,7 @@ scorecard = build_scorecard(indicators[indicators["year"] <= year], config, depr
 write_scorecard_xlsx(scorecard, out / f"bang_theo_doi_chi_tieu_{year}.xlsx", config)
 store.save_table(run_dir, "scorecard", scorecard)
 print(describe_scorecard(scorecard, year))
-wide_scorecard(scorecard)
+wide_scorecard(scorecard).fillna("–")
 
 # %% [markdown]
 # Các chỉ tiêu không dự báo (đo bằng số liệu thiếu hụt, sổ theo dõi chương trình, danh sách xã cần
