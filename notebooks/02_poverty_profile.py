@@ -30,7 +30,7 @@ from pathlib import Path
 
 from IPython.display import display
 
-from analysis import documents, measures, quality, store, summary_tables
+from analysis import documents, history, measures, quality, store, summary_tables
 from analysis.briefing import save_profile_outputs
 from analysis.labels import vi_table
 from analysis.config import load_config
@@ -176,11 +176,16 @@ else:
 
 # %%
 first = int(district["year"].min())
-rate_change = measures.change_over_time(district, first, year, ["poor_rate", "multidim_rate"])
-documents.show(documents.Paragraph(measures.describe_change(rate_change, "poor_rate", "tỷ lệ hộ nghèo", as_percent=True)))
-if has_microdata and first in set(af.summary["year"]):
-    m0_change = measures.change_over_time(af.summary, first, year, ["M0"])
-    documents.show(documents.Paragraph(measures.describe_change(m0_change, "M0", "chỉ số M0")))
+if first < year:
+    rate_change = measures.change_over_time(district, first, year, ["poor_rate", "multidim_rate"])
+    documents.show(documents.Paragraph(measures.describe_change(rate_change, "poor_rate", "tỷ lệ hộ nghèo", as_percent=True)))
+    if has_microdata and first in set(af.summary["year"]):
+        m0_change = measures.change_over_time(af.summary, first, year, ["M0"])
+        documents.show(documents.Paragraph(measures.describe_change(m0_change, "M0", "chỉ số M0")))
+else:
+    documents.show(documents.Paragraph(history.needs_more_years(
+        "Thay đổi qua các năm", history.review_years(district, year), history.MIN_CHANGE_YEARS
+    )))
 
 # %% [markdown]
 # Hộ nghèo, cận nghèo theo nhóm đối tượng.

@@ -75,10 +75,15 @@ map_set.figures["multidim_rate"]
 map_set.figures.get("change_poor_rate")
 
 # %% [markdown]
-# Tình hình thực hiện mục tiêu T3 (tỷ lệ nghèo đa chiều của xã) theo xã.
+# Tình hình thực hiện chỉ tiêu cấp xã về tỷ lệ nghèo đa chiều (chỉ tiêu đầu tiên loại này trong
+# kế hoạch), theo xã.
 
 # %%
-map_set.figures.get("target_status")
+map_set.figures.get("target_status") or (
+    "Kế hoạch trong cấu hình không có chỉ tiêu cấp xã về tỷ lệ nghèo đa chiều, nên không có bản đồ này."
+    if not config.targets_with(*maps.STATUS_MAP_METRICS)
+    else "Không vẽ được bản đồ tình hình thực hiện chỉ tiêu (xem lý do ở trên)."
+)
 
 # %% [markdown]
 # Tỷ lệ hộ nghèo thiếu hụt theo 12 chỉ số.

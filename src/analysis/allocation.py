@@ -43,6 +43,12 @@ def largest_remainder(values: np.ndarray | pd.Series, total: int) -> np.ndarray:
     return floors
 
 
+# Criteria `allocation_criteria` computes per commune (config allocation.criteria[].name).
+ALLOCATION_CRITERIA = (
+    "n_households", "n_poor", "n_near_poor", "n_poor_ethnic_minority", "is_remote",
+)  # fmt: skip
+
+
 def remote_codes_for_vintage(
     remote_codes: list[str], vintage: int, to_merged: dict[str, str], legacy_vintage: int = 2024
 ) -> list[str]:

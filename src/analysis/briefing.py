@@ -17,34 +17,42 @@ from analysis import documents as doc
 from analysis import store
 from analysis.config import Config
 from analysis.labels import vi_table
+from analysis.registry import MERGED_VINTAGE
 from analysis.vietnamese import format_number
 
 CHART_DIR = "charts"
-FORECAST_TARGETS = (
-    "T1",
-    "T2",
-    "T3",
-)  # targets the forecast projects; the others are read from the scorecard
 FAN_CHARTS = (
     ("poor_rate", "Tỷ lệ hộ nghèo toàn huyện: thực tế và dự báo"),
     ("n_poor_or_near_poor", "Số hộ nghèo và cận nghèo: thực tế và dự báo"),
 )
 
 
-def save_forecast_outputs(result, merged, config: Config, run_dir: str | Path) -> list[Path]:
-    """Keep the forecast's readings and fan charts for the briefing; return the chart paths."""
+def forecast_targets(config: Config) -> list:
+    """The targets the forecast projects (by metric); the others are read from the scorecard."""
+    from analysis.forecast.attainment import FORECAST_METRICS
+
+    return config.targets_with(*FORECAST_METRICS)
+
+
+def save_forecast_outputs(
+    result, merged, config: Config, run_dir: str | Path, unavailable: str = ""
+) -> list[Path]:
+    """Keep the forecast's readings and fan charts for the briefing; return the chart paths.
+
+    Without a forecast (`result` None: too short a history), the reading is `unavailable`."""
     from analysis.forecast.charts import plot_fan_chart
     from analysis.forecast.text import describe_target
 
+    if result is None:
+        readings = [("unavailable", unavailable)]
+        store.save_table(
+            run_dir, "forecast_readings", pd.DataFrame(readings, columns=["key", "text"])
+        )
+        return []
     readings = [("model", result.choice_reason)]
-    for target_id in FORECAST_TARGETS:
-        if any(t.id == target_id for t in config.targets):
-            readings.append(
-                (
-                    target_id,
-                    describe_target(target_id, merged if target_id == "T3" else result, config),
-                )
-            )
+    for t in forecast_targets(config):
+        on = merged if t.metric == "commune_multidim_rate_pct" else result
+        readings.append((t.id, describe_target(t.id, on, config)))
     store.save_table(run_dir, "forecast_readings", pd.DataFrame(readings, columns=["key", "text"]))
     out = Path(run_dir) / CHART_DIR
     out.mkdir(parents=True, exist_ok=True)
@@ -132,11 +140,18 @@ def _targets_section(run_dir: Path, year: int, config: Config) -> doc.Section | 
     from analysis.targets.reports import wide_scorecard
 
     wide = wide_scorecard(scorecard).fillna("–").astype(str)
-    # T1–T3 are read with their forecast below; the others from the scorecard, one sentence each
-    others = [t for t in config.targets if t.id not in FORECAST_TARGETS]
+    # forecast targets are read with their forecast below; the others one sentence each
+    forecast = store.load_optional_table(run_dir, "forecast_readings")
+    projected = set(forecast["key"]) if forecast is not None else set()
+    others = [t for t in config.targets if t.id not in projected]
     readings = [
         doc.Paragraph(describe_target_status(scorecard, t.id, year, t.metric)) for t in others
     ]
+    monitored = [t.id for t in config.targets if t.data_source == "monitoring"]
+    source = "Kết quả rà soát"
+    if monitored:
+        note = ", minh họa" if config.data.synthetic else ""
+        source += f"; sổ theo dõi chương trình ({', '.join(monitored)}{note})"
     return doc.Section(
         "Thực hiện các chỉ tiêu của kế hoạch",
         [
@@ -144,7 +159,7 @@ def _targets_section(run_dir: Path, year: int, config: Config) -> doc.Section | 
             doc.Table(
                 wide,
                 "Bảng theo dõi chỉ tiêu toàn huyện (giá trị – đánh giá)",
-                "Kết quả rà soát; sổ theo dõi chương trình (T10, minh họa).",
+                source + ".",
             ),
             *readings,
         ],
@@ -187,17 +202,21 @@ def _final_section(run_dir: Path, config: Config) -> doc.Section | None:
             doc.Table(
                 table,
                 "Kết quả cuối kỳ, toàn huyện (cũ)",
-                "Kết quả rà soát; các xã sau sắp xếp 2025 được cộng dồn về địa giới huyện cũ.",
+                f"Kết quả rà soát; các xã sau sắp xếp {MERGED_VINTAGE} được cộng dồn về địa giới "
+                "huyện cũ.",
             ),
-            *_final_commune_tables(final),
+            *_final_commune_tables(final, config),
         ],
     )
 
 
-def _final_commune_tables(final: pd.DataFrame) -> list[doc.Table]:
-    """Per merged commune, the count and rate targets (T2, T3) in the target year."""
+def _final_commune_tables(final: pd.DataFrame, config: Config) -> list[doc.Table]:
+    """Per merged commune, the count and commune-rate targets in the target year."""
     communes = final[(final["level"] == "commune") & (final["year"] == final["year"].max())]
-    communes = communes[communes["target_id"].isin(["T2", "T3"])]
+    ids = [
+        t.id for t in config.targets_with("count_ratio_to_baseline", "commune_multidim_rate_pct")
+    ]
+    communes = communes[communes["target_id"].isin(ids)]
     if communes.empty:
         return []
     cells = communes.assign(
@@ -243,12 +262,9 @@ def _forecast_section(run_dir: Path, config: Config) -> doc.Section | None:
         if path.exists():
             blocks.append(doc.Figure(path, caption))
     projections = store.load_optional_table(run_dir, "projections")
-    horizon = (
-        int(projections["year"].max())
-        if projections is not None and len(projections)
-        else config.periods.target_year
-    )
-    return doc.Section(f"Dự báo đến năm {horizon}", blocks)
+    if projections is None or projections.empty:
+        return doc.Section("Dự báo", blocks)
+    return doc.Section(f"Dự báo đến năm {int(projections['year'].max())}", blocks)
 
 
 def _proposals_section(run_dir: Path, year: int) -> doc.Section | None:

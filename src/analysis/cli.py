@@ -70,7 +70,9 @@ def sample(
 
 @app.command()
 def validate(
-    path: Path = typer.Argument(..., help="Tệp hoặc thư mục cần kiểm tra."),
+    path: Path | None = typer.Argument(
+        None, help="Tệp hoặc thư mục cần kiểm tra (bỏ trống: kiểm tra cấu hình với dữ liệu của nó)."
+    ),
     config: Path = CONFIG_OPTION,
     as_json: bool = typer.Option(
         False, "--json", help="In kết quả dạng một tài liệu JSON (cho kịch bản tự động)."
@@ -81,6 +83,15 @@ def validate(
 
     from analysis.ingest import validate_path
 
+    if path is None:
+        from analysis import preflight
+
+        cfg = load_config(config)
+        problems = preflight.check_config(cfg)
+        typer.echo(preflight.to_text(problems, cfg))
+        if preflight.errors(problems):
+            raise typer.Exit(code=1)
+        return
     report = validate_path(path, load_config(config))
     if as_json:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))

@@ -23,6 +23,18 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+# Socio-economic regions (district.region), with their Vietnamese names.
+REGION_LABELS_VI = {
+    "north_central": "Bắc Trung Bộ",
+    "northern_midlands_mountains": "Trung du và miền núi phía Bắc",
+    "red_river_delta": "Đồng bằng sông Hồng",
+    "south_central_coast": "Duyên hải Nam Trung Bộ",
+    "central_highlands": "Tây Nguyên",
+    "southeast": "Đông Nam Bộ",
+    "mekong_delta": "Đồng bằng sông Cửu Long",
+}
+
+
 class District(_Frozen):
     slug: str = Field(pattern=r"^[a-z0-9-]+$")
     name: str
@@ -185,6 +197,10 @@ class Config(_Frozen):
             return None
         return path if path.is_absolute() else PROJECT_ROOT / path
 
+    def targets_with(self, *metrics: str) -> list[Target]:
+        """The plan's targets measured by one of `metrics`, in config order."""
+        return [t for t in self.targets if t.metric in metrics]
+
     def target(self, target_id: str) -> Target:
         for t in self.targets:
             if t.id == target_id:
@@ -224,6 +240,12 @@ def load_config(path: str | Path) -> Config:
             key = _key_path(err["loc"])
             if err["type"] == "extra_forbidden":
                 lines.append(f"  - khóa không được phép: '{key}'")
+            elif err["type"] == "literal_error" and tuple(err["loc"]) == ("district", "region"):
+                allowed = "; ".join(f"{k} ({v})" for k, v in REGION_LABELS_VI.items())
+                lines.append(
+                    f"  - khóa '{key}': vùng {err.get('input')!r} không hợp lệ; các giá trị được "
+                    f"phép: {allowed}"
+                )
             elif err["type"] == "missing":
                 lines.append(f"  - thiếu khóa bắt buộc: '{key}'")
             else:

@@ -125,7 +125,8 @@ def header_section(config: Config, year: int, today: date | None = None) -> Sect
         ),
         Paragraph(
             f"Lập ngày {(today or date.today()):%d/%m/%Y}. Chương trình mục tiêu quốc gia giảm nghèo bền vững "
-            f"{config.periods.baseline_year + 1}–{config.periods.target_year}; chuẩn nghèo đa chiều theo Nghị định 07/2021/NĐ-CP."
+            f"{config.periods.baseline_year + 1}–{config.periods.target_year}; chuẩn nghèo đa chiều theo "
+            f"{_legal_basis(config, year)}."
         ),
     ]
     if config.data.synthetic:
@@ -133,6 +134,13 @@ def header_section(config: Config, year: int, today: date | None = None) -> Sect
             Paragraph(f"**{SYNTHETIC_NOTE}** Bộ số liệu mẫu dùng để minh họa cách dùng bộ công cụ.")
         )
     return Section(f"{d.type} {d.name}, tỉnh {d.province} · năm {year}", blocks)
+
+
+def _legal_basis(config: Config, year: int) -> str:
+    """The legal basis of the poverty standard of `year` (data/reference/standards.yaml)."""
+    from analysis.standard import get_standard
+
+    return get_standard(config.standard_for(year)).legal_basis
 
 
 def _row(district: pd.DataFrame, year: int) -> pd.Series | None:

@@ -89,6 +89,9 @@ def run_cycle(
     config_path = Path(config_path).resolve()
     config = load_config(config_path)
     ensure_sample(config)
+    from analysis.preflight import require_ok
+
+    require_ok(config)  # the config against its data: fatal problems stop before notebook 01
     final = output_dir(config, year, out_root)
     final.parent.mkdir(parents=True, exist_ok=True)
     work = final.parent / f".{year}.tmp-{uuid.uuid4().hex[:8]}"

@@ -12,7 +12,9 @@ absorbed it, from the package's conversion table.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -75,16 +77,78 @@ def _bounds(text: str | None) -> tuple[float, float, float, float]:
     return min(la1, la2), min(lo1, lo2), max(la1, la2), max(lo1, lo2)
 
 
+DISTRICT_PREFIXES = ("huyện", "thị xã", "thành phố", "quận", "tỉnh", "tp.", "tx.", "h.", "q.")
+
+
+def district_key(name: object) -> str:
+    """A district name for matching: NFC, case-folded, unit-type word dropped ("Huyện",
+    "Thị xã", "Thành phố", "Quận"), tone marks placement-independent (hoá = hóa)."""
+    from analysis.geography.names import _tone_last
+
+    text = unicodedata.normalize("NFC", str(name)).casefold().strip()
+    text = re.sub(r"\s+", " ", text)
+    for prefix in DISTRICT_PREFIXES:
+        if text.startswith(prefix + " ") or (prefix.endswith(".") and text.startswith(prefix)):
+            text = text[len(prefix) :].strip()
+            break
+    return " ".join(_tone_last(w) for w in text.split(" "))
+
+
+def resolve_district(conn: sqlite3.Connection, province: str, name: str) -> tuple[str, str]:
+    """The registry's spelling of (province, district `name`); UserError with the closest
+    names when there is none. Both match with or without their unit type and with either
+    tone placement."""
+    provinces = sorted(
+        {r[0] for r in conn.execute("SELECT DISTINCT province FROM admin_units_legacy")}
+    )
+    found = [p for p in provinces if district_key(p) == district_key(province)]
+    if not found:
+        raise UserError(
+            f"Không tìm thấy tỉnh '{province}' trong sổ đơn vị hành chính (kỳ {LEGACY_VINTAGE})."
+            + _suggest(province, provinces)
+        )
+    province = found[0]
+    rows = conn.execute(
+        "SELECT DISTINCT district FROM admin_units_legacy WHERE province = ?", (province,)
+    ).fetchall()
+    districts = sorted(r[0] for r in rows)
+    key = district_key(name)
+    found = [d for d in districts if district_key(d) == key]
+    if len(found) == 1:
+        return province, found[0]
+    if len(found) > 1:  # e.g. "Huyện X" and "Thị xã X" in one province: the type decides
+        raise UserError(
+            f"Tên huyện '{name}' khớp nhiều đơn vị của {province}: {', '.join(found)}; "
+            "hãy ghi rõ loại đơn vị (Huyện, Thị xã, Thành phố)."
+        )
+    raise UserError(
+        f"Không tìm thấy huyện '{name}' của {province} trong sổ đơn vị hành chính "
+        f"(kỳ {LEGACY_VINTAGE})." + _suggest(name, districts)
+    )
+
+
+def _suggest(name: str, choices: list[str], limit: int = 3) -> str:
+    from rapidfuzz import fuzz, process
+
+    keys = {c: district_key(c) for c in choices}
+    best = process.extract(district_key(name), keys, scorer=fuzz.WRatio, limit=limit)
+    names = [choice for _, score, choice in best if score >= 50]
+    return f" Tên gần nhất: {', '.join(names)}." if names else ""
+
+
 @lru_cache(maxsize=8)
 def build_registry(province: str, legacy_district: str) -> Registry:
-    """Units of `legacy_district` (2024 vintage) and of the 2025 communes that replaced it."""
+    """Units of `legacy_district` (2024 vintage) and of the 2025 communes that replaced it.
+
+    The district name matches with or without its unit type and with either tone placement."""
     with _db() as conn:
+        province, legacy_district = resolve_district(conn, province, legacy_district)
         legacy = pd.read_sql_query(
             "SELECT provinceKey, districtKey, wardKey, ward, wardShort, wardType, wardCode, "
             "wardLat, wardLon, wardBounds FROM admin_units_legacy "
-            "WHERE province LIKE ? AND district = ? ORDER BY wardCode",
+            "WHERE province = ? AND district = ? ORDER BY wardCode",
             conn,
-            params=(f"%{province}%", legacy_district),
+            params=(province, legacy_district),
         )
         if legacy.empty:
             raise UserError(

@@ -1,4 +1,5 @@
-"""Probability of meeting T1-T3 from the simulated paths, and the reduction still required."""
+"""Probability of meeting the forecast targets from the simulated paths, and the reduction still
+required. Targets are picked by metric (FORECAST_METRICS), never by id."""
 
 from __future__ import annotations
 
@@ -89,8 +90,12 @@ _RULES = {
 }
 
 
+FORECAST_METRICS = tuple(_RULES)
+
+
 def probabilities(result: ForecastResult, config) -> pd.DataFrame:
-    """Probability of meeting T1 (each remaining year), T2 (each population) and T3."""
+    """Probability of meeting each forecast target: a yearly fall (each remaining year), a
+    count ratio (each population), every commune's multidimensional rate."""
     rows = [
         r for t in config.targets if t.metric in _RULES for r in _RULES[t.metric](result, t, config)
     ]

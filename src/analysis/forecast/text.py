@@ -28,8 +28,13 @@ def describe_scorecard(scorecard: pd.DataFrame, year: int) -> str:
     return f"Năm {year}, trên {len(d)} ô chỉ tiêu của toàn huyện: " + ", ".join(parts) + "."
 
 
-def describe_t1(result: ForecastResult, config, probs: pd.DataFrame) -> str:
-    t = next(t for t in config.targets if t.metric == "poor_rate_annual_fall_pp")
+def _target(config, metric: str, target=None):
+    return target if target is not None else config.targets_with(metric)[0]
+
+
+def describe_t1(result: ForecastResult, config, probs: pd.DataFrame, target=None) -> str:
+    """A yearly fall of the poor rate (metric poor_rate_annual_fall_pp)."""
+    t = _target(config, "poor_rate_annual_fall_pp", target)
     p = probs[probs["target_id"] == t.id]
     now = result.observed("poor_rate", result.run_year)
     y = int(result.years[0])
@@ -47,8 +52,11 @@ def describe_t1(result: ForecastResult, config, probs: pd.DataFrame) -> str:
     return text
 
 
-def describe_t2(result: ForecastResult, config, probs: pd.DataFrame, required: pd.DataFrame) -> str:
-    t = next(t for t in config.targets if t.metric == "count_ratio_to_baseline")
+def describe_t2(
+    result: ForecastResult, config, probs: pd.DataFrame, required: pd.DataFrame, target=None
+) -> str:
+    """Counts relative to the baseline (metric count_ratio_to_baseline)."""
+    t = _target(config, "count_ratio_to_baseline", target)
     base_year = t.baseline_year or config.periods.baseline_year
     target_year = t.target_year or config.periods.target_year
     sentences = []
@@ -78,8 +86,9 @@ def describe_t2(result: ForecastResult, config, probs: pd.DataFrame, required: p
     return " ".join(sentences)
 
 
-def describe_t3(result: ForecastResult, config, probs: pd.DataFrame) -> str:
-    t = next(t for t in config.targets if t.metric == "commune_multidim_rate_pct")
+def describe_t3(result: ForecastResult, config, probs: pd.DataFrame, target=None) -> str:
+    """Every commune's multidimensional rate (metric commune_multidim_rate_pct)."""
+    t = _target(config, "commune_multidim_rate_pct", target)
     p = probs[probs["target_id"] == t.id]
     if p.empty:
         return f"Chưa dự báo được chỉ tiêu {t.id} (năm mục tiêu đã qua hoặc thiếu số liệu)."
@@ -97,16 +106,46 @@ def describe_t3(result: ForecastResult, config, probs: pd.DataFrame) -> str:
 
 
 def describe_target(target_id: str, result: ForecastResult, config) -> str:
-    """The paragraph for one forecast target (T1, T2 or T3)."""
+    """The paragraph for one forecast target, chosen by its metric (not by its id)."""
     probs = probabilities(result, config)
-    metric = next(t.metric for t in config.targets if t.id == target_id)
-    if metric == "poor_rate_annual_fall_pp":
-        return describe_t1(result, config, probs)
-    if metric == "count_ratio_to_baseline":
-        return describe_t2(result, config, probs, required_reductions(result, config))
-    if metric == "commune_multidim_rate_pct":
-        return describe_t3(result, config, probs)
-    return f"Chỉ tiêu {target_id} không được dự báo; xem bảng theo dõi."
+    t = config.target(target_id)
+    if t.metric == "poor_rate_annual_fall_pp":
+        text = describe_t1(result, config, probs, t)
+    elif t.metric == "count_ratio_to_baseline":
+        text = describe_t2(result, config, probs, required_reductions(result, config), t)
+    elif t.metric == "commune_multidim_rate_pct":
+        text = describe_t3(result, config, probs, t)
+    else:
+        return f"Chỉ tiêu {target_id} không được dự báo; xem bảng theo dõi."
+    return f"{t.id}: {text}"
+
+
+METRIC_TOPIC_VI = {
+    "poor_rate_annual_fall_pp": "mức giảm tỷ lệ hộ nghèo hằng năm",
+    "count_ratio_to_baseline": "số hộ nghèo, cận nghèo so với đầu kỳ",
+    "commune_multidim_rate_pct": "tỷ lệ nghèo đa chiều của từng xã",
+}
+
+
+def no_target_text(metric: str) -> str:
+    """The sentence for a forecast topic the plan has no target for."""
+    return (
+        f"Kế hoạch trong cấu hình không có chỉ tiêu về {METRIC_TOPIC_VI.get(metric, metric)} "
+        f"(loại '{metric}'), nên phần này được bỏ qua."
+    )
+
+
+def describe_metric(
+    metric: str, result: ForecastResult | None, config, unavailable: str = ""
+) -> str:
+    """Readings of every target measured by `metric`; a sentence when there is none or no
+    forecast (`unavailable` says why)."""
+    targets = config.targets_with(metric)
+    if not targets:
+        return no_target_text(metric)
+    if result is None:
+        return unavailable
+    return " ".join(describe_target(t.id, result, config) for t in targets)
 
 
 METRIC_VALUE_VI = {
@@ -118,7 +157,7 @@ METRIC_VALUE_VI = {
 def describe_target_status(
     scorecard: pd.DataFrame, target_id: str, year: int, metric: str | None = None
 ) -> str:
-    """The sentence for a target read from the scorecard (T4-T10)."""
+    """The sentence for a target read from the scorecard (those the forecast does not project)."""
     rows = scorecard[(scorecard["target_id"] == target_id) & (scorecard["year"] == year)]
     d = rows[rows["level"] == "district"]
     if d.empty or (d["status"] == "no_data").all():

@@ -10,9 +10,17 @@ from analysis.maps.draw import (
 )
 from analysis.maps.interactive import write_interactive_map
 from analysis.maps.layout import MapContext, map_context
-from analysis.maps.mapset import MapSet, make_map_set, make_run_maps, save_figure, write_map_pack
+from analysis.maps.mapset import (
+    STATUS_MAP_METRICS,
+    MapSet,
+    make_map_set,
+    make_run_maps,
+    save_figure,
+    write_map_pack,
+)
 
 __all__ = [
+    "STATUS_MAP_METRICS",
     "Classes",
     "MapContext",
     "MapSet",

@@ -166,6 +166,9 @@ def make_map_set(
     return result
 
 
+# Metrics of the commune-level targets a status map can show, in order of preference.
+STATUS_MAP_METRICS = ("commune_multidim_rate_pct", "commune_multidim_rate_pct_above")
+
 # Tables of a run (analysis.store names) that the map notebook reads, when present.
 RUN_TABLES = {
     "indicators": "indicators",
@@ -176,13 +179,14 @@ RUN_TABLES = {
 
 
 def make_run_maps(
-    run_dir: str | Path, year: int, config, registry=None, target_id: str = "T3", **kw
+    run_dir: str | Path, year: int, config, registry=None, target_id: str | None = None, **kw
 ) -> MapSet:
     """The map set of `year` from the tables of a run, written to <run_dir>/maps/.
 
     The indicator table is required; target status, deprivation and allocation maps are
     drawn when their tables exist. A status table with a `target_id` column is narrowed
-    to `target_id`."""
+    to `target_id` (default: the plan's first commune-level target, by metric); without
+    such a target there is no status map."""
     from analysis.registry import registry_for
     from analysis.store import load_table, table_path
 
@@ -192,6 +196,11 @@ def make_run_maps(
         if key == "indicators" or table_path(run_dir, name).exists()
     }
     status, label = tables.get("status"), None
+    if target_id is None:
+        commune_level = config.targets_with(*STATUS_MAP_METRICS)
+        target_id = commune_level[0].id if commune_level else None
+    if status is not None and "target_id" in status.columns and target_id is None:
+        status = None
     if status is not None and "target_id" in status.columns:
         status = status[(status["target_id"] == target_id) & (status["level"] == "commune")]
         label = next((t.label for t in config.targets if t.id == target_id), target_id)

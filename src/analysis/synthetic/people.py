@@ -2,7 +2,7 @@
 
 Names and ID numbers are fake but realistic, so that the privacy handling of the
 ingest (pseudonymisation, never outputting personal columns) is exercised. An ID
-number (CCCD) has 12 digits: province code (042 = Hà Tĩnh), a digit for sex and
+number (CCCD) has 12 digits: province code (from the config, e.g. 042 = Hà Tĩnh), a digit for sex and
 century of birth (0/1 = man/woman born 1900–1999, 2/3 = born 2000–2099), the two
 last digits of the birth year, then six random digits.
 """
@@ -14,9 +14,7 @@ import pandas as pd
 
 from analysis.synthetic.reference import Reference
 
-PROVINCE_ID_PREFIX = "042"
 HOUSEHOLDS_PER_VILLAGE = 160
-ID_PREFIX = "HS"
 
 
 def build_villages(rng: np.random.Generator, ref: Reference) -> pd.DataFrame:
@@ -57,12 +55,16 @@ def fake_names(rng: np.random.Generator, ref: Reference, female: np.ndarray) -> 
 
 
 def fake_id_numbers(
-    rng: np.random.Generator, female: np.ndarray, birth_year: np.ndarray, used: set[str]
+    rng: np.random.Generator,
+    female: np.ndarray,
+    birth_year: np.ndarray,
+    used: set[str],
+    province_prefix: str = "042",
 ) -> np.ndarray:
     """Unique 12-digit CCCD numbers (not in `used`; `used` is updated)."""
     century = (birth_year >= 2000).astype(int) * 2 + female.astype(int)
     head = np.array(
-        [f"{PROVINCE_ID_PREFIX}{c}{y % 100:02d}" for c, y in zip(century, birth_year, strict=True)]
+        [f"{province_prefix}{c}{y % 100:02d}" for c, y in zip(century, birth_year, strict=True)]
     )
     out = np.empty(len(head), dtype=object)
     todo = np.arange(len(head))
@@ -108,7 +110,7 @@ def new_households(
     size = np.where(social, 1 + (rng.random(n) < 0.3), 1 + rng.poisson(2.6, n))
     u = rng.normal(-0.1 if young else 0.0, 0.38, n) - 0.75 * social - 0.3 * ethnic
     return {
-        "household_id": np.array([f"{ID_PREFIX}{first_serial + i:06d}" for i in range(n)]),
+        "household_id": np.array([f"{ref.id_prefix}{first_serial + i:06d}" for i in range(n)]),
         "unit": units.astype(np.int64),
         "village": villages["village"].to_numpy()[village],
         "is_urban": villages["is_urban"].to_numpy()[village],
@@ -117,7 +119,9 @@ def new_households(
         "is_female_head": female,
         "birth_year": birth_year,
         "head_name": fake_names(rng, ref, female),
-        "head_id_number": fake_id_numbers(rng, female, birth_year, used_ids),
+        "head_id_number": fake_id_numbers(
+            rng, female, birth_year, used_ids, ref.province_id_prefix
+        ),
         "is_social_protection": social,
         "is_ethnic_minority": ethnic,
         "is_merit": rng.random(n) < 0.035,

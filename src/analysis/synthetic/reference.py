@@ -4,6 +4,10 @@ The facts are data, not code: 2025 populations of the merged communes (DOMAIN.md
 how each merged commune splits among its 2024 units, and each unit's propensities
 (urban share, remoteness, income and deprivation effects, income growth, ethnic
 minority share, pace of progress relative to the district). Codes are checked against the unit registry.
+
+sample_communes.csv describes one district (the project's sample). Any other district is
+built from the unit registry: every 2024 unit, urban when it is a town or ward, with
+propensities drawn around its region's profile (sample_regions.csv) from the config's seed.
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ class Reference:
     units: pd.DataFrame  # one row per 2024 unit: UNIT_FIELDS + merged_code, n_households
     deprivations: pd.DataFrame  # column, prevalence, annual_shift (official order)
     names: dict[str, tuple[np.ndarray, np.ndarray]]  # kind -> (values, probabilities)
+    id_prefix: str = "HS"  # household ids: prefix + serial
+    province_id_prefix: str = "042"  # first three digits of the heads' ID numbers
 
 
 def read_csv(name: str, directory: Path = REFERENCE_DIR) -> pd.DataFrame:
@@ -141,9 +147,85 @@ def load_names(directory: Path = REFERENCE_DIR) -> dict[str, tuple[np.ndarray, n
     return out
 
 
-def load_reference(registry: Registry, households: int) -> Reference:
-    return Reference(
-        units=load_units(registry, households),
-        deprivations=load_deprivations(),
-        names=load_names(),
+URBAN_UNIT_TYPES = ("Thị trấn", "Phường")
+
+
+def describes(registry: Registry, directory: Path = REFERENCE_DIR) -> bool:
+    """Whether sample_communes.csv lists units of this district (codes are unique per vintage)."""
+    codes = set(read_csv("sample_communes.csv", directory)["code"])
+    return bool(codes & set(registry.codes(LEGACY_VINTAGE)))
+
+
+def region_profile(region: str, directory: Path = REFERENCE_DIR) -> pd.Series:
+    profiles = read_csv("sample_regions.csv", directory)
+    fields = ["income_effect", "deprivation_effect", "ethnic_minority_rate",
+              "town_ethnic_minority_rate"]  # fmt: skip
+    _require(profiles, ["region", *fields], "sample_regions.csv")
+    row = profiles[profiles["region"] == region]
+    if row.empty:
+        raise UserError(
+            f"sample_regions.csv: không có vùng '{region}' (có: {', '.join(profiles['region'])})"
+        )
+    return _numbers(row[fields], fields, "sample_regions.csv").iloc[0]
+
+
+def generated_units(
+    registry: Registry,
+    households: int,
+    region: str,
+    seed: int,
+    remote: frozenset[str] = frozenset(),
+    directory: Path = REFERENCE_DIR,
+) -> pd.DataFrame:
+    """2024 units of any district from the registry, with propensities around the region's."""
+    profile = region_profile(region, directory)
+    rng = np.random.default_rng([seed, LEGACY_VINTAGE])
+    units = registry.vintage(LEGACY_VINTAGE)[["code", "name", "unit_type"]].copy()
+    units = units.sort_values("code", ignore_index=True)
+    n = len(units)
+    town = units["unit_type"].isin(URBAN_UNIT_TYPES).to_numpy()
+    is_remote = units["code"].isin(remote).to_numpy()
+    out = pd.DataFrame(
+        {
+            "code": units["code"].astype("string"),
+            "name": units["name"].astype("string"),
+            "weight": np.where(town, 1.3, 1.0) * rng.lognormal(0.0, 0.3, n),
+            "urban_share": np.where(town, 0.85, 0.0),
+            "remote": is_remote,
+            "income_effect": profile["income_effect"]
+            + np.where(town, 0.45, 0.0)
+            - np.where(is_remote, 0.15, 0.0)
+            + rng.normal(0.0, 0.12, n),
+            "deprivation_effect": profile["deprivation_effect"]
+            - np.where(town, 0.6, 0.0)
+            + np.where(is_remote, 0.15, 0.0)
+            + rng.normal(0.0, 0.12, n),
+            "ethnic_minority_rate": np.where(
+                town, profile["town_ethnic_minority_rate"], profile["ethnic_minority_rate"]
+            ),
+            "progress": rng.uniform(0.6, 1.3, n),
+        }
     )
+    out["merged_code"] = out["code"].map(registry.to_merged())
+    out["population"] = out["weight"]
+    out["n_households"] = apportion(out["weight"].to_numpy(), households)
+    return out
+
+
+def load_reference(registry: Registry, households: int, config=None) -> Reference:
+    """The sample's facts: the reference tables for their own district, else generated units."""
+    if config is None or describes(registry):
+        units = load_units(registry, households)
+    else:
+        remote = config.allocation.remote_communes if config.allocation else []
+        units = generated_units(
+            registry, households, config.district.region, config.sample.seed, frozenset(remote)
+        )
+    prefixes = {}
+    if config is not None:
+        initials = "".join(w[0] for w in config.district.slug.split("-") if w)[:3].upper()
+        prefixes = dict(
+            id_prefix=initials or "HH",
+            province_id_prefix=f"{int(config.district.province_code):03d}",
+        )
+    return Reference(units=units, deprivations=load_deprivations(), names=load_names(), **prefixes)

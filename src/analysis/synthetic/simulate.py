@@ -35,7 +35,7 @@ def simulate(config: Config, households: int | None = None) -> Simulation:
         raise UserError("Cấu hình 'sample': last_year phải không nhỏ hơn first_year.")
     registry = registry_for(config)
     rng = np.random.default_rng(sample.seed)
-    sim = Simulator(rng, load_reference(registry, n), registry, sample.first_year)
+    sim = Simulator(rng, load_reference(registry, n, config), registry, sample.first_year)
     tables, discrepancies = {}, []
     for year in range(sample.first_year, sample.last_year + 1):
         if year > sample.first_year:

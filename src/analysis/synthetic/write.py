@@ -20,6 +20,7 @@ import pandas as pd
 
 from analysis.config import PROJECT_ROOT, Config
 from analysis.errors import UserError
+from analysis.registry import LEGACY_VINTAGE, MERGED_VINTAGE
 from analysis.synthetic.lists import list_categories, slugify, write_list, write_totals
 from analysis.synthetic.simulate import Simulation, simulate
 from analysis.vietnamese import format_number
@@ -265,9 +266,28 @@ def _truth(households: pd.DataFrame, units: pd.DataFrame, year: int, vintage: in
     return out.astype({c: "int64" for c in counts.columns})
 
 
+def _apportion_text(sim: Simulation) -> str:
+    """How the sample's households were spread over the units (reference tables or registry)."""
+    from analysis.synthetic.reference import describes
+
+    n_merged = len(sim.registry.codes(MERGED_VINTAGE))
+    if describes(sim.registry):
+        return (
+            f"dân số năm {MERGED_VINTAGE} của {n_merged} xã mới "
+            "(data/reference/sample_communes_2025.csv) và tỷ trọng của các\n"
+            "đơn vị cũ (data/reference/sample_communes.csv)"
+        )
+    n_old = len(sim.registry.codes(LEGACY_VINTAGE))
+    return (
+        f"{n_old} đơn vị cũ của sổ đơn vị hành chính, với đặc điểm thu nhập, thiếu hụt và tỷ lệ\n"
+        "dân tộc thiểu số theo vùng (data/reference/sample_regions.csv, giả định của mẫu)"
+    )
+
+
 def readme_text(config: Config, sim: Simulation) -> str:
     years = sorted(sim.households)
     n0 = len(sim.households[years[0]])
+    n_merged = len(sim.registry.codes(MERGED_VINTAGE))
     return f"""{README_MARKER} – KHÔNG PHẢI SỐ LIỆU THẬT
 Huyện {config.district.name}, tỉnh {config.district.province}; năm rà soát {years[0]}–{years[-1]}.
 
@@ -275,17 +295,16 @@ Huyện {config.district.name}, tỉnh {config.district.province}; năm rà soá
 dùng để chạy thử bộ phân tích. Không hộ, tên người hay số CCCD nào là thật.
 
 Cách tạo: mô phỏng toàn bộ {format_number(n0)} hộ dân cư năm {years[0]} (khoảng 3,6 nhân khẩu/hộ), chia theo
-dân số năm 2025 của 9 xã mới (data/reference/sample_communes_2025.csv) và tỷ trọng của các
-đơn vị cũ (data/reference/sample_communes.csv). Thu nhập bình quân đầu người/tháng theo mô
+{_apportion_text(sim)}. Thu nhập bình quân đầu người/tháng theo mô
 hình ẩn: hiệu ứng hộ bền vững + hiệu ứng xã + xu hướng tăng theo xã + cú sốc AR(1); 12 chỉ số
 thiếu hụt theo xu hướng thiếu hụt ẩn, tương quan với thu nhập thấp. Phân loại theo Nghị định
 07/2021/NĐ-CP (chuẩn thu nhập 1,5 triệu đồng nông thôn, 2 triệu đồng thành thị; từ 3 chỉ số
 thiếu hụt là hộ nghèo). Mỗi năm một số hộ chuyển đi/giải thể và hộ mới hình thành. Từ năm
-2025 mã xã là mã của 9 xã sau sắp xếp (1/7/2025), cùng mã hộ.
+{MERGED_VINTAGE} mã xã là mã của {n_merged} xã sau sắp xếp (1/7/{MERGED_VINTAGE}), cùng mã hộ.
 
 Một số ít hộ (khoảng 0,2 %) được cố ý ghi phân loại khác với kết quả tính theo chuẩn, để
 kiểm tra đối chiếu: xem discrepancies.csv.
-Khu vực thành thị/nông thôn của hộ giữ nguyên năm 2025 (giả định của mẫu).
+Khu vực thành thị/nông thôn của hộ giữ nguyên năm {MERGED_VINTAGE} (giả định của mẫu).
 
 Tệp:
   lists/<năm>/<mã xã>_<tên xã>.xlsx  danh sách hộ nghèo, cận nghèo, thoát nghèo, thoát cận nghèo

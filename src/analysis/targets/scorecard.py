@@ -49,6 +49,13 @@ SCORECARD_COLUMNS = [
 ]  # fmt: skip
 
 
+# Metrics a target may use (config targets[].metric); each has its rule below.
+TARGET_METRICS = (
+    "poor_rate_annual_fall_pp", "count_ratio_to_baseline", "commune_multidim_rate_pct",
+    "commune_multidim_rate_pct_above", "deprivation_share_pct_max", "monitoring_share_pct_min",
+)  # fmt: skip
+
+
 # ------------------------------------------------------------------------------ status
 def level_status(value, base, threshold, year, base_year, target_year, lower_is_better):
     """Vectorised status of a level target (see module docstring)."""
@@ -207,6 +214,8 @@ def score_target(t, config, commune_frames, district, year_vintage) -> pd.DataFr
     years = sorted(y for y in year_vintage if y >= base_year)
     if t.metric == "poor_rate_annual_fall_pp":
         years = [y for y in years if y > base_year]
+    if not years:  # e.g. a yearly fall in the baseline year itself: nothing to score yet
+        return pd.DataFrame(columns=[c for c in SCORECARD_COLUMNS if c != "status_vi"])
     parts = []
     if t.metric == "commune_multidim_rate_pct":
         parts.append(
@@ -257,6 +266,9 @@ def build_scorecard(
     frames = vintage_frames(measures, mapping)
     district = district_measures(measures)
     parts = [score_target(t, config, frames, district, year_vintage) for t in config.targets]
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame(columns=SCORECARD_COLUMNS).astype({"year": "int64"})
     out = pd.concat(parts, ignore_index=True)
     out["status_vi"] = out["status"].map(STATUS_LABELS_VI)
     out["year"] = out["year"].astype("int64")

@@ -1,0 +1,171 @@
+"""Check a district config against its data before any notebook runs.
+
+    check_config(config) -> [{"severity": "error" | "warning", "message": "..."}]
+
+Errors stop a run (`run_cycle`; input files the ingest cannot read are left to notebook 01,
+which reports them file by file) and make `analysis validate --config` exit non-zero:
+target metrics, indicators and populations the suite does not know, allocation criteria
+it cannot compute, the baseline year missing from the data, a commune of the district
+with no data in a year that has data, an unreadable boundary file. Messages are
+Vietnamese and name the config key or the year and commune.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.allocation import ALLOCATION_CRITERIA
+from analysis.config import Config
+from analysis.errors import UserError
+from analysis.schema import DEPRIVATION_COLUMNS
+from analysis.targets.scorecard import TARGET_METRICS
+
+POPULATIONS = ("poor", "near_poor", "poor_or_near_poor")
+ERROR, WARNING = "error", "warning"
+INPUT = "input"  # kind of the problems the ingest step itself reports, file by file
+
+
+def _item(severity: str, message: str) -> dict:
+    return {"severity": severity, "message": message}
+
+
+def check_targets(config: Config) -> list[dict]:
+    out = []
+    for i, t in enumerate(config.targets):
+        key = f"targets[{i}] ({t.id})"
+        if t.metric not in TARGET_METRICS:
+            out.append(_item(ERROR, f"{key}: phép đo '{t.metric}' không được hỗ trợ; các phép đo "
+                                    f"hợp lệ: {', '.join(TARGET_METRICS)}."))  # fmt: skip
+        bad = [p for p in t.population if p not in POPULATIONS]
+        if bad:
+            out.append(_item(ERROR, f"{key}: nhóm hộ {', '.join(bad)} không hợp lệ; các nhóm hợp "
+                                    f"lệ: {', '.join(POPULATIONS)}."))  # fmt: skip
+        if t.metric == "deprivation_share_pct_max" and t.indicator not in DEPRIVATION_COLUMNS:
+            out.append(_item(ERROR, f"{key}: chỉ số thiếu hụt '{t.indicator}' không có; các chỉ "
+                                    f"số hợp lệ: {', '.join(DEPRIVATION_COLUMNS)}."))  # fmt: skip
+        if t.metric == "monitoring_share_pct_min" and not config.data.monitoring:
+            out.append(_item(ERROR, f"{key}: chỉ tiêu đo bằng sổ theo dõi chương trình nhưng "
+                                    "cấu hình không khai báo data.monitoring."))  # fmt: skip
+        needs_low = t.metric in ("poor_rate_annual_fall_pp", "commune_multidim_rate_pct_above",
+                                 "monitoring_share_pct_min")  # fmt: skip
+        if t.metric in TARGET_METRICS and (t.low if needs_low else t.high) is None:
+            bound = "low" if needs_low else "high"
+            out.append(_item(ERROR, f"{key}: phép đo '{t.metric}' cần ngưỡng '{bound}'."))
+    ids = [t.id for t in config.targets]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        out.append(_item(ERROR, f"targets: mã chỉ tiêu '{dup}' dùng cho nhiều chỉ tiêu."))
+    return out
+
+
+def check_allocation(config: Config) -> list[dict]:
+    if config.allocation is None:
+        return []
+    out = []
+    for i, c in enumerate(config.allocation.criteria):
+        if c.name not in ALLOCATION_CRITERIA:
+            out.append(_item(ERROR, f"allocation.criteria[{i}]: tiêu chí '{c.name}' không tính "
+                                    f"được; các tiêu chí hợp lệ: {', '.join(ALLOCATION_CRITERIA)}."))  # fmt: skip
+    if config.allocation.criteria and sum(c.weight for c in config.allocation.criteria) <= 0:
+        out.append(_item(ERROR, "allocation.criteria: tổng trọng số phải dương."))
+    return out
+
+
+def check_boundaries(config: Config) -> list[dict]:
+    path = config.resolve(config.boundaries.path)
+    if path is None:
+        return []
+    if not path.exists():
+        return [_item(ERROR, f"boundaries.path: không tìm thấy tệp ranh giới {path.name}.")]
+    from analysis.geography.boundaries import read_boundary_file
+
+    try:
+        read_boundary_file(path)
+    except UserError as exc:
+        return [_item(ERROR, f"boundaries.path: {exc}")]
+    except Exception as exc:  # any reader failure is the user's file, said plainly
+        return [_item(ERROR, f"boundaries.path: không đọc được tệp ranh giới {path.name} ({exc}).")]
+    return []
+
+
+def data_years(households: pd.DataFrame, summary: pd.DataFrame) -> dict[int, set[str]]:
+    """Year -> commune codes with a list or a summary-table row that year."""
+    out: dict[int, set[str]] = {}
+    for table in (households, summary):
+        if table is None or table.empty:
+            continue
+        for year, codes in table.groupby("year")["commune_code"]:
+            out.setdefault(int(year), set()).update(codes.dropna().astype(str))
+    return out
+
+
+def check_data(config: Config) -> list[dict]:
+    """Baseline year present; every commune present each year with data (reads the inputs)."""
+    from analysis.ingest import collect_review
+    from analysis.ingest.review import fatal_message
+    from analysis.registry import registry_for
+
+    if config.data.household_lists is None and config.data.summary_tables is None:
+        return [_item(ERROR, "data: cấu hình không khai báo household_lists hay summary_tables.")]
+    review = collect_review(config)
+    if not review.ok:  # unreadable inputs: the other data checks would only mislead
+        return [dict(_item(ERROR, fatal_message(review.problems, limit=5)), kind=INPUT)]
+    out = []
+    years = data_years(review.households, review.summary)
+    if not years:
+        return out + [_item(ERROR, "Không có năm rà soát nào có danh sách hộ hoặc biểu tổng hợp.")]
+    have = ", ".join(str(y) for y in sorted(years))
+    base = config.periods.baseline_year
+    if base not in years:
+        out.append(_item(ERROR, f"periods.baseline_year: dữ liệu không có năm đầu kỳ {base} "
+                                f"(danh sách hộ hoặc biểu tổng hợp); các năm có số liệu: {have}."))  # fmt: skip
+    for t in config.targets:
+        if t.baseline_year and t.baseline_year not in years:
+            out.append(_item(ERROR, f"Chỉ tiêu {t.id}: dữ liệu không có năm đầu kỳ "
+                                    f"{t.baseline_year}; các năm có số liệu: {have}."))  # fmt: skip
+    registry = registry_for(config)
+    for year in sorted(years):
+        try:
+            names = registry.names(config.vintage_for(year))
+        except UserError as exc:
+            out.append(_item(ERROR, str(exc)))
+            continue
+        missing = sorted(set(names) - years[year])
+        if missing:
+            listed = ", ".join(f"{names[c]} ({c})" for c in missing)
+            out.append(_item(ERROR, f"Năm {year}: {len(missing)}/{len(names)} xã của huyện không "
+                                    f"có danh sách hộ hay biểu tổng hợp: {listed}."))  # fmt: skip
+    return out
+
+
+def check_config(config: Config, data: bool = True) -> list[dict]:
+    """Every problem of the config against the suite and (with `data`) against its data."""
+    out = check_targets(config) + check_allocation(config) + check_boundaries(config)
+    if data:
+        out += check_data(config)
+    return out
+
+
+def errors(problems: list[dict]) -> list[dict]:
+    return [p for p in problems if p["severity"] == ERROR]
+
+
+def to_text(problems: list[dict], config: Config) -> str:
+    name = f"{config.district.type} {config.district.name}"
+    if not problems:
+        return f"Cấu hình {name}: ĐẠT (cấu hình khớp với dữ liệu)."
+    label = {ERROR: "Lỗi", WARNING: "Cảnh báo"}
+    head = f"Cấu hình {name}: {'KHÔNG ĐẠT' if errors(problems) else 'ĐẠT, có cảnh báo'}"
+    return "\n".join(
+        [head + ":", *(f"  - {label[p['severity']]}: {p['message']}" for p in problems)]
+    )
+
+
+def require_ok(config: Config) -> None:
+    """Raise a UserError listing every error (warnings pass). Unreadable input files are left
+    to the ingest step, which stops with its full report (file, row, column)."""
+    found = [p for p in errors(check_config(config)) if p.get("kind") != INPUT]
+    if found:
+        raise UserError(
+            "Kiểm tra cấu hình trước khi chạy không đạt:\n"
+            + "\n".join(f"  - {p['message']}" for p in found)
+        )
