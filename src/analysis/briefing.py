@@ -17,6 +17,7 @@ from analysis import documents as doc
 from analysis import store
 from analysis.config import Config
 from analysis.labels import vi_table
+from analysis.measures.rates import describe_missing
 from analysis.vietnamese import format_number
 
 CHART_DIR = "charts"
@@ -359,6 +360,7 @@ def build_briefing(config: Config, year: int, run_dir: str | Path) -> list[doc.S
             "Kết quả chung của huyện",
             [
                 doc.Paragraph(doc.key_figures_text(district, year)),
+                *[doc.Paragraph(t) for t in (describe_missing(indicators, year),) if t],
                 doc.district_trend_table(district, source),
             ],
         ),

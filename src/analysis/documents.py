@@ -20,6 +20,7 @@ from analysis.config import Config
 from analysis.vietnamese import format_number, format_pct
 
 SYNTHETIC_NOTE = "Dữ liệu mô phỏng, không phải số liệu thật của huyện."
+MISSING_DATA_VI = "thiếu số liệu"  # cells of a commune whose list is absent
 NO_MICRODATA = (
     "Năm này chỉ có biểu tổng hợp theo xã, không có danh sách hộ: phân tích này cần số liệu "
     "từng hộ nên không lập được (không ước tính thay)."
@@ -192,7 +193,8 @@ def commune_table(indicators: pd.DataFrame, year: int, source: str) -> Table:
     prev = indicators[indicators["year"] == year - 1]
     prev = prev[prev["unit_vintage"].isin(now["unit_vintage"].unique())].set_index("commune_code")
     change = now["poor_rate"] - prev["poor_rate"].reindex(now.index)
-    order = now["poor_rate"].sort_values(ascending=False).index
+    # communes without a list ("thiếu số liệu") go last; their cells say so, never 0
+    order = now["poor_rate"].sort_values(ascending=False, na_position="last").index
     data = pd.DataFrame(
         {
             "Mã xã": order,
@@ -205,6 +207,9 @@ def commune_table(indicators: pd.DataFrame, year: int, source: str) -> Table:
             "Tỷ lệ hộ cận nghèo": now.loc[order, "near_poor_rate"].map(pct).to_numpy(),
         }
     )
+    if "is_missing_list" in now:
+        gap = now.loc[order, "is_missing_list"].astype(bool).to_numpy()
+        data.loc[gap, data.columns[2:]] = MISSING_DATA_VI
     return Table(data, f"Các xã năm {year}, xếp theo tỷ lệ hộ nghèo", source)
 
 

@@ -317,6 +317,21 @@ def check_coverage(
     return out.astype({"year": "int64", "commune_code": "string", "commune_name": "string"})
 
 
+def describe_missing_lists(missing: pd.DataFrame) -> str:
+    """The communes without a list, by year, in one Vietnamese sentence per year."""
+    if missing.empty:
+        return "Mọi xã có tổng số hộ đều có danh sách hộ trong các năm có danh sách."
+    parts = [
+        f"năm {int(year)}: {len(g)} xã ({', '.join(g['commune_name'].astype(str))})"
+        for year, g in missing.sort_values(["year", "commune_code"]).groupby("year")
+    ]
+    return (
+        "Thiếu danh sách hộ, các xã được ghi 'thiếu số liệu' (không tính là 0%): "
+        + "; ".join(parts)
+        + "."
+    )
+
+
 def fatal_message(problems: pd.DataFrame, limit: int = 20) -> str:
     fatal = problems[problems["severity"] == "fatal"]
     lines = [f"Dữ liệu đầu vào có {len(fatal)} {SEVERITY_LABELS_VI['fatal'].lower()}:"]
