@@ -29,7 +29,7 @@ allow_incomplete = False  # True: communes without a list are marked "thiếu s�
 # %%
 from pathlib import Path
 
-from analysis import documents, store
+from analysis import documents, measures, store
 from analysis.briefing import save_forecast_outputs
 from analysis.config import load_config
 from analysis.labels import vi_table
@@ -61,10 +61,14 @@ config = load_config(config_path)
 documents.show_data_note(config)
 registry = registry_for(config)
 mapping, names = registry.to_merged(), registry.names(2025)
-indicators = store.load_table(run_dir, "indicators")
+# communes marked "thiếu số liệu" (no list, run with --allow-incomplete) are left out of every
+# year here, never counted as 0; the sentence below says which
+indicators, missing_note = measures.exclude_missing(store.load_table(run_dir, "indicators"), mapping)
 deprivations = store.load_optional_table(run_dir, "deprivations")
 monitoring = read_monitoring(config.resolve(config.data.monitoring)) if config.data.monitoring else None
 out = Path(run_dir)
+if missing_note:
+    documents.show(documents.Paragraph(missing_note))
 
 # %% [markdown]
 # Bảng theo dõi thực hiện chỉ tiêu: mỗi chỉ tiêu, mỗi năm, với số liệu đằng sau và đánh giá.
@@ -102,7 +106,7 @@ vi_table(calibration(backtest(indicators, config, mapping, names)))
 # nếu không thì dự báo lập từ năm trước.
 
 # %%
-indicators_all = store.load_table(run_dir, "indicators_all")
+indicators_all, _ = measures.exclude_missing(store.load_table(run_dir, "indicators_all"), mapping)
 check_year = year if indicators_all["year"].max() > year else year - 1
 pva = predicted_vs_actual(indicators_all, config, check_year, mapping=mapping, names=names)
 store.save_table(run_dir, "predicted_vs_actual", pva)

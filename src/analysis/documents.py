@@ -213,7 +213,7 @@ def commune_table(indicators: pd.DataFrame, year: int, source: str) -> Table:
     return Table(data, f"Các xã năm {year}, xếp theo tỷ lệ hộ nghèo", source)
 
 
-def allocation_table(result: pd.DataFrame) -> Table:
+def allocation_table(result: pd.DataFrame, missing: pd.DataFrame | None = None) -> Table:
     r = result.sort_values("amount_million_vnd", ascending=False)
     data = pd.DataFrame(
         {
@@ -239,12 +239,23 @@ def allocation_table(result: pd.DataFrame) -> Table:
             }
         ]
     )
+    gaps = pd.DataFrame(
+        {
+            "Mã xã": missing["commune_code"].astype(str),
+            "Xã": missing["commune_name"].astype(str),
+            **{c: MISSING_DATA_VI for c in list(data.columns)[2:]},
+        }
+        if missing is not None and len(missing)
+        else {c: [] for c in data.columns}
+    )
     return Table(
-        pd.concat([data, total], ignore_index=True), "Phân bổ ngân sách theo xã (triệu đồng)"
+        pd.concat([data, gaps, total], ignore_index=True), "Phân bổ ngân sách theo xã (triệu đồng)"
     )
 
 
-def allocation_text(result: pd.DataFrame, config: Config) -> str:
+def allocation_text(
+    result: pd.DataFrame, config: Config, missing: pd.DataFrame | None = None
+) -> str:
     rules = config.allocation
     top = result.sort_values("amount_million_vnd", ascending=False).head(3)
     names = ", ".join(
@@ -265,6 +276,12 @@ def allocation_text(result: pd.DataFrame, config: Config) -> str:
 
         names = ", ".join(CRITERION_LABELS_VI.get(c, c) for c in empty)
         text += f" Tiêu chí không có số liệu năm này ({names}): trọng số của nó được chia lại cho các tiêu chí còn lại."
+    if missing is not None and len(missing):
+        names = ", ".join(missing["commune_name"].astype(str))
+        text += (
+            f" Chưa phân bổ cho {len(missing)} xã {MISSING_DATA_VI} ({names}): tổng nguồn đang chia "
+            "cho các xã có danh sách hộ; bổ sung danh sách của các xã này rồi chạy lại trước khi trình."
+        )
     if rules.illustrative:
         text += " Trọng số tiêu chí chỉ mang tính minh họa, chưa theo hệ số của Quyết định 02/2022/QĐ-TTg."
     return text

@@ -46,6 +46,7 @@ from analysis.measures.rates import (
     commune_indicators,
     describe_missing,
     district_indicators,
+    exclude_missing,
     missing_communes,
 )
 from analysis.measures.sources import indicators_from_inputs
@@ -69,6 +70,7 @@ __all__ = [
     "check_flows",
     "commune_indicators",
     "describe_missing",
+    "exclude_missing",
     "missing_communes",
     "MISSING_FLAG",
     "MISSING_VI",

@@ -185,6 +185,52 @@ def describe_missing(indicators: pd.DataFrame, year: int) -> str:
     )
 
 
+def exclude_missing(
+    indicators: pd.DataFrame, mapping: Mapping[str, str] | None = None
+) -> tuple[pd.DataFrame, str]:
+    """The table without the communes marked "thiếu số liệu", and the sentence saying so.
+
+    For targets, forecasts, proposals: a commune missing in any year is dropped from
+    every year, so that years compare like with like; with `mapping` (old code -> new
+    code, `registry.to_merged()`), so are the new unit it merged into and that unit's
+    other old communes (a merged unit with a gap is not comparable across the merger).
+    Returns (table, "") when nothing is missing.
+    """
+    if MISSING_FLAG not in indicators or not indicators[MISSING_FLAG].astype(bool).any():
+        return indicators, ""
+    flagged = indicators[indicators[MISSING_FLAG].astype(bool)]
+    codes = set(flagged["commune_code"].astype(str))
+    if mapping:
+        new = {mapping.get(c, c) for c in codes}
+        codes |= new | {old for old, n in mapping.items() if n in new}
+    dropped = indicators["commune_code"].astype(str).isin(codes)
+    names = (
+        indicators.loc[dropped & indicators[MISSING_FLAG].astype(bool)]
+        .drop_duplicates("commune_code")
+        .sort_values("commune_code")["commune_name"]
+        .astype(str)
+    )
+    others = (
+        indicators.loc[
+            dropped
+            & ~indicators["commune_code"].astype(str).isin(set(flagged["commune_code"].astype(str)))
+        ]
+        .drop_duplicates("commune_code")["commune_name"]
+        .astype(str)
+    )
+    text = (
+        f"Bảng theo dõi chỉ tiêu, dự báo và đề xuất chỉ tiêu chưa tính {len(names)} xã {MISSING_VI} "
+        f"({', '.join(names)}) ở mọi năm, để các năm so sánh được với nhau"
+    )
+    if len(others):
+        text += f"; cùng với đó là các đơn vị sáp nhập liên quan ({', '.join(others)})"
+    text += ". Bổ sung danh sách hộ của các xã này rồi chạy lại trước khi dùng các kết quả này."
+    out = indicators.loc[~dropped].reset_index(drop=True)
+    counts = [c for c in ("n_households", "n_poor", "n_near_poor") if c in out]
+    out[counts] = out[counts].astype("int64")
+    return out, text
+
+
 def add_rates(table: pd.DataFrame) -> pd.DataFrame:
     """Poor, near-poor and multidimensional rates, recomputed from the counts."""
     n = table["n_households"].to_numpy(dtype=float)
