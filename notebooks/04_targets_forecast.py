@@ -75,7 +75,7 @@ if missing_note:
 
 # %%
 scorecard = build_scorecard(indicators[indicators["year"] <= year], config, deprivations, monitoring, mapping=mapping)
-write_scorecard_xlsx(scorecard, out / f"bang_theo_doi_chi_tieu_{year}.xlsx", config)
+write_scorecard_xlsx(scorecard, out / f"bang_theo_doi_chi_tieu_{year}.xlsx", config, missing_note)
 store.save_table(run_dir, "scorecard", scorecard)
 print(describe_scorecard(scorecard, year))
 wide_scorecard(scorecard)
@@ -162,8 +162,8 @@ vi_table(required[required["level"] == "district"])
 
 # %%
 proposals = propose_targets(result, indicators, config)
-write_proposals_xlsx(proposals, out / f"chi_tieu_giam_ngheo_{year + 1}.xlsx", config)
-write_proposals_docx(proposals, out / f"chi_tieu_giam_ngheo_{year + 1}.docx", config)
+write_proposals_xlsx(proposals, out / f"chi_tieu_giam_ngheo_{year + 1}.xlsx", config, missing_note)
+write_proposals_docx(proposals, out / f"chi_tieu_giam_ngheo_{year + 1}.docx", config, missing_note)
 store.save_table(run_dir, "proposals", proposals)
 print(describe_proposals(proposals))
 display_table(proposals)
