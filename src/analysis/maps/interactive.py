@@ -80,7 +80,7 @@ def write_interactive_map(
     web = gdf.to_crs(WEB_CRS).assign(
         value=[f"{fmt_number(v, 1, ctx.lang)} %" if pd.notna(v) else tr("no_data", ctx.lang)
                for v in values],
-        color=[c or "#ffffff" for c in classes.color_of()],
+        color=[c or "#d9d9d9" for c in classes.color_of()],  # "Thiếu số liệu": grey
     )[["name", "value", "color", "geometry"]]  # fmt: skip
     x0, y0, x1, y1 = web.total_bounds
     m = folium.Map(location=[(y0 + y1) / 2, (x0 + x1) / 2], tiles=tiles, control_scale=True)
