@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CONFIG ?= config/huong_son.yaml
 YEAR ?= 2024
+ALLOW_INCOMPLETE ?= 0
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lab bench sample lint format clean notebooks
@@ -19,8 +20,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-run: $(STAMP) ## run the whole annual cycle on the embedded sample (CONFIG=…, YEAR=…)
-	$(PY) -m analysis run --config $(CONFIG) --year $(YEAR)
+run: $(STAMP) ## run the whole annual cycle on the embedded sample (CONFIG=…, YEAR=…, ALLOW_INCOMPLETE=1)
+	$(PY) -m analysis run --config $(CONFIG) --year $(YEAR) $(if $(filter 1,$(ALLOW_INCOMPLETE)),--allow-incomplete,)
 
 sample: $(STAMP) ## (re)generate the synthetic sample district into data/sample/
 	$(PY) -m analysis sample --config $(CONFIG) --force

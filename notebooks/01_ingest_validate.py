@@ -25,6 +25,7 @@
 config_path = "config/huong_son.yaml"
 year = 2024
 run_dir = "outputs/huong-son/2024"
+allow_incomplete = False  # True: communes without a list are marked "thiếu số liệu"
 
 # %%
 from IPython.display import HTML
@@ -35,9 +36,16 @@ from analysis.labels import vi_table
 
 config = load_config(config_path)
 documents.show_data_note(config)
-review = ingest.read_review(config, report_dir=run_dir)
-for name in ("households", "totals", "summary", "rejects", "problems", "files", "fuzzy_matches"):
+review = ingest.read_review(config, report_dir=run_dir, for_run=True, allow_incomplete=allow_incomplete)
+for name in ("households", "totals", "summary", "rejects", "problems", "files", "fuzzy_matches", "missing_lists"):
     store.save_table(run_dir, name, getattr(review, name))
+
+# %% [markdown]
+# Xã có tổng số hộ nhưng không có danh sách hộ (chạy với `--allow-incomplete`): các xã này được ghi
+# "thiếu số liệu" trong mọi bảng, bản đồ và tài liệu, không tính là 0%.
+
+# %%
+documents.show(documents.Paragraph(ingest.describe_missing_lists(review.missing_lists)))
 
 # %% [markdown]
 # Báo cáo kiểm tra: đối chiếu từng tệp (số dòng đọc = nhận + loại), các loại vấn đề và những

@@ -24,6 +24,7 @@
 config_path = "config/huong_son.yaml"
 year = 2024
 run_dir = "outputs/huong-son/2024"
+allow_incomplete = False  # True: communes without a list are marked "thiếu số liệu"
 
 # %%
 from pathlib import Path
@@ -43,8 +44,10 @@ registry = registry_for(config)
 households_all = store.load_table(run_dir, "households")
 totals = store.load_table(run_dir, "totals")
 summary = store.load_table(run_dir, "summary")
+missing_lists = store.load_optional_table(run_dir, "missing_lists")
 indicators_all = measures.indicators_from_inputs(
-    households_all, totals, summary, registry.names_by_vintage(), crosswalk=registry.to_merged()
+    households_all, totals, summary, registry.names_by_vintage(), crosswalk=registry.to_merged(),
+    missing=missing_lists,
 )
 indicators = indicators_all[indicators_all["year"] <= year].reset_index(drop=True)
 district = measures.district_indicators(indicators, config.district.name)
@@ -63,6 +66,8 @@ if has_microdata:
 # %%
 source = documents.review_source(config, year)
 documents.show(documents.Paragraph(documents.key_figures_text(district, year)))
+if measures.missing_communes(indicators, year):
+    documents.show(documents.Paragraph(measures.describe_missing(indicators, year)))
 documents.show(documents.district_trend_table(district, source))
 
 # %% [markdown]

@@ -24,6 +24,7 @@
 config_path = "config/huong_son.yaml"
 year = 2024
 run_dir = "outputs/huong-son/2024"
+allow_incomplete = False  # True: communes without a list are marked "thiếu số liệu"
 
 # %%
 from analysis import allocation, documents, store
@@ -35,6 +36,9 @@ documents.show_data_note(config)
 rules = config.allocation
 households = store.load_table(run_dir, "households")
 indicators = store.load_table(run_dir, "indicators")
+# communes marked "thiếu số liệu" get no share until their list is in (said below), never a 0 count
+missing = allocation.missing_for_year(indicators, year)
+store.save_table(run_dir, "allocation_missing", missing)
 remote = allocation.remote_codes_for_vintage(
     rules.remote_communes, config.vintage_for(year), registry_for(config).to_merged()
 )
@@ -47,4 +51,6 @@ store.save_table(run_dir, "allocation", result)
 # Số tiền mỗi xã, tỷ trọng và mức bình quân trên một hộ nghèo:
 
 # %%
-documents.show(documents.Paragraph(documents.allocation_text(result, config)), documents.allocation_table(result))
+documents.show(
+    documents.Paragraph(documents.allocation_text(result, config, missing)), documents.allocation_table(result, missing)
+)

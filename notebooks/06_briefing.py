@@ -21,6 +21,7 @@
 config_path = "config/huong_son.yaml"
 year = 2024
 run_dir = "outputs/huong-son/2024"
+allow_incomplete = False  # True: communes without a list are marked "thiếu số liệu"
 
 # %%
 from pathlib import Path

@@ -257,3 +257,33 @@ def test_read_review__file_with_no_household_accepted_stops(tmp_path, monkeypatc
     write_totals(tmp_path / "tong_so_ho.xlsx", [(2024, "18133", "Phố Châu", 1200, 4800)])
     with pytest.raises(UserError, match="không nhận được hộ nào"):
         read_review(make_config(tmp_path))
+
+
+def _with_pho_chau_total(tmp_path) -> None:
+    write_totals(tmp_path / "tong_so_ho.xlsx",
+                 [(2023, "18196", "Sơn Kim 1", 1200, 4800), (2024, "18196", "Sơn Kim 1", 1210, 4810),
+                  (2024, "18199", "Sơn Kim 2", 900, 3600), (2024, "18133", "Phố Châu", 500, 2000)])  # fmt: skip
+
+
+def test_read_review__total_without_list_is_named_and_fatal_for_a_run(district, tmp_path):
+    _with_pho_chau_total(tmp_path)
+    review = read_review(district)  # outside a run: reported, not fatal
+    missing = review.missing_lists
+    assert missing[["year", "commune_code", "commune_name"]].values.tolist() == [
+        [2024, "18133", "Phố Châu"]
+    ]
+    with pytest.raises(IngestError) as err:
+        read_review(district, for_run=True)
+    message = str(err.value)
+    assert "18133 (Phố Châu)" in message and "không có danh sách hộ" in message
+    assert "--allow-incomplete" in message and "bổ sung danh sách" in message
+    allowed = read_review(district, for_run=True, allow_incomplete=True)
+    assert allowed.missing_lists["commune_code"].tolist() == ["18133"]
+
+
+def test_read_review__explicit_empty_list_counts_as_present(district, tmp_path):
+    _with_pho_chau_total(tmp_path)
+    write_list(tmp_path / "lists" / "2024" / "18133_pho-chau.xlsx", [], commune="PHỐ CHÂU")
+    review = read_review(district, for_run=True)  # no IngestError
+    assert review.missing_lists.empty
+    assert not (review.households["commune_code"] == "18133").any()

@@ -214,7 +214,7 @@ def test_draw_rate_map__page_carries_every_required_mention():
         "Sơ đồ minh họa, không phải ranh giới chính thức",
         "DỮ LIỆU MÔ PHỎNG",
         "Ngày lập: 31/12/2024",
-        "Không có số liệu",
+        "Thiếu số liệu",
         "Sơn Lâm",
     ):
         assert expected in text, expected

@@ -129,3 +129,32 @@ def test_commune_indicators__flows_into_unknown_commune_raise():
         commune_indicators(
             pd.concat([_lists(), later]), totals, {}, crosswalk={"1": "8", "2": "9", "3": "8"}
         )
+
+
+def _missing_3() -> pd.DataFrame:
+    return pd.DataFrame({"year": [2024], "commune_code": ["3"], "commune_name": ["Ba"]})
+
+
+def test_commune_indicators__missing_list_is_missing_not_zero():
+    out = commune_indicators(_lists(), _totals(), {"3": "Ba"}, missing=_missing_3())
+    row = out.set_index("commune_code").loc["3"]
+    assert bool(row["is_missing_list"]) and row["commune_name"] == "Ba"
+    for col in ("n_households", "n_poor", "n_near_poor", "n_poor_persons"):
+        assert pd.isna(row[col]), col
+    assert pd.isna(row["poor_rate"]) and pd.isna(row["multidim_rate"])
+    assert not out.set_index("commune_code").loc[["1", "2"], "is_missing_list"].any()
+    assert out.set_index("commune_code").loc["1", "poor_rate"] == pytest.approx(0.1)
+
+
+def test_district_indicators__total_over_communes_with_data_and_says_so():
+    from analysis.measures import describe_missing
+
+    out = commune_indicators(_lists(), _totals(), {"3": "Ba"}, missing=_missing_3())
+    d = district_indicators(out).iloc[0]
+    # communes 1 and 2 only: 2 poor, 1 near-poor of 30 households (commune 3's 5 left out)
+    assert (d["n_households"], d["n_poor"], d["n_near_poor"]) == (30, 2, 1)
+    assert d["poor_rate"] == pytest.approx(2 / 30) and d["n_communes_missing"] == 1
+    assert describe_missing(out, 2024).startswith("Tổng huyện chưa gồm 1 xã thiếu số liệu: Ba")
+    complete = commune_indicators(_lists(), _totals(), {})
+    assert district_indicators(complete).iloc[0]["n_communes_missing"] == 0
+    assert describe_missing(complete, 2024) == ""

@@ -9,7 +9,7 @@ from analysis.config import PROJECT_ROOT
 from analysis.pipeline import NOTEBOOKS
 
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
-PARAMETERS = {"config_path", "year", "run_dir"}
+PARAMETERS = {"config_path", "year", "run_dir", "allow_incomplete"}
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)

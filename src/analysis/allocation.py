@@ -64,8 +64,14 @@ def remote_codes_for_vintage(
 def allocation_criteria(
     households: pd.DataFrame, indicators: pd.DataFrame, year: int, remote_codes: list[str]
 ) -> pd.DataFrame:
-    """Per commune of `year`: the values of every supported criterion."""
+    """Per commune of `year`: the values of every supported criterion.
+
+    Communes marked "thiếu số liệu" (no list) are left out, never given 0 poor
+    households: `missing_for_year` names them for the sentence under the table.
+    """
     ind = indicators[indicators["year"] == year]
+    if "is_missing_list" in ind:
+        ind = ind[~ind["is_missing_list"].astype(bool)]
     if ind.empty:
         raise UserError(f"Không có số liệu xã của năm {year} để phân bổ ngân sách.")
     hh = households[(households["year"] == year) & (households["reported_status"] == "poor")]
@@ -78,6 +84,16 @@ def allocation_criteria(
     out["n_poor_ethnic_minority"] = out["commune_code"].map(em_counts).fillna(0).astype("int64")
     out["is_remote"] = out["commune_code"].isin(remote_codes).astype("int64")
     return out.reset_index(drop=True)
+
+
+def missing_for_year(indicators: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Code and name of the communes of `year` marked "thiếu số liệu" (no list)."""
+    rows = indicators[indicators["year"] == year]
+    if "is_missing_list" in rows:
+        rows = rows[rows["is_missing_list"].astype(bool)]
+    else:
+        rows = rows.iloc[0:0]
+    return rows[["commune_code", "commune_name"]].sort_values("commune_code", ignore_index=True)
 
 
 def allocate_budget(

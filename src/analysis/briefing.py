@@ -17,6 +17,7 @@ from analysis import documents as doc
 from analysis import store
 from analysis.config import Config
 from analysis.labels import vi_table
+from analysis.measures.rates import describe_missing, exclude_missing
 from analysis.registry import MERGED_VINTAGE
 from analysis.vietnamese import format_number
 
@@ -363,6 +364,14 @@ def _on_year_vintage(indicators: pd.DataFrame, year: int, config: Config) -> pd.
     return reaggregate(indicators, registry_for(config), config.vintage_for(year))
 
 
+def _missing_texts(indicators: pd.DataFrame, year: int, config: Config) -> tuple[str, str]:
+    """What the district totals leave out, and what the targets, forecast and proposals leave out."""
+    from analysis.registry import registry_for
+
+    _, excluded = exclude_missing(indicators, registry_for(config).to_merged())
+    return describe_missing(indicators, year), excluded
+
+
 def build_briefing(config: Config, year: int, run_dir: str | Path) -> list[doc.Section]:
     """The sections of the briefing, in reading order."""
     run_dir = Path(run_dir)
@@ -375,6 +384,7 @@ def build_briefing(config: Config, year: int, run_dir: str | Path) -> list[doc.S
             "Kết quả chung của huyện",
             [
                 doc.Paragraph(doc.key_figures_text(district, year)),
+                *[doc.Paragraph(t) for t in _missing_texts(indicators, year, config) if t],
                 doc.district_trend_table(district, source),
             ],
         ),
@@ -397,10 +407,14 @@ def build_briefing(config: Config, year: int, run_dir: str | Path) -> list[doc.S
     ]
     if config.allocation is not None and store.table_path(run_dir, "allocation").exists():
         result = store.load_table(run_dir, "allocation")
+        missing = store.load_optional_table(run_dir, "allocation_missing")
         sections.append(
             doc.Section(
                 "Phân bổ ngân sách",
-                [doc.Paragraph(doc.allocation_text(result, config)), doc.allocation_table(result)],
+                [
+                    doc.Paragraph(doc.allocation_text(result, config, missing)),
+                    doc.allocation_table(result, missing),
+                ],
             )
         )
     sections += [s for s in (_quality_section(run_dir), _input_check_section(run_dir)) if s]

@@ -33,11 +33,17 @@ def run(
     out: Path | None = typer.Option(
         None, "--out", help="Thư mục gốc của kết quả (mặc định: outputs/)."
     ),
+    allow_incomplete: bool = typer.Option(
+        False,
+        "--allow-incomplete",
+        help="Vẫn chạy khi có xã có tổng số hộ nhưng thiếu danh sách hộ: các xã đó được "
+        "ghi 'thiếu số liệu' (không tính là 0%) trong mọi bảng, bản đồ và tài liệu.",
+    ),
 ) -> None:
     """Chạy toàn bộ chu trình năm: nhập liệu → đo lường → bản đồ → mục tiêu → ngân sách → báo cáo."""
     from analysis.pipeline import run_cycle
 
-    final = run_cycle(config, year, out_root=out)
+    final = run_cycle(config, year, out_root=out, allow_incomplete=allow_incomplete)
     typer.echo(f"Hoàn thành. Kết quả tại: {final}")
     typer.echo(f"Báo cáo: {final / 'briefing.html'}")
 

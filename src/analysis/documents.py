@@ -20,6 +20,7 @@ from analysis.config import Config
 from analysis.vietnamese import format_number, format_pct
 
 SYNTHETIC_NOTE = "Dữ liệu mô phỏng, không phải số liệu thật của huyện."
+MISSING_DATA_VI = "thiếu số liệu"  # cells of a commune whose list is absent
 NO_MICRODATA = (
     "Năm này chỉ có biểu tổng hợp theo xã, không có danh sách hộ: phân tích này cần số liệu "
     "từng hộ nên không lập được (không ước tính thay)."
@@ -200,7 +201,8 @@ def commune_table(indicators: pd.DataFrame, year: int, source: str) -> Table:
     prev = indicators[indicators["year"] == year - 1]
     prev = prev[prev["unit_vintage"].isin(now["unit_vintage"].unique())].set_index("commune_code")
     change = now["poor_rate"] - prev["poor_rate"].reindex(now.index)
-    order = now["poor_rate"].sort_values(ascending=False).index
+    # communes without a list ("thiếu số liệu") go last; their cells say so, never 0
+    order = now["poor_rate"].sort_values(ascending=False, na_position="last").index
     data = pd.DataFrame(
         {
             "Mã xã": order,
@@ -213,10 +215,13 @@ def commune_table(indicators: pd.DataFrame, year: int, source: str) -> Table:
             "Tỷ lệ hộ cận nghèo": now.loc[order, "near_poor_rate"].map(pct).to_numpy(),
         }
     )
+    if "is_missing_list" in now:
+        gap = now.loc[order, "is_missing_list"].astype(bool).to_numpy()
+        data.loc[gap, data.columns[2:]] = MISSING_DATA_VI
     return Table(data, f"Các xã năm {year}, xếp theo tỷ lệ hộ nghèo", source)
 
 
-def allocation_table(result: pd.DataFrame) -> Table:
+def allocation_table(result: pd.DataFrame, missing: pd.DataFrame | None = None) -> Table:
     r = result.sort_values("amount_million_vnd", ascending=False)
     data = pd.DataFrame(
         {
@@ -242,12 +247,23 @@ def allocation_table(result: pd.DataFrame) -> Table:
             }
         ]
     )
+    gaps = pd.DataFrame(
+        {
+            "Mã xã": missing["commune_code"].astype(str),
+            "Xã": missing["commune_name"].astype(str),
+            **{c: MISSING_DATA_VI for c in list(data.columns)[2:]},
+        }
+        if missing is not None and len(missing)
+        else {c: [] for c in data.columns}
+    )
     return Table(
-        pd.concat([data, total], ignore_index=True), "Phân bổ ngân sách theo xã (triệu đồng)"
+        pd.concat([data, gaps, total], ignore_index=True), "Phân bổ ngân sách theo xã (triệu đồng)"
     )
 
 
-def allocation_text(result: pd.DataFrame, config: Config) -> str:
+def allocation_text(
+    result: pd.DataFrame, config: Config, missing: pd.DataFrame | None = None
+) -> str:
     rules = config.allocation
     top = result.sort_values("amount_million_vnd", ascending=False).head(3)
     names = ", ".join(
@@ -268,6 +284,12 @@ def allocation_text(result: pd.DataFrame, config: Config) -> str:
 
         names = ", ".join(CRITERION_LABELS_VI.get(c, c) for c in empty)
         text += f" Tiêu chí không có số liệu năm này ({names}): trọng số của nó được chia lại cho các tiêu chí còn lại."
+    if missing is not None and len(missing):
+        names = ", ".join(missing["commune_name"].astype(str))
+        text += (
+            f" Chưa phân bổ cho {len(missing)} xã {MISSING_DATA_VI} ({names}): tổng nguồn đang chia "
+            "cho các xã có danh sách hộ; bổ sung danh sách của các xã này rồi chạy lại trước khi trình."
+        )
     if rules.illustrative:
         text += " Trọng số tiêu chí chỉ mang tính minh họa, chưa theo hệ số của Quyết định 02/2022/QĐ-TTg."
     return text

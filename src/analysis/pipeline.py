@@ -31,6 +31,8 @@ from analysis.config import PROJECT_ROOT, Config, load_config
 from analysis.errors import UserError
 from analysis.export import html_to_pdf
 
+MISSING_LISTS_FLAG = "--allow-incomplete"  # in the ingest's message for communes without a list
+
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
 # Execution order. The maps (03) draw the target-status and budget maps too, so they run
 # after the targets (04) and the budget (05) that those maps show.
@@ -62,6 +64,15 @@ class RunFailed(UserError):
         self.failure = failure
 
 
+class IncompleteInputs(UserError):
+    """The run stopped before writing anything: communes have a total but no list."""
+
+    def __init__(self, message: str):
+        super().__init__(
+            f"{message}\nChưa ghi kết quả nào; kết quả lần chạy trước (nếu có) được giữ nguyên."
+        )
+
+
 def output_dir(config: Config, year: int, root: Path | None = None) -> Path:
     return (root or PROJECT_ROOT / "outputs") / config.district.slug / str(year)
 
@@ -84,8 +95,13 @@ def run_cycle(
     notebooks: tuple[str, ...] = NOTEBOOKS,
     progress: bool = True,
     on_step: Callable[[str], None] | None = None,
+    allow_incomplete: bool = False,
 ) -> Path:
-    """Execute the notebooks for `year`; return the final output folder."""
+    """Execute the notebooks for `year`; return the final output folder.
+
+    A commune with a resident total but no list stops the run (IncompleteInputs, no
+    output written) unless `allow_incomplete`: then it is marked "thiếu số liệu".
+    """
     config_path = Path(config_path).resolve()
     config = load_config(config_path)
     ensure_sample(config)
@@ -96,7 +112,12 @@ def run_cycle(
     final.parent.mkdir(parents=True, exist_ok=True)
     work = final.parent / f".{year}.tmp-{uuid.uuid4().hex[:8]}"
     (work / "notebooks").mkdir(parents=True)
-    params = {"config_path": str(config_path), "year": int(year), "run_dir": str(work)}
+    params = {
+        "config_path": str(config_path),
+        "year": int(year),
+        "run_dir": str(work),
+        "allow_incomplete": bool(allow_incomplete),
+    }
     started = datetime.now()
 
     bar = tqdm(notebooks, desc="Chu trình năm", unit="bước", disable=not progress, file=sys.stderr)
@@ -125,6 +146,11 @@ def _execute(name: str, work: Path, params: dict, final: Path) -> None:
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except pm.PapermillExecutionError as exc:
+        if exc.ename == "IngestError" and MISSING_LISTS_FLAG in (exc.evalue or ""):
+            shutil.rmtree(work, ignore_errors=True)
+            if final.parent.exists() and not any(final.parent.iterdir()):
+                final.parent.rmdir()
+            raise IncompleteInputs(f"Bước {name} dừng: {_message(exc.evalue)}") from None
         failure = StepFailure(name, exc.exec_count, f"{exc.ename}: {_message(exc.evalue)}")
         raise RunFailed(failure, _keep_failed(work, final)) from None
 
@@ -223,7 +249,12 @@ def _write_manifest(
         "config_file": _rel(config_path),
         "config_sha256": _sha256(config_path),
         "config": json.loads(config.model_dump_json(exclude={"source_path"})),
-        "parameters": {"config_path": _rel(config_path), "year": params["year"]},
+        "parameters": {
+            "config_path": _rel(config_path),
+            "year": params["year"],
+            "allow_incomplete": params["allow_incomplete"],
+        },
+        "communes_missing_data": _missing_lists(work),
         "notebooks": list(notebooks),
         "inputs": [
             {"path": _rel(f), "sha256": _sha256(f), "bytes": f.stat().st_size}
@@ -235,6 +266,19 @@ def _write_manifest(
     (work / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
     )
+
+
+def _missing_lists(work: Path) -> list[dict]:
+    """Communes marked "thiếu số liệu" in this run (year, code, name), from step 01."""
+    from analysis import store
+
+    table = store.load_optional_table(work, "missing_lists")
+    if table is None:
+        return []
+    return [
+        {"year": int(y), "commune_code": str(c), "commune_name": str(n)}
+        for y, c, n in table[["year", "commune_code", "commune_name"]].itertuples(index=False)
+    ]
 
 
 def _rel(path: Path) -> str:

@@ -170,8 +170,12 @@ FONT = "Times New Roman"
 _INT_COLS = ("n_households", "n_poor", "feasible_low", "feasible_high", "target_households")
 
 
-def write_proposals_xlsx(table: pd.DataFrame, path: str | Path, config) -> Path:
-    """Editable workbook: change a commune's target and its rates and the totals follow."""
+def write_proposals_xlsx(
+    table: pd.DataFrame, path: str | Path, config, missing_note: str = ""
+) -> Path:
+    """Editable workbook: change a commune's target and its rates and the totals follow.
+
+    `missing_note`: the sentence naming communes left out for "thiếu số liệu"."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -184,7 +188,7 @@ def write_proposals_xlsx(table: pd.DataFrame, path: str | Path, config) -> Path:
     cols = ["stt", *PROPOSAL_COLUMNS]
     letter = {c: get_column_letter(i + 1) for i, c in enumerate(cols)}
     ws.append([title(table.attrs["year"])])
-    ws.append([method_note(table, config)])
+    ws.append([" ".join(t for t in (method_note(table, config), missing_note) if t)])
     ws.append([source_note(config)])
     ws.append([])
     ws.append([HEADERS_VI[c] for c in cols])
@@ -227,7 +231,9 @@ def write_proposals_xlsx(table: pd.DataFrame, path: str | Path, config) -> Path:
     return path
 
 
-def write_proposals_docx(table: pd.DataFrame, path: str | Path, config) -> Path:
+def write_proposals_docx(
+    table: pd.DataFrame, path: str | Path, config, missing_note: str = ""
+) -> Path:
     """Word table with Vietnamese number format, title, method note and source."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
@@ -262,6 +268,8 @@ def write_proposals_docx(table: pd.DataFrame, path: str | Path, config) -> Path:
         for run in cell.paragraphs[0].runs:
             run.bold = True
     doc.add_paragraph(method_note(table, config))
+    if missing_note:
+        doc.add_paragraph(missing_note)
     doc.add_paragraph(source_note(config)).runs[0].italic = True
     doc.save(path)
     return path

@@ -33,7 +33,7 @@ def rate_bounds(indicators: pd.DataFrame) -> dict:
     rates = indicators[["poor_rate", "near_poor_rate", "multidim_rate"]].to_numpy(dtype=float)
     bad = (rates < 0) | (rates > 1)
     over = indicators["n_poor"] + indicators["n_near_poor"] > indicators["n_households"]
-    failed = indicators[bad.any(axis=1) | over.to_numpy()]
+    failed = indicators[bad.any(axis=1) | over.fillna(False).to_numpy(dtype=bool)]
     return _row(
         "Tỷ lệ trong khoảng 0–100% và số hộ nghèo + cận nghèo không vượt tổng số hộ",
         len(failed),
@@ -130,6 +130,18 @@ def status_audit(audit: pd.DataFrame | None, n_households: int) -> dict:
     )
 
 
+def lists_present(indicators: pd.DataFrame) -> dict:
+    """Communes with a resident total but no list (marked "thiếu số liệu", not 0 %)."""
+    flag = indicators.get("is_missing_list", pd.Series(False, index=indicators.index))
+    failed = indicators[flag.astype(bool)]
+    return _row(
+        "Mọi xã có tổng số hộ đều có danh sách hộ (xã thiếu danh sách: thiếu số liệu)",
+        len(failed),
+        len(indicators) if "is_missing_list" in indicators else 0,
+        _names(failed),
+    )
+
+
 def quality_checks(
     indicators: pd.DataFrame,
     district: pd.DataFrame,
@@ -145,6 +157,7 @@ def quality_checks(
         flow_identity(indicators),
         continuity(indicators, crosswalk),
         status_audit(audit, n_audited),
+        lists_present(indicators),
     ]
     out = pd.DataFrame(rows, columns=QA_COLUMNS)
     out["n_failed"] = out["n_failed"].astype(np.int64)

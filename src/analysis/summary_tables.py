@@ -24,7 +24,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from analysis.measures import (
     DISTRICT_LABEL_VI,
+    MISSING_FLAG,
+    MISSING_VI,
     deprivation_headcounts,
+    describe_missing,
     district_indicators,
     headcounts_wide,
 )
@@ -135,7 +138,7 @@ def _deprivation_sheet(ws, rows, hh, std: Standard, status, status_col, titles) 
     long = deprivation_headcounts(hh, std, status_col, by=("commune_code",))
     district = deprivation_headcounts(hh, std, status_col, by=())
     part = headcounts_wide(long, status, by=("commune_code",))
-    data = rows[["commune_code", "commune_name"]].merge(part, on="commune_code", how="left")
+    data = rows[_keys(rows)].merge(part, on="commune_code", how="left")
     total = headcounts_wide(district, status, by=()).assign(commune_name=DISTRICT_LABEL_VI)
     n_label = "Số hộ nghèo" if status == "poor" else "Số hộ cận nghèo"
     cols, headers = ["n_units"], [("", n_label)]
@@ -154,7 +157,7 @@ def _groups_sheet(ws, rows, hh, status_col, titles: _Titles) -> None:
         ws.cell(HEADER_ROW, 1, NO_MICRODATA_VI)
         return
     counts = _group_counts(hh, status_col)
-    data = rows[["commune_code", "commune_name"]].merge(counts, on="commune_code", how="left")
+    data = rows[_keys(rows)].merge(counts, on="commune_code", how="left")
     cols = [c for c in counts.columns if c != "commune_code"]
     data[cols] = data[cols].fillna(0)
     total = data[cols].sum().to_frame().T.assign(commune_name=DISTRICT_LABEL_VI)
@@ -164,6 +167,11 @@ def _groups_sheet(ws, rows, hh, status_col, titles: _Titles) -> None:
         headers += [(label, f"{label} – {g}") for _, g in GROUPS_VI]
         headers += [(label, f"{label} – {OTHER_VI}"), (label, f"{label} – Nông thôn")]
     _table(ws, data, total, cols, headers, rates=set())
+
+
+def _keys(rows: pd.DataFrame) -> list[str]:
+    """Code, name, year and the "thiếu số liệu" flag, carried to the household-based sheets."""
+    return [c for c in ("year", "commune_code", "commune_name", MISSING_FLAG) if c in rows]
 
 
 def _group_counts(hh: pd.DataFrame, status_col: str) -> pd.DataFrame:
@@ -197,10 +205,17 @@ def _table(ws, data, total, cols, headers, rates: set[str]) -> None:
     for i, row in enumerate(body.to_dict("records"), start=FIRST_DATA_ROW):
         ws.cell(i, 1, row["commune_code"] if isinstance(row["commune_code"], str) else None)
         ws.cell(i, 2, row["commune_name"])
+        flag = row.get(MISSING_FLAG)
+        gap = isinstance(flag, bool | np.bool_) and bool(flag)
         for j, col in enumerate(cols, start=3):
-            cell = ws.cell(i, j, _value(row[col], col in rates))
+            cell = ws.cell(i, j, MISSING_VI if gap else _value(row[col], col in rates))
             cell.number_format = "0.00%" if col in rates else "#,##0"
-    _style(ws, len(cols) + 2, FIRST_DATA_ROW + len(body) - 1)
+    last = FIRST_DATA_ROW + len(body) - 1
+    _style(ws, len(cols) + 2, last)
+    if len(data) and "year" in data and MISSING_FLAG in data:
+        note = describe_missing(data, int(data["year"].iloc[0]))
+        if note:
+            ws.cell(last + 2, 1, note).font = Font(italic=True)
 
 
 def _value(value, is_rate: bool):

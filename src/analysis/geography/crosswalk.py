@@ -73,6 +73,18 @@ def reaggregate(indicators: pd.DataFrame, registry: Registry, to_vintage: int) -
             continue
         counts = [c for c in part.columns if c.startswith("n_")]
         summed = sum_counts(part, registry, int(vintage), to_vintage, ["year"], counts)
+        if "is_missing_list" in part:
+            # a new unit with any old unit lacking its list is itself "thiếu số liệu"
+            flags = part.assign(
+                commune_code=map_codes(part["commune_code"], registry, int(vintage), to_vintage)
+            )
+            flags = flags.groupby(["commune_code", "year"], as_index=False)["is_missing_list"]
+            summed = summed.merge(flags.any(), on=["commune_code", "year"], how="left")
+            hit = summed["is_missing_list"].fillna(False).astype(bool)
+            summed["is_missing_list"] = hit
+            if hit.any():
+                for col in counts:
+                    summed[col] = summed[col].astype("Int64").mask(hit)
         parts.append(summed.assign(unit_vintage=to_vintage))
     out = pd.concat(parts, ignore_index=True)
     out["commune_name"] = out["commune_code"].map(registry.names(to_vintage))

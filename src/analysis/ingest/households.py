@@ -132,6 +132,10 @@ def prepare(
     together), not only the first.
     """
     data = fill_year(table.table.data.copy(), table, root, log)
+    if data is not None and data.empty:  # an explicit empty list: no poor, no near-poor
+        log.add("info", "danh sách không có hộ nào (xã không có hộ nghèo, cận nghèo)",
+                table.file, table.sheet)  # fmt: skip
+        return None
     vintage = None
     if data is not None:
         if years is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +11,12 @@ from analysis.errors import UserError
 from analysis.ingest.collect import collect_tables
 from analysis.ingest.communes import CommuneMatcher
 from analysis.ingest.headers import KINDS
-from analysis.ingest.households import build_households, empty_households
+from analysis.ingest.households import (
+    build_households,
+    empty_households,
+    file_commune,
+    file_year,
+)
 from analysis.ingest.privacy import MACHINE_KEY_FILE, load_key
 from analysis.ingest.problems import SEVERITY_LABELS_VI, ProblemLog
 from analysis.ingest.report import MAPPING_COLUMNS, ValidationReport
@@ -40,6 +45,14 @@ GROUP_WHAT = {
 }
 FILE_COLUMNS = ["file", "sheet", "table", "n_read", "n_accepted", "n_rejected"]
 STAT_COLUMNS = ["year", "commune_code", "n_households", "n_persons", "n_poor", "n_near_poor"]
+MISSING_LIST_COLUMNS = ["year", "commune_code", "commune_name"]
+MISSING_LISTS_HINT = (
+    "Các xã trên có tổng số hộ nhưng không có danh sách hộ nghèo, cận nghèo năm đó: tỷ lệ của "
+    "các xã này không tính được (không phải 0%). Cách xử lý: bổ sung danh sách hộ của các xã này "
+    "(xã không có hộ nghèo, cận nghèo thì nộp một danh sách rỗng, chỉ có dòng tiêu đề), hoặc chạy "
+    "lại với --allow-incomplete (make run ALLOW_INCOMPLETE=1) để đánh dấu các xã này "
+    "'thiếu số liệu' trong mọi bảng, bản đồ và tài liệu."
+)
 
 
 @dataclass
@@ -56,6 +69,10 @@ class Review:
     years_available: list[int] = field(default_factory=list)
     mappings: pd.DataFrame = field(default_factory=pd.DataFrame)  # header -> column decisions
     summary_rows: pd.DataFrame = field(default_factory=pd.DataFrame)  # summary tables per commune
+    # communes with a resident total but no list (not even an empty one) in a year with lists
+    missing_lists: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=MISSING_LIST_COLUMNS)
+    )
 
     @property
     def ok(self) -> bool:
@@ -71,7 +88,12 @@ class IngestError(UserError):
 
 
 def read_review(
-    config, years: list[int] | None = None, report_dir: str | Path | None = None
+    config,
+    years: list[int] | None = None,
+    report_dir: str | Path | None = None,
+    *,
+    for_run: bool = False,
+    allow_incomplete: bool = False,
 ) -> Review:
     """Read the lists, the totals and the summary tables named in the config.
 
@@ -79,14 +101,32 @@ def read_review(
     missing required column, unknown year...) after reading everything, so one run
     shows them all. With `report_dir`, the validation report (XLSX, HTML, markdown) is
     written there first, also when the run stops.
+
+    `for_run`: the review feeds a run. Then a commune with a resident total but no
+    list in a year with lists (`Review.missing_lists`) is fatal, unless
+    `allow_incomplete`, where it stays a warning and the run marks the commune
+    "thiếu số liệu". Outside a run it is always a warning.
     """
     review = collect_review(config, years)
+    if for_run and not allow_incomplete:
+        review = _missing_lists_fatal(review)
     if report_dir is not None:
         note = "Dữ liệu mô phỏng – không phải số liệu thật." if config.data.synthetic else ""
         write_validation_report(review, report_dir, note)
     if not review.ok:
         raise IngestError(fatal_message(review.problems), review)
     return review
+
+
+def _missing_lists_fatal(review: Review) -> Review:
+    """The review with its missing-list warnings raised to fatal problems."""
+    if review.missing_lists.empty:
+        return review
+    problems = review.problems.copy()
+    problems.loc[problems["message"].str.contains(MISSING_LIST_MARK, regex=False), "severity"] = (
+        "fatal"
+    )
+    return replace(review, problems=problems)
 
 
 def collect_review(config, years: list[int] | None = None) -> Review:
@@ -171,7 +211,8 @@ def _build(tables, roots, config, matcher: CommuneMatcher, log: ProblemLog, year
             tables["summary"], roots["summary"], config, matcher, log, years
         )
     summary_rows = parts["summary"][1].attrs.get("commune_rows") if "summary" in parts else None
-    summary = cross_check(households, totals, summary, log)
+    present = empty_lists(tables.get("households", []), roots.get("households"), config, matcher)
+    summary, missing = cross_check(households, totals, summary, log, present)
     report_fuzzy_matches(matcher, log)
     files = file_table(parts)
     check_losses(files, config.data.max_rejected_share, log)
@@ -189,6 +230,7 @@ def _build(tables, roots, config, matcher: CommuneMatcher, log: ProblemLog, year
         years_available=sorted(years_found),
         mappings=mapping_table([t for group in tables.values() for t in group]),
         summary_rows=summary_rows if summary_rows is not None else pd.DataFrame(),
+        missing_lists=missing,
     )
 
 
@@ -203,16 +245,21 @@ def mapping_table(tables: list) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=MAPPING_COLUMNS)
 
 
-def cross_check(households, totals, summary, log: ProblemLog) -> pd.DataFrame:
-    """Lists against totals, summary tables against totals and lists; returns the summary."""
-    if not households.empty and not totals.empty:
-        check_coverage(households, totals, log)
+def cross_check(
+    households, totals, summary, log: ProblemLog, empty: set[tuple[int, str]] = frozenset()
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Lists against totals, summary tables against totals and lists.
+
+    Returns (summary, missing lists: MISSING_LIST_COLUMNS)."""
+    missing = pd.DataFrame(columns=MISSING_LIST_COLUMNS)
+    if not totals.empty and (not households.empty or empty):
+        missing = check_coverage(households, totals, log, empty)
     if not summary.empty and not totals.empty:
         summary = fill_households_from_totals(summary, totals, log)
     warn_missing_households(summary, log)
     if not summary.empty and not households.empty:
         check_summary_against_lists(summary, households, log)
-    return summary
+    return summary, missing
 
 
 def report_fuzzy_matches(matcher: CommuneMatcher, log: ProblemLog) -> None:
@@ -280,21 +327,89 @@ def check_losses(files: pd.DataFrame, max_share: float, log: ProblemLog) -> None
                     "bị loại rồi kiểm tra lại", file)  # fmt: skip
 
 
-def check_coverage(households: pd.DataFrame, totals: pd.DataFrame, log: ProblemLog) -> None:
-    """A commune with a list but no total, or a total but no list, in a year with lists."""
+MISSING_LIST_MARK = "có tổng số hộ nhưng không có danh sách hộ"
+
+
+def empty_lists(tables, root, config, matcher: CommuneMatcher) -> set[tuple[int, str]]:
+    """(year, commune code) of the list files that are present but hold no household.
+
+    Only such an explicit empty list (the header, no rows) says "no poor, no near-poor
+    household in this commune this year"; a list that is absent says nothing.
+    """
+    found, scratch = set(), ProblemLog()
+    for t in tables:
+        if not t.table.data.empty or t.header.kind != "households":
+            continue
+        year = file_year(t, root, scratch)
+        if year is None:
+            continue
+        try:
+            vintage = config.vintage_for(int(year))
+        except UserError:
+            continue
+        siblings = [o for o in tables if o.file == t.file and o is not t]
+        code = file_commune(t, siblings, vintage, matcher, scratch)
+        if code:
+            found.add((int(year), code))
+    return found
+
+
+def check_coverage(
+    households: pd.DataFrame,
+    totals: pd.DataFrame,
+    log: ProblemLog,
+    empty: set[tuple[int, str]] = frozenset(),
+) -> pd.DataFrame:
+    """A commune with a list but no total, or a total but no list, in a year with lists.
+
+    `empty`: (year, code) of explicit empty lists, which count as present. Returns the
+    communes with a total and no list (MISSING_LIST_COLUMNS), each also logged as a
+    warning naming the commune (`read_review(for_run=True)` makes them fatal).
+    """
     listed = set(zip(households["year"].astype(int), households["commune_code"], strict=True))
+    listed |= set(empty)
     years = {y for y, _ in listed}
     counted = {
         (int(y), c)
         for y, c in zip(totals["year"], totals["commune_code"], strict=True)
         if int(y) in years
     }
-    for year, code in sorted(listed - counted):
+    for year, code in sorted(listed - counted - set(empty)):
         log.add("warning", f"năm {year}: xã {code} có danh sách hộ nhưng không có tổng số hộ",
                 column="Mã xã", value=code)  # fmt: skip
+    names = {
+        (int(y), c): n
+        for y, c, n in zip(
+            totals["year"],
+            totals["commune_code"],
+            totals.get("commune_name", pd.Series(pd.NA, index=totals.index)),
+            strict=True,
+        )
+    }
+    rows = []
     for year, code in sorted(counted - listed):
-        log.add("warning", f"năm {year}: xã {code} có tổng số hộ nhưng không có danh sách hộ",
+        name = names.get((year, code))
+        name = code if pd.isna(name) else str(name)
+        log.add("warning", f"năm {year}: xã {code} ({name}) {MISSING_LIST_MARK}",
                 column="Mã xã", value=code)  # fmt: skip
+        rows.append((year, code, name))
+    out = pd.DataFrame(rows, columns=MISSING_LIST_COLUMNS)
+    return out.astype({"year": "int64", "commune_code": "string", "commune_name": "string"})
+
+
+def describe_missing_lists(missing: pd.DataFrame) -> str:
+    """The communes without a list, by year, in one Vietnamese sentence per year."""
+    if missing.empty:
+        return "Mọi xã có tổng số hộ đều có danh sách hộ trong các năm có danh sách."
+    parts = [
+        f"năm {int(year)}: {len(g)} xã ({', '.join(g['commune_name'].astype(str))})"
+        for year, g in missing.sort_values(["year", "commune_code"]).groupby("year")
+    ]
+    return (
+        "Thiếu danh sách hộ, các xã được ghi 'thiếu số liệu' (không tính là 0%): "
+        + "; ".join(parts)
+        + "."
+    )
 
 
 def fatal_message(problems: pd.DataFrame, limit: int = 20) -> str:
@@ -308,4 +423,6 @@ def fatal_message(problems: pd.DataFrame, limit: int = 20) -> str:
         lines.append(f"  - {where + ': ' if where else ''}{rec.message}")
     if len(fatal) > limit:
         lines.append(f"  ... và {len(fatal) - limit} lỗi khác (xem báo cáo kiểm tra)")
+    if fatal["message"].str.contains(MISSING_LIST_MARK, regex=False).any():
+        lines.append(MISSING_LISTS_HINT)
     return "\n".join(lines)

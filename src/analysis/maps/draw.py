@@ -84,6 +84,10 @@ def draw_rate_map(
         ctx.lang,
     )
     texts = [f"{fmt_number(v, 1, ctx.lang)} %" if pd.notna(v) else "" for v in values]
+    if "is_missing_list" in indicators:  # communes without a list say so on the map
+        gap = values_by_polygon(boundaries.gdf, indicators, "is_missing_list")
+        no_list = tr("no_data", ctx.lang).lower()
+        texts = [no_list if g is True or g == 1 else t for t, g in zip(texts, gap, strict=True)]
     title = f"{tr(measure, ctx.lang)} {tr('by_commune', ctx.lang)}"
     return _choropleth(boundaries, classes, texts, ctx, title, tr(measure, ctx.lang) + " (%)")
 

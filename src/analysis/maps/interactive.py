@@ -43,7 +43,7 @@ def _legend_html(title: str, labels: list[str], colors: list[str], ctx: MapConte
    padding: 8px 10px; border: 1px solid #888; font-size: 13px; max-width: 320px; }}
  .map-legend span {{ display: inline-block; width: 18px; height: 12px; margin-right: 6px;
    border: 1px solid #555; vertical-align: middle; }}
- .map-legend .nodata {{ background: repeating-linear-gradient(45deg, #fff 0 3px, #777 3px 4px); }}
+ .map-legend .nodata {{ background: repeating-linear-gradient(45deg, #d9d9d9 0 3px, #666 3px 4px); }}
  .map-legend .foot {{ margin-top: 6px; font-size: 11px; color: #333; }}
  .map-title {{ position: fixed; z-index: 9999; top: 10px; left: 60px; background: white;
    padding: 6px 10px; border: 1px solid #888; font-size: 16px; font-weight: bold; }}

@@ -27,6 +27,7 @@ MAP_RECT = (0.02, 0.10, 0.65, 0.77)  # left, bottom, width, height (figure fract
 PANEL_X = 0.69
 FONT = "DejaVu Sans"  # matplotlib's default family; covers Vietnamese
 NO_DATA_HATCH = "////"
+NO_DATA_FACE = "0.85"  # "Thiếu số liệu": hatched light grey, never a colour of the scale
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def draw_polygons(ax: Axes, gdf: gpd.GeoDataFrame, classes: Classes, edge: float
     if filled:
         _add(ax, [g for g, _ in filled], facecolors=[c for _, c in filled], edgecolors="none")
     if missing:
-        _add(ax, missing, facecolors="white", edgecolors="0.55", hatch=NO_DATA_HATCH, lw=0)
+        _add(ax, missing, facecolors=NO_DATA_FACE, edgecolors="0.4", hatch=NO_DATA_HATCH, lw=0)
     _add(ax, gdf.geometry, facecolors="none", edgecolors="0.3", linewidths=edge)
     _add(ax, [gdf.union_all()], facecolors="none", edgecolors="0.05", linewidths=1.4)
 
@@ -184,7 +185,10 @@ def legend_handles(classes: Classes, has_missing: bool, lang: str) -> list[Patch
     if has_missing:
         handles.append(
             Patch(
-                facecolor="white", edgecolor="0.45", hatch=NO_DATA_HATCH, label=tr("no_data", lang)
+                facecolor=NO_DATA_FACE,
+                edgecolor="0.4",
+                hatch=NO_DATA_HATCH,
+                label=tr("no_data", lang),
             )
         )
     return handles

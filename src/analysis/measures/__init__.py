@@ -39,7 +39,16 @@ from analysis.measures.describe import (
 )
 from analysis.measures.flows import check_continuity, check_flows, district_flows, list_flows
 from analysis.measures.groups import GROUP_FLAGS, group_rates, rate_variants
-from analysis.measures.rates import add_rates, commune_indicators, district_indicators
+from analysis.measures.rates import (
+    MISSING_FLAG,
+    MISSING_VI,
+    add_rates,
+    commune_indicators,
+    describe_missing,
+    district_indicators,
+    exclude_missing,
+    missing_communes,
+)
 from analysis.measures.sources import indicators_from_inputs
 
 __all__ = [
@@ -60,6 +69,11 @@ __all__ = [
     "check_continuity",
     "check_flows",
     "commune_indicators",
+    "describe_missing",
+    "exclude_missing",
+    "missing_communes",
+    "MISSING_FLAG",
+    "MISSING_VI",
     "covers_population",
     "decompose",
     "commune_deprivations",

@@ -37,6 +37,7 @@ def describe_district(district: pd.DataFrame, year: int) -> str:
 def describe_communes(indicators: pd.DataFrame, year: int, threshold: float = 0.10) -> str:
     """Highest and lowest commune multidimensional rate and how many exceed `threshold`."""
     rows = indicators.loc[indicators["year"] == year].sort_values("multidim_rate")
+    rows = rows[rows["multidim_rate"].notna()]  # communes "thiếu số liệu" are not ranked
     low, high = rows.iloc[0], rows.iloc[-1]
     above = int((rows["multidim_rate"] > threshold).sum())
     return (

@@ -29,7 +29,9 @@ from analysis.schema import DYNAMICS_COLUMNS, INDICATOR_COLUMNS
 INDICATOR_NAMES = tuple(c.name for c in INDICATOR_COLUMNS)
 PERSON_COUNTS = ("n_poor_persons", "n_near_poor_persons")
 COUNT_COLUMNS = ("n_households", "n_persons", "n_poor", "n_near_poor", *PERSON_COUNTS)
-OUTPUT_COLUMNS = (*INDICATOR_NAMES, *PERSON_COUNTS, *DYNAMICS_COLUMNS)
+MISSING_FLAG = "is_missing_list"
+OUTPUT_COLUMNS = (*INDICATOR_NAMES, *PERSON_COUNTS, *DYNAMICS_COLUMNS, MISSING_FLAG)
+MISSING_VI = "thiếu số liệu"
 
 
 def commune_indicators(
@@ -39,6 +41,7 @@ def commune_indicators(
     status_col: str = "reported_status",
     *,
     crosswalk: Mapping[str, str] | None = None,
+    missing: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per (year, commune_code): counts, rates and list dynamics.
 
@@ -47,7 +50,12 @@ def commune_indicators(
     `names`: code -> commune name, or {vintage: {code: name}} when years span vintages.
     `crosswalk`: previous-vintage code -> new code (`registry.to_merged()`), used for
     the flows into the first year of a new vintage. Years are those of `households`;
-    communes are those of `totals` (zero counts where nobody is listed).
+    communes are those of `totals` (zero counts where nobody is listed: the list of
+    that commune is present and empty).
+    `missing`: (year, commune_code) whose list is absent (`Review.missing_lists`). Those
+    rows keep their code and name, every count and rate is missing (<NA>/NaN, never 0)
+    and `is_missing_list` is True; their flows and the flows of the next year into
+    them are missing too.
     """
     hh = prepare_households(households, status_col)
     tot = prepare_totals(totals)
@@ -61,6 +69,7 @@ def commune_indicators(
     out["unit_vintage"] = out["year"].map(vintages)
     out["commune_name"] = _names(out, names)
     out = _attach_flows(out, flows_of_prepared(hh, crosswalk), vintages)
+    out = _mark_missing(out, missing, crosswalk)
     out = add_rates(out)
     check_counts(out)
     out = _finish(out)
@@ -136,6 +145,92 @@ def _attach_flows(out: pd.DataFrame, flows: pd.DataFrame, vintages: dict[int, in
     return out
 
 
+def _mark_missing(
+    out: pd.DataFrame, missing: pd.DataFrame | None, crosswalk: Mapping[str, str] | None
+) -> pd.DataFrame:
+    """Blank the counts of the communes without a list; flag them."""
+    out[MISSING_FLAG] = False
+    if missing is None or missing.empty:
+        return out
+    keys = set(zip(missing["year"].astype(int), missing["commune_code"].astype(str), strict=True))
+    row_keys = list(zip(out["year"].astype(int), out["commune_code"].astype(str), strict=True))
+    flag = pd.Series([k in keys for k in row_keys], index=out.index)
+    # the next year's flows start from the missing list: unknown too
+    after = {(y + 1, (crosswalk or {}).get(c, c)) for y, c in keys} | {(y + 1, c) for y, c in keys}
+    flows_unknown = flag | pd.Series([k in after for k in row_keys], index=out.index)
+    out[MISSING_FLAG] = flag
+    for col in ("n_households", "n_persons", "n_poor", "n_near_poor", *PERSON_COUNTS):
+        out[col] = out[col].astype("Int64").mask(flag)
+    for col in DYNAMICS_COLUMNS:
+        out[col] = out[col].astype("Int64").mask(flows_unknown)
+    return out
+
+
+def missing_communes(indicators: pd.DataFrame, year: int) -> list[str]:
+    """Names of the communes marked "thiếu số liệu" in `year` (no list), in code order."""
+    if MISSING_FLAG not in indicators:
+        return []
+    rows = indicators[(indicators["year"] == year) & indicators[MISSING_FLAG].astype(bool)]
+    return rows.sort_values("commune_code")["commune_name"].astype(str).tolist()
+
+
+def describe_missing(indicators: pd.DataFrame, year: int) -> str:
+    """'Tổng huyện chưa gồm N xã thiếu số liệu: …' for `year`, or '' when every list is in."""
+    names = missing_communes(indicators, year)
+    if not names:
+        return ""
+    return (
+        f"Tổng huyện chưa gồm {len(names)} xã {MISSING_VI}: {', '.join(names)} (năm {year} "
+        "không có danh sách hộ của các xã này; số liệu toàn huyện chỉ tính trên các xã có số liệu)."
+    )
+
+
+def exclude_missing(
+    indicators: pd.DataFrame, mapping: Mapping[str, str] | None = None
+) -> tuple[pd.DataFrame, str]:
+    """The table without the communes marked "thiếu số liệu", and the sentence saying so.
+
+    For targets, forecasts, proposals: a commune missing in any year is dropped from
+    every year, so that years compare like with like; with `mapping` (old code -> new
+    code, `registry.to_merged()`), so are the new unit it merged into and that unit's
+    other old communes (a merged unit with a gap is not comparable across the merger).
+    Returns (table, "") when nothing is missing.
+    """
+    if MISSING_FLAG not in indicators or not indicators[MISSING_FLAG].astype(bool).any():
+        return indicators, ""
+    flagged = indicators[indicators[MISSING_FLAG].astype(bool)]
+    codes = set(flagged["commune_code"].astype(str))
+    if mapping:
+        new = {mapping.get(c, c) for c in codes}
+        codes |= new | {old for old, n in mapping.items() if n in new}
+    dropped = indicators["commune_code"].astype(str).isin(codes)
+    names = (
+        indicators.loc[dropped & indicators[MISSING_FLAG].astype(bool)]
+        .drop_duplicates("commune_code")
+        .sort_values("commune_code")["commune_name"]
+        .astype(str)
+    )
+    others = (
+        indicators.loc[
+            dropped
+            & ~indicators["commune_code"].astype(str).isin(set(flagged["commune_code"].astype(str)))
+        ]
+        .drop_duplicates("commune_code")["commune_name"]
+        .astype(str)
+    )
+    text = (
+        f"Bảng theo dõi chỉ tiêu, dự báo và đề xuất chỉ tiêu chưa tính {len(names)} xã {MISSING_VI} "
+        f"({', '.join(names)}) ở mọi năm, để các năm so sánh được với nhau"
+    )
+    if len(others):
+        text += f"; cùng với đó là các đơn vị sáp nhập liên quan ({', '.join(others)})"
+    text += ". Bổ sung danh sách hộ của các xã này rồi chạy lại trước khi dùng các kết quả này."
+    out = indicators.loc[~dropped].reset_index(drop=True)
+    counts = [c for c in ("n_households", "n_poor", "n_near_poor") if c in out]
+    out[counts] = out[counts].astype("int64")
+    return out, text
+
+
 def add_rates(table: pd.DataFrame) -> pd.DataFrame:
     """Poor, near-poor and multidimensional rates, recomputed from the counts."""
     n = table["n_households"].to_numpy(dtype=float)
@@ -150,7 +245,7 @@ def add_rates(table: pd.DataFrame) -> pd.DataFrame:
 
 def check_counts(table: pd.DataFrame) -> None:
     """Loud check: poor + near-poor never exceed the resident households."""
-    over = table["n_poor"] + table["n_near_poor"] > table["n_households"]
+    over = (table["n_poor"] + table["n_near_poor"] > table["n_households"]).fillna(False)
     if over.any():
         row = table.loc[over].iloc[0]
         raise UserError(
@@ -160,16 +255,19 @@ def check_counts(table: pd.DataFrame) -> None:
 
 
 def _finish(out: pd.DataFrame) -> pd.DataFrame:
+    # counts stay int64 unless a commune has no list (then nullable, <NA> for it)
+    counts = "Int64" if out[MISSING_FLAG].any() else "int64"
     out = out[list(OUTPUT_COLUMNS)].astype(
         {
             "year": "int16",
             "unit_vintage": "int16",
             "commune_code": "string",
             "commune_name": "string",
-            "n_households": "int64",
+            "n_households": counts,
             "n_persons": "Int64",
-            "n_poor": "int64",
-            "n_near_poor": "int64",
+            "n_poor": counts,
+            "n_near_poor": counts,
+            MISSING_FLAG: "bool",
         }
     )
     return out.sort_values(["year", "commune_code"], ignore_index=True)
@@ -180,8 +278,20 @@ def district_indicators(
 ) -> pd.DataFrame:
     """One row per year: counts summed over communes, rates recomputed from the sums.
 
-    A count that is missing (<NA>) for any commune is missing for the district.
+    Communes without a list that year (`is_missing_list`) are left out of the sums, so
+    the district's counts and rates are those of the communes with data; the column
+    `n_communes_missing` says how many were left out (`describe_missing` names them).
+    Otherwise a count that is missing (<NA>) for any commune is missing for the district.
     """
+    flag = (
+        indicators[MISSING_FLAG].astype(bool)
+        if MISSING_FLAG in indicators
+        else pd.Series(False, index=indicators.index)
+    )
+    n_missing = flag.groupby(indicators["year"]).sum().astype("int64")
+    if flag.all():
+        raise UserError("Không xã nào có danh sách hộ: không tính được số liệu toàn huyện.")
+    indicators = indicators.loc[~flag]
     sums = [c for c in (*COUNT_COLUMNS, *DYNAMICS_COLUMNS) if c in indicators]
     grouped = indicators.groupby("year", sort=True)
     out = grouped[sums].sum(min_count=1)
@@ -192,8 +302,9 @@ def district_indicators(
     out["commune_code"] = pd.Series(code if code is not None else pd.NA, index=out.index)
     out["commune_name"] = label
     out = add_rates(out)
-    ordered = [c for c in OUTPUT_COLUMNS if c in out]
+    ordered = [c for c in OUTPUT_COLUMNS if c in out and c != MISSING_FLAG]
     out = out[ordered]
+    out["n_communes_missing"] = out["year"].map(n_missing).fillna(0).astype("int64")
     int_cols = {c: "Int64" for c in sums}
     # persons are unknown on summary-table years: those stay nullable
     int_cols.update({c: "int64" for c in ("n_households", "n_poor", "n_near_poor") if c in out})

@@ -16,21 +16,24 @@ def indicators_from_inputs(
     summary: pd.DataFrame,
     names: Mapping,
     crosswalk: Mapping[str, str] | None = None,
+    missing: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Commune indicators per year, from the lists where a year has them, else from its summary tables.
 
     The column `source` says which ("microdata" | "summary"); analyses that need the
-    households themselves use only the microdata years.
+    households themselves use only the microdata years. `missing`: communes without a
+    list in a year with lists (`Review.missing_lists`), marked "thiếu số liệu".
     """
     parts = []
     micro_years: set[int] = set()
     if len(households):
-        micro = commune_indicators(households, totals, names, crosswalk=crosswalk)
+        micro = commune_indicators(households, totals, names, crosswalk=crosswalk, missing=missing)
         micro["source"] = "microdata"
         micro_years = set(micro["year"].astype(int))
         parts.append(micro)
     if len(summary):
         rest = summary[~summary["year"].astype(int).isin(micro_years)].copy()
+        rest["is_missing_list"] = False
         for col in OUTPUT_COLUMNS:
             if col not in rest:
                 rest[col] = pd.Series(
@@ -40,6 +43,8 @@ def indicators_from_inputs(
     if not parts:
         raise UserError("Không có số liệu rà soát: cần danh sách hộ hoặc biểu tổng hợp theo xã.")
     out = pd.concat(parts, ignore_index=True)
+    counts = "Int64" if out["is_missing_list"].any() else "int64"
     for col in ("n_households", "n_poor", "n_near_poor"):
-        out[col] = out[col].astype("int64")
+        out[col] = out[col].astype(counts)
+    out["is_missing_list"] = out["is_missing_list"].astype(bool)
     return out.sort_values(["year", "commune_code"], ignore_index=True)

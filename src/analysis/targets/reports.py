@@ -77,13 +77,17 @@ def _digits(unit: str) -> int:
     return 0 if unit.startswith("số") else 2 if unit.startswith("điểm") else 1
 
 
-def write_scorecard_xlsx(scorecard: pd.DataFrame, path: str | Path, config) -> Path:
-    """Two sheets: the district summary (coloured by status) and every cell in long form."""
+def write_scorecard_xlsx(
+    scorecard: pd.DataFrame, path: str | Path, config, missing_note: str = ""
+) -> Path:
+    """Two sheets: the district summary (coloured by status) and every cell in long form.
+
+    `missing_note`: the sentence naming communes left out for "thiếu số liệu"."""
     from openpyxl.styles import Font, PatternFill
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    note = _source(config)
+    note = " ".join(t for t in (_source(config), missing_note) if t)
     with pd.ExcelWriter(path, engine="openpyxl") as xl:
         for name, frame in (
             ("Tổng hợp huyện", wide_scorecard(scorecard)),
