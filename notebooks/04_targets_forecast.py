@@ -29,10 +29,11 @@ allow_incomplete = False  # True: communes without a list are marked "thiếu s�
 # %%
 from pathlib import Path
 
-from analysis import documents, measures, store
-from analysis.briefing import save_forecast_outputs
+from IPython.display import display
+
+from analysis import documents, history, measures, store
+from analysis.briefing import forecast_targets, save_forecast_outputs
 from analysis.config import load_config
-from analysis.labels import vi_table
 from analysis.forecast import (
     backtest,
     calibration,
@@ -44,29 +45,34 @@ from analysis.forecast import (
     required_reductions,
 )
 from analysis.forecast.charts import plot_fan_chart, plot_probabilities
+from analysis.forecast.core import MIN_YEARS
 from analysis.forecast.text import (
     describe_final,
+    describe_metric,
     describe_predicted_vs_actual,
     describe_proposals,
     describe_scorecard,
-    describe_target,
     describe_target_status,
 )
+from analysis.labels import vi_table
 from analysis.proposals import display_table, propose_targets, write_proposals_docx, write_proposals_xlsx
-from analysis.registry import registry_for
+from analysis.registry import MERGED_VINTAGE, registry_for
 from analysis.targets import build_scorecard, read_monitoring
 from analysis.targets.reports import final_evaluation, wide_scorecard, write_scorecard_xlsx
 
 config = load_config(config_path)
 documents.show_data_note(config)
 registry = registry_for(config)
-mapping, names = registry.to_merged(), registry.names(2025)
+mapping, names = registry.to_merged(), registry.names(MERGED_VINTAGE)
 # communes marked "thiếu số liệu" (no list, run with --allow-incomplete) are left out of every
 # year here, never counted as 0; the sentence below says which
 indicators, missing_note = measures.exclude_missing(store.load_table(run_dir, "indicators"), mapping)
 deprivations = store.load_optional_table(run_dir, "deprivations")
 monitoring = read_monitoring(config.resolve(config.data.monitoring)) if config.data.monitoring else None
 out = Path(run_dir)
+years = history.review_years(indicators, year)
+can_forecast = history.enough_for_forecast(indicators, year)
+no_forecast = "" if can_forecast else history.forecast_unavailable(indicators, year)
 if missing_note:
     documents.show(documents.Paragraph(missing_note))
 
@@ -78,28 +84,41 @@ scorecard = build_scorecard(indicators[indicators["year"] <= year], config, depr
 write_scorecard_xlsx(scorecard, out / f"bang_theo_doi_chi_tieu_{year}.xlsx", config, missing_note)
 store.save_table(run_dir, "scorecard", scorecard)
 print(describe_scorecard(scorecard, year))
-wide_scorecard(scorecard)
+wide_scorecard(scorecard).fillna("–")
 
 # %% [markdown]
-# Các chỉ tiêu đo bằng số liệu thiếu hụt và sổ theo dõi chương trình (T5–T10).
+# Các chỉ tiêu không dự báo (đo bằng số liệu thiếu hụt, sổ theo dõi chương trình, danh sách xã cần
+# hỗ trợ): đọc từ bảng theo dõi.
 
 # %%
-print(" ".join(describe_target_status(scorecard, t.id, year, t.metric) for t in config.targets if t.data_source != "review"))
+projected = {t.id for t in forecast_targets(config)} if can_forecast else set()
+others = [t for t in config.targets if t.id not in projected]
+print(
+    " ".join(describe_target_status(scorecard, t.id, year, t.metric) for t in others)
+    or "Kế hoạch trong cấu hình không có chỉ tiêu nào ngoài các chỉ tiêu được dự báo."
+)
 
 # %% [markdown]
 # Dự báo đến năm mục tiêu; mô hình được chọn theo kiểm định ngược (backtest).
 
 # %%
-result = forecast(indicators, config, year, mapping=mapping, names=names)
-print(result.choice_reason)
-vi_table(result.backtest)
+result = forecast(indicators, config, year, mapping=mapping, names=names) if can_forecast else None
+if result is None:
+    print(no_forecast)
+else:
+    print(result.choice_reason)
+    display(vi_table(result.backtest)) if result.backtest is not None else None
 
 # %% [markdown]
 # Kiểm định ngược theo cấp (xã, toàn huyện) và số năm dự báo trước: sai số trung bình (điểm %)
 # và tỷ lệ giá trị thực tế nằm trong khoảng 80% của mỗi mô hình.
 
 # %%
-vi_table(calibration(backtest(indicators, config, mapping, names)))
+backtest_rows = backtest(indicators, config, mapping, names) if can_forecast else None
+if backtest_rows is None or backtest_rows.empty:
+    print(no_forecast or history.needs_more_years("Kiểm định ngược", years, history.MIN_FORECAST_YEARS))
+else:
+    display(vi_table(calibration(backtest_rows)))
 
 # %% [markdown]
 # Kiểm định: dự báo so với kết quả thực tế: dự báo lập từ năm nay nếu đã có số liệu các năm sau,
@@ -108,65 +127,86 @@ vi_table(calibration(backtest(indicators, config, mapping, names)))
 # %%
 indicators_all, _ = measures.exclude_missing(store.load_table(run_dir, "indicators_all"), mapping)
 check_year = year if indicators_all["year"].max() > year else year - 1
-pva = predicted_vs_actual(indicators_all, config, check_year, mapping=mapping, names=names)
-store.save_table(run_dir, "predicted_vs_actual", pva)
-print(describe_predicted_vs_actual(pva, result.model))
-vi_table(pva[pva["level"] == "district"])
+check_years = history.review_years(indicators_all, check_year)
+if len(check_years) >= MIN_YEARS:
+    pva = predicted_vs_actual(indicators_all, config, check_year, mapping=mapping, names=names)
+    store.save_table(run_dir, "predicted_vs_actual", pva)
+    print(describe_predicted_vs_actual(pva, result.model if result is not None else "trend"))
+    display(vi_table(pva[pva["level"] == "district"]))
+else:
+    print(history.needs_more_years(f"So sánh dự báo lập từ năm {check_year} với thực tế", check_years, MIN_YEARS))
 
 # %% [markdown]
 # Dự báo toàn huyện với khoảng tin cậy 80% và 95%.
 
 # %%
-proj = projections(result)
-store.save_table(run_dir, "projections", proj)
-vi_table(proj[proj["level"] == "district"])
+if result is None:
+    print(no_forecast)
+else:
+    proj = projections(result)
+    store.save_table(run_dir, "projections", proj)
+    display(vi_table(proj[proj["level"] == "district"]))
 
 # %% [markdown]
-# T1: tỷ lệ hộ nghèo giảm mỗi năm.
+# Chỉ tiêu về mức giảm tỷ lệ hộ nghèo hằng năm.
 
 # %%
-print(describe_target("T1", result, config))
-plot_fan_chart(result, "poor_rate", config)
+print(describe_metric("poor_rate_annual_fall_pp", result, config, no_forecast))
+if result is not None and config.targets_with("poor_rate_annual_fall_pp"):
+    plot_fan_chart(result, "poor_rate", config)
 
 # %% [markdown]
-# T2: giảm 1/2 số hộ nghèo, cận nghèo so với đầu kỳ.
+# Chỉ tiêu về số hộ nghèo, cận nghèo so với đầu kỳ.
 
 # %%
-print(describe_target("T2", result, config))
-for quantity in ("n_poor", "n_near_poor", "n_poor_or_near_poor"):
-    plot_fan_chart(result, quantity, config)
+print(describe_metric("count_ratio_to_baseline", result, config, no_forecast))
+if result is not None:
+    shown = {p for t in config.targets_with("count_ratio_to_baseline") for p in t.population}
+    for population in ("poor", "near_poor", "poor_or_near_poor"):
+        if population in shown:
+            plot_fan_chart(result, f"n_{population}", config)
 
 # %% [markdown]
-# T3: các xã đạt tiêu chí nghèo đa chiều, trên đơn vị hành chính của năm mục tiêu.
+# Chỉ tiêu về tỷ lệ nghèo đa chiều của từng xã, trên đơn vị hành chính của năm mục tiêu.
 
 # %%
 target_vintage = config.vintage_for(config.periods.target_year)
-merged = merge_units(result, mapping, names, target_vintage) if result.vintage != target_vintage else result
-print(describe_target("T3", merged, config))
-plot_fan_chart(result, "multidim_rate", config)
-plot_probabilities(probabilities(merged, config), merged, config, "T3")
-save_forecast_outputs(result, merged, config, run_dir);
+merged = None
+if result is not None:
+    merged = merge_units(result, mapping, names, target_vintage) if result.vintage != target_vintage else result
+print(describe_metric("commune_multidim_rate_pct", merged, config, no_forecast))
+if merged is not None:
+    for t in config.targets_with("commune_multidim_rate_pct"):
+        plot_fan_chart(result, "multidim_rate", config)
+        plot_probabilities(probabilities(merged, config), merged, config, t.id)
+save_forecast_outputs(result, merged, config, run_dir, no_forecast);
 
 # %% [markdown]
 # Xác suất đạt từng chỉ tiêu và mức giảm còn cần mỗi năm.
 
 # %%
-probs = probabilities(result, config)
-required = required_reductions(result, config)
-store.save_table(run_dir, "probabilities", probs)
-store.save_table(run_dir, "required_reductions", required)
-vi_table(required[required["level"] == "district"])
+if result is None:
+    print(no_forecast)
+else:
+    probs = probabilities(result, config)
+    required = required_reductions(result, config)
+    store.save_table(run_dir, "probabilities", probs)
+    store.save_table(run_dir, "required_reductions", required)
+    display(vi_table(required[required["level"] == "district"]))
 
 # %% [markdown]
 # Đề xuất chỉ tiêu năm sau giao cho các xã (bảng Excel và Word chỉnh sửa được).
 
 # %%
-proposals = propose_targets(result, indicators, config)
-write_proposals_xlsx(proposals, out / f"chi_tieu_giam_ngheo_{year + 1}.xlsx", config, missing_note)
-write_proposals_docx(proposals, out / f"chi_tieu_giam_ngheo_{year + 1}.docx", config, missing_note)
-store.save_table(run_dir, "proposals", proposals)
-print(describe_proposals(proposals))
-display_table(proposals)
+if result is None:
+    print(no_forecast)
+else:
+    proposals = propose_targets(result, indicators, config)
+    write_proposals_xlsx(proposals, out / f"chi_tieu_giam_ngheo_{year + 1}.xlsx", config, missing_note)
+    write_proposals_docx(proposals, out / f"chi_tieu_giam_ngheo_{year + 1}.docx", config, missing_note)
+    store.save_table(run_dir, "proposals", proposals)
+    print(describe_proposals(proposals))
+    display(display_table(proposals))
 
 # %% [markdown]
 # Đánh giá cuối kỳ (khi đã có kết quả năm mục tiêu).
