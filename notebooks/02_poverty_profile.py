@@ -52,13 +52,17 @@ indicators_all = measures.indicators_from_inputs(
 indicators = indicators_all[indicators_all["year"] <= year].reset_index(drop=True)
 district = measures.district_indicators(indicators, config.district.name)
 households = households_all[households_all["year"] <= year]
+# households whose list gives only the number of deprivations are left out of every
+# per-indicator figure below (never counted as "not deprived"); the sentence says how many
+flagged = measures.with_indicator_flags(households)
+indicator_note = measures.describe_indicator_gap(households, year)
 standard = config.standard_for(year)
 has_microdata = bool((households["year"] == year).any())
 store.save_table(run_dir, "indicators_all", indicators_all)
 store.save_table(run_dir, "indicators", indicators)
 store.save_table(run_dir, "district", district)
 if has_microdata:
-    store.save_table(run_dir, "deprivations", measures.commune_deprivations(households, standard))
+    store.save_table(run_dir, "deprivations", measures.commune_deprivations(flagged, standard))
 
 # %% [markdown]
 # Toàn huyện qua các năm: số hộ, tỷ lệ hộ nghèo và cận nghèo, thay đổi so với năm trước.
@@ -106,7 +110,10 @@ if has_microdata:
 # %%
 if has_microdata:
     this_year = households[households["year"] == year]
-    audit = measures.audit_status(this_year, standard)
+    this_flagged = flagged[flagged["year"] == year]
+    if indicator_note:
+        documents.show(documents.Paragraph(indicator_note))
+    audit = measures.audit_status(this_flagged, standard)
     store.save_table(run_dir, "audit", audit)
     documents.show(documents.Paragraph(measures.describe_audit(audit, len(this_year), year)))
     display(vi_table(audit.head(20)))
@@ -120,7 +127,7 @@ else:
 # %%
 if has_microdata:
     whole = measures.covers_population(households, totals)
-    classes = measures.living_standard_classes(this_year, standard)
+    classes = measures.living_standard_classes(this_flagged, standard)
     documents.show(documents.Paragraph(measures.describe_classes(classes, year, whole)))
     display(vi_table(classes.drop(columns="class").rename(columns={"class_vi": "Nhóm"})))
 else:
@@ -131,7 +138,7 @@ else:
 
 # %%
 if has_microdata:
-    headcounts = measures.deprivation_headcounts(this_year, standard, by=("year",), whole_population=whole)
+    headcounts = measures.deprivation_headcounts(this_flagged, standard, by=("year",), whole_population=whole and not indicator_note)
     documents.show(documents.Paragraph(measures.describe_deprivation(headcounts, "poor")))
     documents.show(documents.Paragraph(measures.describe_deprivation(headcounts, "near_poor")))
     display(measures.deprivation_table_vi(headcounts))
@@ -143,7 +150,7 @@ else:
 
 # %%
 if has_microdata:
-    population, population_vi = measures.af_population(households, whole)
+    population, population_vi = measures.af_population(flagged, whole and not indicator_note)
     af = measures.alkire_foster(population, standard, k=3, by=("year",))
     documents.show(documents.Paragraph(measures.describe_alkire_foster(af.summary, year, population_vi)))
     documents.show(documents.Paragraph(measures.describe_contributions(af.dimensions, year, DIMENSION_LABELS_VI)))

@@ -127,6 +127,11 @@ def deprivation_matrix(households: pd.DataFrame, standard: Standard | str = DEFA
         raise UserError(
             f"Bảng hộ thiếu cột chỉ số thiếu hụt của chuẩn {std.id}: {', '.join(missing)}"
         )
+    if "has_indicator_flags" in households.columns and not households["has_indicator_flags"].all():
+        raise UserError(
+            "Bảng hộ có hộ chỉ ghi số chỉ số thiếu hụt (không ghi từng chỉ số): lọc bằng "
+            "measures.with_indicator_flags trước khi tính theo từng chỉ số"
+        )
     columns = [households[c].fillna(False).to_numpy(dtype=bool) for c in std.indicators]
     return np.column_stack(columns) if columns else np.zeros((len(households), 0), dtype=bool)
 

@@ -3,7 +3,13 @@
 The public functions, re-exported here so callers write `measures.commune_indicators(…)`.
 """
 
-from analysis.measures._frame import DISTRICT_LABEL_VI, covers_population, income_poor
+from analysis.measures._frame import (
+    DISTRICT_LABEL_VI,
+    covers_population,
+    describe_indicator_gap,
+    income_poor,
+    with_indicator_flags,
+)
 from analysis.measures.alkire_foster import (
     AFResult,
     af_population,
@@ -65,6 +71,8 @@ __all__ = [
     "aggregate",
     "alkire_foster",
     "audit_status",
+    "describe_indicator_gap",
+    "with_indicator_flags",
     "change_over_time",
     "check_continuity",
     "check_flows",

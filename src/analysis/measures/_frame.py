@@ -152,3 +152,29 @@ def covers_population(households: pd.DataFrame, totals: pd.DataFrame) -> bool:
     both = tot.merge(counts, on=["year", "commune_code"], how="left").fillna({"rows": 0})
     both = both.loc[both["year"].isin(counts["year"])]
     return bool(len(both)) and bool((both["rows"] == both["n_households"]).all())
+
+
+def with_indicator_flags(households: pd.DataFrame) -> pd.DataFrame:
+    """The households whose list gives the indicators one by one.
+
+    A list that writes only the number of deprivations says nothing about which ones: its
+    households are left out of every per-indicator figure, never counted as not deprived.
+    """
+    if "has_indicator_flags" not in households.columns:
+        return households
+    return households[households["has_indicator_flags"].astype(bool)]
+
+
+def describe_indicator_gap(households: pd.DataFrame, year: int) -> str:
+    """A sentence when some households of `year` have no per-indicator flags, else ''."""
+    if "has_indicator_flags" not in households.columns:
+        return ""
+    rows = households[households["year"] == year]
+    missing = int((~rows["has_indicator_flags"].astype(bool)).sum())
+    if not missing:
+        return ""
+    return (
+        f"{missing:,} hộ năm {year} có danh sách chỉ ghi số chỉ số thiếu hụt, không ghi từng chỉ "
+        "số: các hộ này không được tính trong các bảng theo từng chỉ số và chỉ số nghèo đa "
+        "chiều A-F (không coi là không thiếu hụt)."
+    ).replace(",", ".")
