@@ -108,6 +108,18 @@ def validate(
 
 
 @app.command()
+def inspect(
+    path: Path = typer.Argument(..., help="Tệp cần xem (xlsx, xls, csv, parquet)."),
+    config: Path = CONFIG_OPTION,
+) -> None:
+    """Xem bộ đọc hiểu tệp thế nào: dòng tiêu đề, từng cột khớp với cột chuẩn nào và vì sao,
+    xã, năm, khu vực, bảng mã, các dòng tổng cộng bỏ qua."""
+    from analysis.ingest.inspect import inspect_file
+
+    typer.echo(inspect_file(path, load_config(config)))
+
+
+@app.command()
 def dictionary() -> None:
     """In từ điển dữ liệu (các cột chuẩn và các cách ghi tiêu đề được chấp nhận) dạng Markdown."""
     typer.echo(full_dictionary_markdown(), nl=False)

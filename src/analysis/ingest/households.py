@@ -22,7 +22,7 @@ from analysis.ingest.validate import (
     check_duplicates,
     parse_columns,
 )
-from analysis.ingest.values import parse_integer
+from analysis.ingest.values import parse_bool, parse_integer
 from analysis.vietnamese import ascii_key, format_number
 
 HOUSEHOLD = schema.columns_by_name(schema.HOUSEHOLD_COLUMNS)
@@ -163,6 +163,11 @@ def prepare(
     if data is not None and "village" not in data.columns and data["_group"].notna().any():
         data["village"] = data["_group"]
         log.add("info", "thôn/xóm lấy từ các dòng tên nhóm của bảng", table.file, table.sheet)
+    if data is not None and "reported_status" not in data.columns:
+        if status_from_marks(data):
+            present.add("reported_status")
+            log.add("info", "phân loại hộ lấy từ các cột đánh dấu 'x' (hộ nghèo, hộ cận nghèo, "
+                    "thoát nghèo …)", table.file, table.sheet)  # fmt: skip
     if data is not None:
         data["_has_id"] = "household_id" in present
     if "household_id" not in present and {"head_id_number", "head_name"} & present:
@@ -187,6 +192,31 @@ def prepare(
                 table.file, table.sheet)  # fmt: skip
     data["_file"], data["_sheet"] = table.file, table.sheet
     return data.drop(columns="_group")
+
+
+STATUS_MARKS = {
+    "_status_poor": "Hộ nghèo",
+    "_status_near_poor": "Hộ cận nghèo",
+    "_status_left_poor": "Thoát nghèo",
+    "_status_left_near_poor": "Thoát cận nghèo",
+}
+SEVERAL_MARKS = "nhiều ô phân loại được đánh dấu"
+
+
+def status_from_marks(data: pd.DataFrame) -> bool:
+    """A status written as 'x' in one column per class ('Kết quả rà soát' over 'Hộ nghèo',
+    'Hộ cận nghèo', 'Thoát nghèo'): one `reported_status` column, in place. Rows with no
+    mark stay empty (rejected as missing), rows with several get a value that is rejected."""
+    marks = [c for c in STATUS_MARKS if c in data.columns]
+    if not marks:
+        return False
+    flags = pd.DataFrame({c: parse_bool(data[c])[0] for c in marks}, index=data.index)
+    n = flags.sum(axis=1)
+    first = flags.idxmax(axis=1).map(STATUS_MARKS)
+    data["reported_status"] = first.where(n == 1, None).where(n <= 1, SEVERAL_MARKS)
+    for col in marks:
+        del data[col]
+    return True
 
 
 def fill_year(

@@ -47,7 +47,8 @@ class Checks:
         if not mask.any():
             return
         rows = self.raw.loc[mask]
-        values = rows[column] if column in rows.columns else pd.Series("", index=rows.index)
+        shown = column in rows.columns and column not in schema.PERSONAL_COLUMNS  # no IDs, names
+        values = rows[column] if shown else pd.Series("", index=rows.index)
         msg = message.loc[mask] if isinstance(message, pd.Series) else message
         self.parts.append(
             pd.DataFrame(

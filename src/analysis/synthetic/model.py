@@ -205,6 +205,9 @@ def canonical(frame: pd.DataFrame, vintage: int, to_merged: dict[str, str] | Non
     out["unit_vintage"] = vintage
     out["income_score"] = np.nan
     out["head_key"] = pd.NA
+    out["n_deprivations"] = out[list(DEPRIVATION_COLUMNS)].sum(axis=1)
+    out["has_indicator_flags"] = True
+    out["ethnic_group"] = pd.NA  # the sample writes the minority flag, not the group
     out = out[[c.name for c in HOUSEHOLD_COLUMNS]]
     out = out.astype({c.name: c.dtype for c in HOUSEHOLD_COLUMNS})
     return out.sort_values("household_id", ignore_index=True)
