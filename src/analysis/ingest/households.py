@@ -163,11 +163,10 @@ def prepare(
     if data is not None and "village" not in data.columns and data["_group"].notna().any():
         data["village"] = data["_group"]
         log.add("info", "thôn/xóm lấy từ các dòng tên nhóm của bảng", table.file, table.sheet)
-    if data is not None and "reported_status" not in data.columns:
-        if status_from_marks(data):
-            present.add("reported_status")
-            log.add("info", "phân loại hộ lấy từ các cột đánh dấu 'x' (hộ nghèo, hộ cận nghèo, "
-                    "thoát nghèo …)", table.file, table.sheet)  # fmt: skip
+    if data is not None and "reported_status" not in data.columns and status_from_marks(data):
+        present.add("reported_status")
+        log.add("info", "phân loại hộ lấy từ các cột đánh dấu 'x' (hộ nghèo, hộ cận nghèo, "
+                "thoát nghèo …)", table.file, table.sheet)  # fmt: skip
     if data is not None:
         data["_has_id"] = "household_id" in present
     if "household_id" not in present and {"head_id_number", "head_name"} & present:
