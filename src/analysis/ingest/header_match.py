@@ -44,6 +44,7 @@ HOW_ABBREVIATION = "viết tắt"
 HOW_WORDS = "cùng từ"
 HOW_FUZZY = "gần đúng"
 
+_ITEM_NUMBER = re.compile(r"^\s*(?:\d{1,2}|[a-zđ])\s*[.)]\s+", re.IGNORECASE)
 _QUALIFIER = re.compile(r"\([^)]*\)|\[[^\]]*\]|\([^)]*$")
 
 
@@ -73,8 +74,10 @@ def load_abbreviations(path: Path | None = None) -> dict[str, tuple[str, ...]]:
 
 
 def strip_qualifiers(text: str) -> str:
-    """'Thu nhập BQ (đồng/người/tháng)' -> 'Thu nhập BQ'; 'Thôn/Xóm' -> 'Thôn'."""
+    """'Thu nhập BQ (đồng/người/tháng)' -> 'Thu nhập BQ'; 'Thôn/Xóm' -> 'Thôn';
+    '3. Dinh dưỡng' -> 'Dinh dưỡng' (indicators numbered as in the form)."""
     text = _QUALIFIER.sub(" ", text)
+    text = _ITEM_NUMBER.sub("", text)
     return text.split("/")[0]
 
 
