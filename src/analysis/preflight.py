@@ -25,6 +25,9 @@ ERROR, WARNING = "error", "warning"
 INPUT = "input"  # kind of the problems the ingest step itself reports, file by file
 
 
+MISSING_LIST = "missing_list"  # a commune with a resident total and no list that year
+
+
 def _item(severity: str, message: str) -> dict:
     return {"severity": severity, "message": message}
 
@@ -130,10 +133,19 @@ def check_data(config: Config) -> list[dict]:
             out.append(_item(ERROR, str(exc)))
             continue
         missing = sorted(set(names) - years[year])
-        if missing:
-            listed = ", ".join(f"{names[c]} ({c})" for c in missing)
-            out.append(_item(ERROR, f"Năm {year}: {len(missing)}/{len(names)} xã của huyện không "
-                                    f"có danh sách hộ hay biểu tổng hợp: {listed}."))  # fmt: skip
+        counted = set(review.totals.loc[review.totals["year"] == year, "commune_code"].astype(str))
+        for group, kind, hint in (
+            ([c for c in missing if c in counted], MISSING_LIST,
+             " Bổ sung danh sách (xã không có hộ nghèo, cận nghèo nộp danh sách trống có tiêu "
+             "đề), hoặc chạy với --allow-incomplete để đánh dấu 'thiếu số liệu'."),
+            ([c for c in missing if c not in counted], "", " Các xã này cũng không có tổng số hộ: "
+             "bổ sung số liệu của xã."),
+        ):  # fmt: skip
+            if group:
+                listed = ", ".join(f"{names[c]} ({c})" for c in group)
+                text = (f"Năm {year}: {len(group)}/{len(names)} xã của huyện không có danh sách "
+                        f"hộ hay biểu tổng hợp: {listed}.{hint}")  # fmt: skip
+                out.append(dict(_item(ERROR, text), kind=kind))
     return out
 
 
@@ -163,7 +175,9 @@ def to_text(problems: list[dict], config: Config) -> str:
 def require_ok(config: Config) -> None:
     """Raise a UserError listing every error (warnings pass). Unreadable input files are left
     to the ingest step, which stops with its full report (file, row, column)."""
-    found = [p for p in errors(check_config(config)) if p.get("kind") != INPUT]
+    # unreadable inputs and communes with a total but no list are the ingest step's: it
+    # reports them in full and honours --allow-incomplete
+    found = [p for p in errors(check_config(config)) if p.get("kind") not in (INPUT, MISSING_LIST)]
     if found:
         raise UserError(
             "Kiểm tra cấu hình trước khi chạy không đạt:\n"

@@ -194,6 +194,7 @@ def ingest(sources: dict[str, Path], config, years: list[int] | None) -> Review:
 def _build(tables, roots, config, matcher: CommuneMatcher, log: ProblemLog, years) -> Review:
     """Build the tables of each input group found, then check them against each other."""
     households, totals, summary = empty_households(), empty_totals(), empty_summary()
+    summary_rows = None
     parts: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}
     if "households" in tables:
         key = load_key(config.data.pseudonym_key_env, config.resolve(MACHINE_KEY_FILE))
@@ -207,10 +208,9 @@ def _build(tables, roots, config, matcher: CommuneMatcher, log: ProblemLog, year
             tables["totals"], roots["totals"], config, matcher, log, years
         )
     if "summary" in tables:
-        summary, *parts["summary"] = build_summary(
+        summary, *parts["summary"], summary_rows = build_summary(
             tables["summary"], roots["summary"], config, matcher, log, years
         )
-    summary_rows = parts["summary"][1].attrs.get("commune_rows") if "summary" in parts else None
     present = empty_lists(tables.get("households", []), roots.get("households"), config, matcher)
     summary, missing = cross_check(households, totals, summary, log, present)
     report_fuzzy_matches(matcher, log)

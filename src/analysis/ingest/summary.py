@@ -83,7 +83,7 @@ def build_summary(
     log: ProblemLog,
     years: list[int] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(summary, rejects, counts per file/sheet)."""
+    """(summary, rejects, counts per file/sheet, accepted commune rows with their file)."""
     pieces: dict[str, list[pd.DataFrame]] = {}
     rejects, counts, rows = [], [], []
     for table in tables:
@@ -130,8 +130,8 @@ def build_summary(
         else pd.DataFrame()
     )
     cnt = pd.concat(counts, ignore_index=True) if counts else pd.DataFrame()
-    cnt.attrs["commune_rows"] = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
-    return summary, rej, cnt
+    commune_rows = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+    return summary, rej, cnt, commune_rows
 
 
 def _commune_rows(typed: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
