@@ -54,3 +54,54 @@ def test_check_combinations__uses_the_income_lines_of_each_years_standard():
     flagged = checks.frame()
     assert flagged["row"].tolist() == [6]
     assert "1.500.000" in flagged["message"].iloc[0]
+
+
+def test_parse_number__amounts_with_currency_words():
+    from analysis.ingest.values import parse_number
+
+    values, bad = parse_number(
+        pd.Series(["1.250.000 đ", "1,250,000", "1.250.000đồng", "1250000 VNĐ", 1250000.0, "abc đ"])
+    )
+    assert values.iloc[:5].tolist() == [1_250_000.0] * 5 and bad.tolist() == [False] * 5 + [True]
+
+
+def test_parse_bool__numeric_and_text_forms():
+    from analysis.ingest.values import parse_bool
+
+    values, bad = parse_bool(pd.Series(["x", "X", "Có", "Không", 1, 0, 1.0, 0.0, "✓", None, "1.0"]))
+    assert values.tolist() == [True, True, True, False, True, False, True, False, True, False, True]
+    assert not bad.any()
+
+
+def test_parse_status__qualifiers_and_social_protection():
+    from analysis.ingest.values import parse_status
+
+    written = ["Hộ nghèo (BTXH)", "Hộ nghèo thuộc diện BTXH", "HN", "HCN", "Nghèo", "Cận nghèo",
+               "Hộ cận nghèo (mới)", "Thoát nghèo", "Hộ khá"]  # fmt: skip
+    values, bad, social = parse_status(pd.Series(written))
+    assert values.iloc[:8].tolist() == ["poor", "poor", "poor", "near_poor", "poor", "near_poor",
+                                        "near_poor", "not_poor"]  # fmt: skip
+    assert bad.tolist() == [False] * 8 + [True]
+    assert social.tolist() == [True, True] + [False] * 7
+
+
+def test_parse_id_numbers__leading_zero_restored_and_exponent_text_lost():
+    from analysis.ingest.values import parse_id_numbers
+
+    values, lost, restored = parse_id_numbers(
+        pd.Series([42012345678, "042012345678", "4,2012E+10", 12345678.0, None])
+    )
+    assert values.iloc[[0, 1, 3]].tolist() == ["042012345678", "042012345678", "012345678"]
+    assert lost.tolist() == [False, False, True, False, False]
+    assert restored.tolist() == [True, False, False, True, False]
+
+
+def test_parse_ethnic_group__names_aliases_and_minority_flag():
+    from analysis.ingest.ethnic import parse_ethnic_group
+
+    names, minority, bad = parse_ethnic_group(
+        pd.Series(["Kinh", "H'Mông", "thái", "Mường", "Khơ-me", "Tây Ban Nha", None])
+    )
+    assert names.iloc[:4].tolist() == ["Kinh", "Mông", "Thái", "Mường"]
+    assert minority.iloc[:5].tolist() == [False, True, True, True, True]
+    assert bad.tolist() == [False] * 5 + [True, False]
