@@ -287,3 +287,15 @@ def test_read_review__explicit_empty_list_counts_as_present(district, tmp_path):
     review = read_review(district, for_run=True)  # no IngestError
     assert review.missing_lists.empty
     assert not (review.households["commune_code"] == "18133").any()
+
+
+def test_validation_report__per_commune_reconciliation(district):
+    from analysis.ingest import validation_report
+    from analysis.ingest.report import by_commune
+
+    review = read_review(district)
+    table = by_commune(validation_report(review).files)
+    row = table[(table["year"].astype(str) == "2024") & (table["commune_code"] == "18196")].iloc[0]
+    assert (row["n_files"], row["n_read"], row["n_accepted"], row["n_rejected"]) == (1, 3, 3, 0)
+    assert (row["n_households"], row["n_poor"], row["n_near_poor"]) == (3, 1, 1)
+    assert (table["n_read"] == table["n_accepted"] + table["n_rejected"]).all()

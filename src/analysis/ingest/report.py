@@ -21,6 +21,12 @@ FILE_LABELS_VI = {
     "n_read": "Đọc",
     "n_accepted": "Nhận",
     "n_rejected": "Loại",
+    "year": "Năm",
+    "commune_code": "Mã xã",
+    "n_households": "Số hộ nhận",
+    "n_persons": "Nhân khẩu",
+    "n_poor": "Hộ nghèo",
+    "n_near_poor": "Hộ cận nghèo",
 }
 FUZZY_LABELS_VI = {
     "file": "Tệp",
@@ -151,6 +157,12 @@ class ValidationReport:
 
     def to_markdown(self, limit: int = 100) -> str:
         parts = ["## Kiểm tra dữ liệu đầu vào", "", self.summary_sentence(), ""]
+        parts += [
+            "### Đối chiếu theo xã và năm (danh sách hộ)",
+            "",
+            _md(communes_vi(self.files)),
+            "",
+        ]
         parts += ["### Đối chiếu theo tệp (đọc = nhận + loại)", "", _md(files_vi(self.files)), ""]
         if not self.problems.empty:
             parts += ["### Các loại vấn đề", "", _md(problem_kinds(self.problems)), ""]
@@ -185,6 +197,8 @@ class ValidationReport:
         """An HTML fragment (no <html>/<body>) for the briefing."""
         parts = ['<section class="validation">', "<h2>Kiểm tra dữ liệu đầu vào</h2>"]
         parts.append(f"<p>{html.escape(self.summary_sentence())}</p>")
+        parts.append("<h3>Đối chiếu theo xã và năm (danh sách hộ)</h3>")
+        parts.append(communes_vi(self.files).to_html(index=False, border=0, na_rep=""))
         parts.append("<h3>Đối chiếu theo tệp (đọc = nhận + loại)</h3>")
         parts.append(files_vi(self.files).to_html(index=False, border=0, na_rep=""))
         if not self.problems.empty:
@@ -221,6 +235,7 @@ class ValidationReport:
                 )
             problems_vi(sorted_problems(self.problems)).to_excel(xw, sheet_name="Lỗi", index=False)
             files_vi(self.files).to_excel(xw, sheet_name="Đối chiếu", index=False)
+            communes_vi(self.files).to_excel(xw, sheet_name="Theo xã", index=False)
             self.rejects.to_excel(xw, sheet_name="Dòng bị loại", index=False)
             self.fuzzy_matches.rename(columns=FUZZY_LABELS_VI).to_excel(
                 xw, sheet_name="Khớp gần đúng", index=False
@@ -285,6 +300,27 @@ def problems_vi(problems: pd.DataFrame) -> pd.DataFrame:
     out = problems[PROBLEM_COLUMNS].copy()
     out["severity"] = out["severity"].map(SEVERITY_LABELS_VI)
     return out.rename(columns=PROBLEM_LABELS_VI)
+
+
+COMMUNE_LABELS_VI = {"n_files": "Số tệp", **FILE_LABELS_VI}
+
+
+def by_commune(files: pd.DataFrame) -> pd.DataFrame:
+    """The lists' reconciliation per year and commune: files, read = accepted + rejected,
+    households, persons, poor and near-poor accepted."""
+    lists = files[files["table"] == "households"] if not files.empty else files
+    if lists.empty:
+        return pd.DataFrame(columns=["year", "commune_code"])
+    counts = ["n_read", "n_accepted", "n_rejected", "n_households", "n_persons", "n_poor",
+              "n_near_poor"]  # fmt: skip
+    out = lists.groupby(["year", "commune_code"], dropna=False, sort=True).agg(
+        n_files=("file", "nunique"), **{c: (c, "sum") for c in counts}
+    )
+    return out.reset_index()
+
+
+def communes_vi(files: pd.DataFrame) -> pd.DataFrame:
+    return by_commune(files).rename(columns=COMMUNE_LABELS_VI)
 
 
 def files_vi(files: pd.DataFrame) -> pd.DataFrame:
