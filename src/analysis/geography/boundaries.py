@@ -133,7 +133,7 @@ class MatchReport:
             f"khớp theo {'mã' if self.matched_by == 'code' else 'tên'}"
         ]
         if self.missing_units:
-            parts.append(f"thiếu ranh giới: {_listed(self.missing_units)}")
+            parts.append(f"thiếu ranh giới: {_listed(self.missing_units, noun='đơn vị')}")
         if self.unmatched_features:
             parts.append(f"vùng không khớp: {_listed(self.unmatched_features)}")
         if self.ambiguous:
@@ -153,9 +153,9 @@ class MatchReport:
         return "\n".join(lines + [f"  - {p.message}" for p in self.errors])
 
 
-def _listed(items: list[str], limit: int = 10) -> str:
+def _listed(items: list[str], limit: int = 10, noun: str = "vùng") -> str:
     shown = ", ".join(items[:limit])
-    return shown + (f" và {len(items) - limit} vùng khác" if len(items) > limit else "")
+    return shown + (f" và {len(items) - limit} {noun} khác" if len(items) > limit else "")
 
 
 def resolve_boundary_path(config) -> Path | None:

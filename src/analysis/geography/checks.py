@@ -78,26 +78,38 @@ def units_inside(geometry: shapely.Geometry, points: gpd.GeoDataFrame) -> pd.Dat
 def close_gaps(
     geometries: list[shapely.Geometry], width: float = GAP_WIDTH_M
 ) -> tuple[list[shapely.Geometry], float, float]:
-    """(cleaned polygons in the same order, gap area closed m², overlap area removed m²)."""
-    snapped = [repair(shapely.set_precision(g, SNAP_GRID_M)) for g in geometries]
+    """(cleaned polygons in the same order, gap area closed m², overlap area removed m²).
+
+    Gaps and notches narrower than 2 x `width` are filled; wider holes (a lake, an
+    enclave of another district) are kept."""
+    grid = SNAP_GRID_M  # every overlay on one fixed grid: robust, and borders stay shared
+    snapped = [repair(shapely.set_precision(g, grid)) for g in geometries]
     out, taken, overlap = [], shapely.Polygon(), 0.0
     for g in snapped:  # an area claimed twice stays with the first polygon
-        part = repair(g.difference(taken)) if not taken.is_empty else g
+        part = repair(shapely.difference(g, taken, grid_size=grid)) if not taken.is_empty else g
         overlap += g.area - part.area
         out.append(part)
-        taken = shapely.union_all([taken, part])
-    union = shapely.union_all(out)
+        taken = shapely.union(taken, part, grid_size=grid)
+    union = shapely.union_all(out, grid_size=grid)
     closed = union.buffer(width, join_style="mitre").buffer(-width, join_style="mitre")
-    gaps = [p for p in shapely.get_parts(repair(closed.difference(union))) if p.area > 0.01]
-    closed_area = 0.0
-    for piece in gaps:
-        ring = piece.buffer(SNAP_GRID_M)
-        shared = [ring.intersection(g).area for g in out]
-        best = max(range(len(out)), key=shared.__getitem__)
-        if shared[best] <= 0:
-            continue
-        out[best] = repair(shapely.union_all([out[best], piece]))
-        closed_area += piece.area
+    remaining = repair(shapely.difference(closed, union, grid_size=grid))
+    closed_area = remaining.area
+    # the gaps form one network along every border: neighbours grow into it step by step,
+    # so each strip is shared out near its middle, never given whole to one commune
+    for step in (width / 2, width, 1.5 * width, 2 * width + grid):
+        for i, g in enumerate(out):
+            if remaining.is_empty:
+                break
+            take = repair(shapely.intersection(remaining, g.buffer(step), grid_size=grid))
+            if take.is_empty:
+                continue
+            out[i] = repair(shapely.union(g, take, grid_size=grid))
+            remaining = repair(shapely.difference(remaining, take, grid_size=grid))
+    closed_area -= remaining.area
+    for i in range(1, len(out)):  # rounding to the grid can leave hair-thin overlaps
+        out[i] = repair(
+            shapely.difference(out[i], shapely.union_all(out[:i], grid_size=grid), grid_size=grid)
+        )
     return out, closed_area, overlap
 
 
