@@ -40,7 +40,11 @@ map_set = maps.make_run_maps(run_dir, year, config, registry)
 map_set.boundaries.source
 
 # %% [markdown]
-# Đối chiếu tệp ranh giới với danh mục đơn vị (khi dùng tệp chính thức).
+# Đối chiếu tệp ranh giới với danh mục đơn vị (khi dùng tệp chính thức): số đơn vị khớp, vùng
+# không khớp, vùng đã sửa, khe hở đã khép, diện tích lệch so với danh mục.
+
+# %%
+map_set.boundaries.summary()
 
 # %%
 map_set.boundaries.report.to_frame() if map_set.boundaries.report else "Dùng sơ đồ minh họa: chưa khai báo tệp ranh giới chính thức."

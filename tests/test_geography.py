@@ -252,16 +252,6 @@ def test_load_boundaries__file_without_crs_is_a_user_error(tmp_path):
         load_boundaries(with_boundaries(path, vintage=2025), REGISTRY)
 
 
-def test_load_boundaries__repairs_a_bow_tie_polygon(tmp_path):
-    cell = schematic_boundaries(REGISTRY, 2025).iloc[0]
-    x0, y0, x1, y1 = cell.geometry.bounds
-    bow_tie = shapely.Polygon([(x0, y0), (x1, y1), (x1, y0), (x0, y1)])
-    gdf = gpd.GeoDataFrame({"ma_xa": [cell["code"]]}, geometry=[bow_tie], crs=METRIC_CRS)
-    gdf.to_file(tmp_path / "x.gpkg")
-    out, _ = load_boundaries(with_boundaries(tmp_path / "x.gpkg", vintage=2025), REGISTRY)
-    assert out.is_valid.all() and out.area.iloc[0] > 0
-
-
 def test_boundaries_for__schematic_when_no_file_and_official_dissolved_when_2024(tmp_path):
     schematic = boundaries_for(CONFIG, REGISTRY, 2025)
     assert schematic.is_schematic and len(schematic.gdf) == 9

@@ -98,12 +98,34 @@ def validate(
         if preflight.errors(problems):
             raise typer.Exit(code=1)
         return
+    from analysis.geography.boundaries import SUFFIXES
+
+    if path.suffix.lower() in SUFFIXES:  # a boundary file: checked as the config would use it
+        _validate_boundary_file(path, load_config(config))
+        return
     report = validate_path(path, load_config(config))
     if as_json:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
     else:
         typer.echo(report.to_text())
     if not report.ok:
+        raise typer.Exit(code=1)
+
+
+def _validate_boundary_file(path: Path, cfg) -> None:
+    """`validate <boundary file>`: the config's vintage and fields, this file; exit 1 on errors."""
+    from analysis.geography import boundary_problems
+    from analysis.registry import registry_for
+
+    bounds = cfg.boundaries.model_copy(update={"path": path.resolve()})
+    cfg = cfg.model_copy(update={"boundaries": bounds})
+    summary, found = boundary_problems(cfg, registry_for(cfg))
+    label = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
+    failed = any(p.severity == "error" for p in found)
+    typer.echo(f"Tệp ranh giới {path.name}: {'KHÔNG ĐẠT' if failed else 'ĐẠT'}. {summary}")
+    for p in found:
+        typer.echo(f"  - {label[p.severity]}: {p.message}")
+    if failed:
         raise typer.Exit(code=1)
 
 

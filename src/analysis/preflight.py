@@ -74,20 +74,28 @@ def check_allocation(config: Config) -> list[dict]:
 
 
 def check_boundaries(config: Config) -> list[dict]:
-    path = config.resolve(config.boundaries.path)
-    if path is None:
+    """The boundary file named in the config: readable, matched, of the declared vintage,
+    one polygon per unit (areas against the registry); repairs and mismatches as warnings."""
+    if config.boundaries.path is None:
         return []
-    if not path.exists():
-        return [_item(ERROR, f"boundaries.path: không tìm thấy tệp ranh giới {path.name}.")]
-    from analysis.geography.boundaries import read_boundary_file
+    from analysis.geography import boundary_problems, resolve_boundary_path
+    from analysis.registry import registry_for
 
     try:
-        read_boundary_file(path)
+        path = resolve_boundary_path(config)  # a bare file name is looked up in shapefiles/
+    except UserError as exc:
+        return [_item(ERROR, f"boundaries.path: {exc}")]
+    try:
+        _, found = boundary_problems(config, registry_for(config))
     except UserError as exc:
         return [_item(ERROR, f"boundaries.path: {exc}")]
     except Exception as exc:  # any reader failure is the user's file, said plainly
         return [_item(ERROR, f"boundaries.path: không đọc được tệp ranh giới {path.name} ({exc}).")]
-    return []
+    return [
+        _item(p.severity, f"boundaries.path ({path.name}): {p.message}")
+        for p in found
+        if p.severity in (ERROR, WARNING)
+    ]
 
 
 def data_years(households: pd.DataFrame, summary: pd.DataFrame) -> dict[int, set[str]]:

@@ -335,9 +335,12 @@ def match_units(
                if isinstance(codes.iloc[i], str) else "", before, after)
         for i, (before, after) in sorted((repairs or {}).items())
     ]  # fmt: skip
-    checks = outline_problems(gdf, labels.tolist(), codes, registry, vintage)
     wrong_vintage = _vintage_check(gdf, registry, vintage, code_col, name_col, by, codes)
-    checks += [wrong_vintage] if wrong_vintage else []
+    checks = [wrong_vintage] if wrong_vintage else []
+    # features of the right vintage fall outside the wrong one's units: not outlines then
+    checks += outline_problems(
+        gdf, labels.tolist(), codes, registry, vintage, unmatched=wrong_vintage is None
+    )
     report = MatchReport(
         path, vintage, by, matched, unmatched, missing, ambiguous, len(units), fixed, checks
     )

@@ -140,16 +140,16 @@ def _ratio_text(area_m2: float, registry_km2: float) -> str:
 def _cover_problem(label: str, area_m2: float, known: float, covered: pd.DataFrame) -> Problem:
     listed = ", ".join(f"{c} {n}" for c, n in zip(covered["code"], covered["name"], strict=True))
     total = covered["area_km2"].sum(min_count=len(covered))
-    parts = [f"Vùng {label} rộng {km2(area_m2)}"]
+    text = f"Vùng {label} rộng {km2(area_m2)}"
     if pd.notna(known):
-        parts.append(f"gấp {format_number(area_m2 / 1e6 / known, 1)} lần diện tích trong danh mục")
-    parts.append(f"và chứa vị trí của {len(covered)} đơn vị ({listed})")
+        text += f", gấp {format_number(area_m2 / 1e6 / known, 1)} lần diện tích trong danh mục,"
+    text += f" và chứa vị trí của {len(covered)} đơn vị ({listed})"
     if pd.notna(total):
-        parts.append(f"có tổng diện tích {format_number(total, 2)} km²")
+        text += f", có tổng diện tích {format_number(total, 2)} km²"
     return Problem(
         ERROR,
         "Một vùng phủ nhiều đơn vị",
-        ", ".join(parts) + ": đây có vẻ là ranh giới huyện (hoặc nhiều xã gộp lại), không phải "
+        text + ": đây có vẻ là ranh giới huyện (hoặc nhiều xã gộp lại), không phải "
         "ranh giới từng xã. Dùng tệp có một vùng cho mỗi xã.",
         label,
     )
@@ -206,10 +206,16 @@ def _merged_area_problems(gdf, registry: Registry, tolerance: float) -> list[Pro
 
 
 def outline_problems(
-    gdf: gpd.GeoDataFrame, labels: list[str], matched: pd.Series, registry: Registry, vintage: int
+    gdf: gpd.GeoDataFrame,
+    labels: list[str],
+    matched: pd.Series,
+    registry: Registry,
+    vintage: int,
+    unmatched: bool = True,
 ) -> list[Problem]:
-    """File-level: a file with one polygon for a district of several units, and unmatched
-    features holding the registry points of several units (e.g. "Huyện Hương Sơn")."""
+    """File-level: a file with one polygon for a district of several units, and (with
+    `unmatched`) unmatched features holding the registry points of several units (e.g. a
+    feature named "Huyện Hương Sơn")."""
     n_units = len(registry.vintage(vintage))
     out = []
     if len(gdf) == 1 and n_units > 1:
@@ -217,6 +223,8 @@ def outline_problems(
                            f"({labels[0]}) trong khi huyện có {n_units} đơn vị kỳ {vintage}: "
                            "đây có vẻ là ranh giới huyện, không phải ranh giới từng xã. Dùng tệp "
                            "có một vùng cho mỗi xã."))  # fmt: skip
+    if not unmatched:
+        return out
     points = unit_points(registry, vintage)
     for label, geom, code in zip(labels, gdf.geometry, matched, strict=True):
         if isinstance(code, str):

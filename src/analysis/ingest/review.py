@@ -108,6 +108,9 @@ def read_review(
     "thiếu số liệu". Outside a run it is always a warning.
     """
     review = collect_review(config, years)
+    found = boundary_problems(config)  # the configured boundary file, checked with the inputs
+    if not found.empty:
+        review.problems = pd.concat([review.problems, found], ignore_index=True)
     if for_run and not allow_incomplete:
         review = _missing_lists_fatal(review)
     if report_dir is not None:
@@ -137,6 +140,25 @@ def collect_review(config, years: list[int] | None = None) -> Review:
         "summary": config.resolve(config.data.summary_tables),
     }
     return ingest({k: v for k, v in sources.items() if v is not None}, config, years)
+
+
+BOUNDARY_SEVERITY = {"error": "fatal", "warning": "warning", "info": "info"}
+
+
+def boundary_problems(config) -> pd.DataFrame:
+    """The configured boundary file's findings as input problems (PROBLEM_COLUMNS), the match
+    summary ("9/9 đơn vị khớp") first; a boundary error is fatal. Empty without a file."""
+    from analysis.geography import boundary_problems as find
+
+    log = ProblemLog()
+    if config.boundaries.path is None:
+        return log.frame()
+    file = Path(str(config.boundaries.path)).name
+    summary, found = find(config, registry_for(config))
+    log.add("info", f"Ranh giới: {summary}", file)
+    for p in found:
+        log.add(BOUNDARY_SEVERITY[p.severity], p.message, file, column="Đơn vị", value=p.unit)
+    return log.frame()
 
 
 def validate_path(path: str | Path, config) -> ValidationReport:
