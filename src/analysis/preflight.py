@@ -6,7 +6,8 @@ Errors stop a run (`run_cycle`; input files the ingest cannot read are left to n
 which reports them file by file) and make `analysis validate --config` exit non-zero:
 target metrics, indicators and populations the suite does not know, allocation criteria
 it cannot compute, the baseline year missing from the data, a commune of the district
-with no data in a year that has data, an unreadable boundary file. Messages are
+with no data in a year that has data, a boundary file that is unreadable or fails its
+checks (analysis.geography.checks). Messages are
 Vietnamese and name the config key or the year and commune.
 """
 
