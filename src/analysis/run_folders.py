@@ -305,7 +305,7 @@ def _migrate(final: Path) -> None:
     interruption `recover` repairs at the next start."""
     runs = runs_dir(final)
     runs.mkdir(exist_ok=True)
-    run_id = f"{datetime.now():%Y%m%d-%H%M%S}-truoc"
+    run_id = f"{datetime.now():%Y%m%d-%H%M%S}-truoc-{uuid.uuid4().hex[:6]}"
     copying = runs / f".{run_id}.copying"
     shutil.copytree(final, copying, symlinks=True, copy_function=_copy_file)
     target = runs / run_id
@@ -338,7 +338,7 @@ def recover(final: Path) -> list[str]:
     for old in reversed(_legacy(final, "old")):  # killed between the two earlier renames
         if is_complete(old) or any(old.iterdir()):
             runs.mkdir(exist_ok=True)
-            target = runs / f"{datetime.now():%Y%m%d-%H%M%S}-khoi-phuc"
+            target = runs / f"{datetime.now():%Y%m%d-%H%M%S}-khoi-phuc-{uuid.uuid4().hex[:6]}"
             os.rename(old, target)
             candidates.append(target)
             break
@@ -353,13 +353,17 @@ def recover(final: Path) -> list[str]:
     return done
 
 
-def _failed(final: Path) -> list[Path]:
-    def key(p: Path) -> tuple[str, int]:
-        stamp, _, n = p.name.removeprefix(f"failed-{final.name}-").partition("+")
-        return stamp, int(n) if n.isdigit() else 0
+def _failed_key(final: Path, p: Path) -> tuple[str, int]:
+    """(time stamp, sequence) of `failed-Y-<stamp>[+n]`, the order of the failures."""
+    stamp, _, n = p.name.removeprefix(f"failed-{final.name}-").partition("+")
+    return stamp, int(n) if n.isdigit() else 1
 
+
+def _failed(final: Path) -> list[Path]:
     pattern = f"failed-{final.name}-*"
-    return sorted((p for p in final.parent.glob(pattern) if p.is_dir()), key=key)
+    return sorted(
+        (p for p in final.parent.glob(pattern) if p.is_dir()), key=lambda p: _failed_key(final, p)
+    )
 
 
 def clean(final: Path, keep_failed: int = KEEP_FAILED) -> list[str]:
@@ -391,11 +395,11 @@ def clean(final: Path, keep_failed: int = KEEP_FAILED) -> list[str]:
 
 def keep_failed(run: Path, final: Path, error: str, keep: int = KEEP_FAILED) -> Path:
     """Rename a failed run folder `failed-Y-<time>` with ERROR.txt; prune to the last `keep`."""
-    stamp = f"failed-{final.name}-{datetime.now():%Y%m%d-%H%M%S}"
-    kept, n = final.parent / stamp, 1
-    while kept.exists():
-        n += 1
-        kept = final.parent / f"{stamp}+{n}"
+    stamp = f"{datetime.now():%Y%m%d-%H%M%S}"
+    same = [_failed_key(final, p)[1] for p in _failed(final) if _failed_key(final, p)[0] == stamp]
+    # a later failure in the same second sorts after every earlier one, pruned or not
+    name = f"failed-{final.name}-{stamp}" + (f"+{max(same) + 1}" if same else "")
+    kept = final.parent / name
     os.rename(run, kept)
     with contextlib.suppress(OSError):
         (kept / "ERROR.txt").write_text(
