@@ -480,3 +480,15 @@ def test_manifest__records_the_boundary_file_sha256(district, tmp_path):
     digest = hashlib.sha256(shp.read_bytes()).hexdigest()
     assert manifest["boundaries"]["sha256"] == digest and manifest["boundaries"]["vintage"] == 2025
     assert {"path": shp.name, "sha256": digest, "bytes": shp.stat().st_size} in manifest["inputs"]
+
+
+def test_validate_cli__year_option_checks_the_run_year(two_years):
+    from typer.testing import CliRunner
+
+    from analysis.cli import app
+
+    args = ["validate", "--config", str(two_years["path"])]
+    ok = CliRunner().invoke(app, [*args, "--year", "2022"])
+    assert "Năm chạy" not in ok.output and "Traceback" not in ok.output, ok.output
+    bad = CliRunner().invoke(app, [*args, "--year", "2024"])
+    assert bad.exit_code == 1 and "Năm chạy 2024" in bad.output and "2021, 2022" in bad.output

@@ -84,6 +84,13 @@ def validate(
     as_json: bool = typer.Option(
         False, "--json", help="In kết quả dạng một tài liệu JSON (cho kịch bản tự động)."
     ),
+    year: int | None = typer.Option(
+        None,
+        "--year",
+        "-y",
+        help="Năm sẽ chạy (khi kiểm tra cấu hình): năm đó có số liệu và nằm trong các khoảng "
+        "năm của cấu hình.",
+    ),
 ) -> None:
     """Kiểm tra tệp đầu vào: báo từng lỗi với tệp, dòng, cột; không chạy phân tích."""
     import json
@@ -94,7 +101,7 @@ def validate(
         from analysis import preflight
 
         cfg = load_config(config)
-        problems = preflight.check_config(cfg)
+        problems = preflight.check_config(cfg, year=year)
         typer.echo(preflight.to_text(problems, cfg))
         if preflight.errors(problems):
             raise typer.Exit(code=1)
