@@ -492,3 +492,39 @@ def test_validate_cli__year_option_checks_the_run_year(two_years):
     assert "Năm chạy" not in ok.output and "Traceback" not in ok.output, ok.output
     bad = CliRunner().invoke(app, [*args, "--year", "2024"])
     assert bad.exit_code == 1 and "Năm chạy 2024" in bad.output and "2021, 2022" in bad.output
+
+
+_TERMINATED = """
+import sys, time
+from pathlib import Path
+from analysis import pipeline
+pipeline.preflight.require_ok = lambda config, year=None: []
+def slow(name, work, params, final):
+    (work / "half.txt").write_text("x", encoding="utf-8")
+    Path(sys.argv[3]).write_text("started", encoding="utf-8")
+    time.sleep(60)
+pipeline._execute = slow
+pipeline.run_cycle(sys.argv[1], 2024, out_root=Path(sys.argv[2]), notebooks=("01_fake",),
+                   progress=False)
+"""
+
+
+def test_run__sigterm_releases_the_lock_and_removes_the_partial_folder(district):
+    final = district["run"]("run1")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PROJECT_ROOT / "src"), *sys.path])}
+    script = district["out"].parent / "terminated.py"
+    script.write_text(textwrap.dedent(_TERMINATED), encoding="utf-8")
+    started = district["out"].parent / "started"
+    child = subprocess.Popen(
+        [sys.executable, str(script), str(district["config_path"]), str(district["out"]),
+         str(started)], stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    deadline = time.time() + 60
+    while not started.exists() and time.time() < deadline and child.poll() is None:
+        time.sleep(0.1)
+    assert started.exists(), child.stderr.read() if child.poll() is not None else "no start"
+    assert run_folders.lock_path(final).exists()
+    child.send_signal(signal.SIGTERM)
+    assert child.wait(timeout=30) == 128 + signal.SIGTERM
+    assert not run_folders.lock_path(final).exists()
+    assert _briefing(final) == "run1" and _leftovers(final.parent) == []
