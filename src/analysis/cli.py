@@ -1,6 +1,7 @@
 """Command line: `python -m analysis …`. A thin wrapper over the package's functions.
 
-User mistakes (a bad config, a bad input file) print a clear message and exit
+User mistakes (a bad config, a bad input file) and file-system failures (permission,
+read-only disk, disk full: the message names the path) print a clear message and exit
 with a non-zero status, never a traceback.
 """
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import typer
 
 from analysis.config import load_config
-from analysis.errors import UserError
+from analysis.errors import UserError, fs_error
 
 app = typer.Typer(
     add_completion=False,
@@ -83,6 +84,13 @@ def validate(
     as_json: bool = typer.Option(
         False, "--json", help="In kết quả dạng một tài liệu JSON (cho kịch bản tự động)."
     ),
+    year: int | None = typer.Option(
+        None,
+        "--year",
+        "-y",
+        help="Năm sẽ chạy (khi kiểm tra cấu hình): năm đó có số liệu và nằm trong các khoảng "
+        "năm của cấu hình.",
+    ),
 ) -> None:
     """Kiểm tra tệp đầu vào: báo từng lỗi với tệp, dòng, cột; không chạy phân tích."""
     import json
@@ -93,7 +101,7 @@ def validate(
         from analysis import preflight
 
         cfg = load_config(config)
-        problems = preflight.check_config(cfg)
+        problems = preflight.check_config(cfg, year=year)
         typer.echo(preflight.to_text(problems, cfg))
         if preflight.errors(problems):
             raise typer.Exit(code=1)
@@ -156,9 +164,24 @@ def full_dictionary_markdown() -> str:
 
 
 def main() -> None:
-    """Entry point: usage errors are click's messages; input and config errors are ours."""
+    """Entry point: usage errors are click's messages; input and config errors are ours, and
+    so are file-system errors anywhere in run, validate, sample and inspect."""
     try:
         app()
     except UserError as exc:
         typer.echo(f"Lỗi: {exc}", err=True)
         sys.exit(2)
+    except OSError as exc:
+        typer.echo(f"Lỗi: {fs_error(exc, _path_argument())}", err=True)
+        sys.exit(2)
+
+
+def _path_argument() -> str | None:
+    """The file or folder the command was given (for an OSError that carries no path)."""
+    args = sys.argv[1:]
+    if len(args) > 1 and args[0] in ("validate", "inspect") and not args[1].startswith("-"):
+        return args[1]
+    for flag in ("--out", "--config", "-c"):
+        if flag in args[:-1]:
+            return args[args.index(flag) + 1]
+    return None

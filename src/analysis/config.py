@@ -246,6 +246,12 @@ def load_config(path: str | Path) -> Config:
                     f"  - khóa '{key}': vùng {err.get('input')!r} không hợp lệ; các giá trị được "
                     f"phép: {allowed}"
                 )
+            elif err["type"] == "literal_error":  # e.g. maps.scheme, language
+                allowed = str(err.get("ctx", {}).get("expected", "")).replace(" or ", ", ")
+                lines.append(
+                    f"  - khóa '{key}': giá trị {err.get('input')!r} không được hỗ trợ; các giá "
+                    f"trị được phép: {allowed}"
+                )
             elif err["type"] == "missing":
                 lines.append(f"  - thiếu khóa bắt buộc: '{key}'")
             else:

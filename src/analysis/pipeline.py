@@ -1,21 +1,29 @@
 """Run the annual cycle: execute the notebooks in order with papermill.
 
-A run builds everything in a temporary folder next to its destination and moves
-it into place only when every step succeeded, so a failed run leaves the
-previous results intact and says which notebook and cell failed. Every run
-leaves a manifest: config, input hashes, package version, git commit,
-parameters.
+A run builds everything in a folder of its own and switches it in only when every step
+succeeded, so a failed or killed run leaves the previous results intact and says which
+notebook and cell failed. Every run leaves a manifest: config, input hashes (the boundary
+file's included), package version, git commit, parameters.
+
+Output scheme (details in `analysis.run_folders`): `outputs/<slug>/<year>` is a symlink to
+`outputs/<slug>/<year>.runs/<run-id>/`; a run holds the lock `outputs/<slug>/.<year>.lock`
+(one run per district and year; a dead run's lock is taken over with a warning), recovers
+an interrupted switch and removes dead runs' partial folders and replaced results at start,
+builds into a new run folder and replaces the symlink in one atomic step (temporary symlink
++ `os.replace`). A failed run is kept as `outputs/<slug>/failed-<year>-<time>/` with
+ERROR.txt (the last 3); on a full disk its partial folder is removed. File-system errors
+(permission, read-only, disk full) become a `FileSystemError` naming the path.
 """
 
 from __future__ import annotations
 
+import builtins
+import contextlib
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,8 +35,9 @@ from nbconvert import HTMLExporter
 from tqdm import tqdm
 
 import analysis
+from analysis import preflight, run_folders
 from analysis.config import PROJECT_ROOT, Config, load_config
-from analysis.errors import UserError
+from analysis.errors import FileSystemError, UserError, fs_error, parse_os_error_text
 from analysis.export import html_to_pdf
 
 MISSING_LISTS_FLAG = "--allow-incomplete"  # in the ingest's message for communes without a list
@@ -55,13 +64,18 @@ class StepFailure:
 
 
 class RunFailed(UserError):
-    def __init__(self, failure: StepFailure, kept: Path):
+    def __init__(self, failure: StepFailure, kept: Path | None, note: str = ""):
         where = f", ô mã số {failure.cell}" if failure.cell is not None else ""
+        if kept is not None:
+            tail = f"Sổ tay đã chạy dở lưu tại: {kept} (lỗi ghi trong {kept / 'ERROR.txt'})"
+        else:
+            tail = note
         super().__init__(
             f"Bước {failure.notebook} thất bại{where}: {failure.error}\n"
-            f"Kết quả lần chạy trước được giữ nguyên. Sổ tay đã chạy dở lưu tại: {kept}"
+            f"Kết quả lần chạy trước được giữ nguyên. {tail}"
         )
         self.failure = failure
+        self.kept = kept
 
 
 class IncompleteInputs(UserError):
@@ -71,6 +85,23 @@ class IncompleteInputs(UserError):
         super().__init__(
             f"{message}\nChưa ghi kết quả nào; kết quả lần chạy trước (nếu có) được giữ nguyên."
         )
+
+
+class _StepError(Exception):
+    """A notebook failed (internal: turned into RunFailed once the run folder is handled)."""
+
+    def __init__(self, failure: StepFailure, disk_full: bool = False):
+        super().__init__(failure.error)
+        self.failure = failure
+        self.disk_full = disk_full
+
+
+# The names of OSError and its subclasses, as a notebook kernel reports them (ename).
+OS_ERROR_NAMES = frozenset(
+    name
+    for name, obj in vars(builtins).items()
+    if isinstance(obj, type) and issubclass(obj, OSError)
+)
 
 
 def output_dir(config: Config, year: int, root: Path | None = None) -> Path:
@@ -105,13 +136,48 @@ def run_cycle(
     config_path = Path(config_path).resolve()
     config = load_config(config_path)
     ensure_sample(config)
-    from analysis.preflight import require_ok
-
-    require_ok(config)  # the config against its data: fatal problems stop before notebook 01
     final = output_dir(config, year, out_root)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    work = final.parent / f".{year}.tmp-{uuid.uuid4().hex[:8]}"
-    (work / "notebooks").mkdir(parents=True)
+    what = f"{config.district.type} {config.district.name} năm {year}"
+    try:
+        lock = run_folders.acquire_lock(final, what)
+    except OSError as exc:
+        raise fs_error(exc, final.parent, "tạo tệp khóa của lần chạy") from None
+    try:
+        with run_folders.sigterm_as_exit():
+            try:
+                for line in run_folders.recover(final) + run_folders.clean(final):
+                    print(line, file=sys.stderr)
+            except OSError as exc:
+                raise fs_error(exc, final.parent, "dọn thư mục kết quả") from None
+            # the config against its data and the run year: fatal problems stop before 01
+            for warning in preflight.require_ok(config, year):
+                print(f"Cảnh báo: {warning}", file=sys.stderr)
+            try:
+                work = run_folders.new_run_dir(final)
+            except OSError as exc:
+                raise fs_error(exc, final.parent, "tạo thư mục của lần chạy") from None
+            _run_steps(config, config_path, year, work, final, notebooks, progress, on_step,
+                       allow_incomplete)  # fmt: skip
+    finally:
+        with contextlib.suppress(OSError):
+            run_folders.runs_dir(final).rmdir()  # only when empty (a run stopped early)
+        lock.release()
+    return final
+
+
+def _run_steps(
+    config: Config,
+    config_path: Path,
+    year: int,
+    work: Path,
+    final: Path,
+    notebooks: tuple[str, ...],
+    progress: bool,
+    on_step: Callable[[str], None] | None,
+    allow_incomplete: bool,
+) -> None:
+    """The notebooks, exports and manifest into `work`, then the switch; on any failure the
+    run folder is kept as failed (ERROR.txt) or, on a full disk or an interrupt, removed."""
     params = {
         "config_path": str(config_path),
         "year": int(year),
@@ -119,17 +185,61 @@ def run_cycle(
         "allow_incomplete": bool(allow_incomplete),
     }
     started = datetime.now()
+    try:
+        (work / "notebooks").mkdir()
+        bar = tqdm(
+            notebooks, desc="Chu trình năm", unit="bước", disable=not progress, file=sys.stderr
+        )
+        for name in bar:
+            bar.set_postfix_str(name)
+            if on_step:
+                on_step(name)
+            _execute(name, work, params, final)
+        _export_briefing(work)
+        _write_manifest(work, config, config_path, params, started, notebooks)
+        run_folders.switch(final, work)
+    except IncompleteInputs:
+        run_folders.remove(work)
+        raise
+    except _StepError as exc:
+        if exc.disk_full:
+            run_folders.remove(work)
+            raise RunFailed(exc.failure, None, _removed(work, disk_full=True)) from None
+        kept = _keep(work, final, exc.failure.error)
+        raise RunFailed(exc.failure, kept, _removed(work)) from None
+    except OSError as exc:
+        error = fs_error(exc, work, "ghi kết quả")
+        if run_folders.is_disk_full(exc):
+            run_folders.remove(work)
+            tail = _removed(work, disk_full=True)
+        else:
+            kept = _keep(work, final, str(error))
+            tail = f"Thư mục chạy dở lưu tại: {kept}." if kept else _removed(work)
+        raise FileSystemError(
+            f"{error}\nKết quả lần chạy trước được giữ nguyên. {tail}", exc.errno, error.path
+        ) from None
+    except (KeyboardInterrupt, SystemExit):
+        run_folders.remove(work)  # interrupted: nothing worth keeping, the previous stays
+        raise
+    except BaseException as exc:  # a bug: keep what ran for the report, then re-raise
+        with contextlib.suppress(OSError):
+            _keep(work, final, f"{type(exc).__name__}: {exc}")
+        raise
 
-    bar = tqdm(notebooks, desc="Chu trình năm", unit="bước", disable=not progress, file=sys.stderr)
-    for name in bar:
-        bar.set_postfix_str(name)
-        if on_step:
-            on_step(name)
-        _execute(name, work, params, final)
-    _export_briefing(work)
-    _write_manifest(work, config, config_path, params, started, notebooks)
-    _swap_into_place(work, final)
-    return final
+
+def _removed(work: Path, disk_full: bool = False) -> str:
+    if disk_full:
+        return f"Ổ đĩa đầy: thư mục chạy dở {work} đã được xóa để giải phóng chỗ."
+    return f"Không lưu được thư mục chạy dở {work}: đã xóa."
+
+
+def _keep(work: Path, final: Path, error: str) -> Path | None:
+    """The failed run folder kept with its error; None when even that fails (then removed)."""
+    try:
+        return run_folders.keep_failed(work, final, error)
+    except OSError:
+        run_folders.remove(work)
+        return None
 
 
 def _execute(name: str, work: Path, params: dict, final: Path) -> None:
@@ -147,12 +257,22 @@ def _execute(name: str, work: Path, params: dict, final: Path) -> None:
         )
     except pm.PapermillExecutionError as exc:
         if exc.ename == "IngestError" and MISSING_LISTS_FLAG in (exc.evalue or ""):
-            shutil.rmtree(work, ignore_errors=True)
-            if final.parent.exists() and not any(final.parent.iterdir()):
-                final.parent.rmdir()
             raise IncompleteInputs(f"Bước {name} dừng: {_message(exc.evalue)}") from None
+        if exc.ename in OS_ERROR_NAMES:  # a file-system failure inside the step: say where
+            code, path = parse_os_error_text(exc.evalue or "")
+            err = fs_error(OSError(code, _strerror(exc.evalue), path), work, f"chạy bước {name}")
+            failure = StepFailure(name, exc.exec_count, str(err))
+            raise _StepError(
+                failure, disk_full=run_folders.is_disk_full(OSError(code, ""))
+            ) from None
         failure = StepFailure(name, exc.exec_count, f"{exc.ename}: {_message(exc.evalue)}")
-        raise RunFailed(failure, _keep_failed(work, final)) from None
+        raise _StepError(failure) from None
+
+
+def _strerror(evalue: str | None) -> str:
+    """'No space left on device' of "[Errno 28] No space left on device: '/x'"."""
+    text = (evalue or "").split("]", 1)[-1]
+    return text.split(": '", 1)[0].strip() or (evalue or "")
 
 
 def _message(text: str, max_lines: int = 25) -> str:
@@ -164,12 +284,6 @@ def _message(text: str, max_lines: int = 25) -> str:
         else ""
     )
     return "\n".join(lines[:max_lines]) + more
-
-
-def _keep_failed(work: Path, final: Path) -> Path:
-    kept = final.parent / f"failed-{final.name}-{datetime.now():%Y%m%d-%H%M%S}"
-    work.rename(kept)
-    return kept
 
 
 def _export_briefing(work: Path) -> None:
@@ -195,19 +309,55 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _boundary_files(config: Config) -> list[Path]:
+    """The configured boundary file with its shapefile companions (.dbf, .shx, .prj, .cpg)."""
+    from analysis.geography.boundaries import resolve_boundary_path
+
+    try:
+        path = resolve_boundary_path(config)
+    except UserError:
+        return []
+    if path is None or not path.is_file():
+        return []
+    if path.suffix.lower() != ".shp":
+        return [path]
+    return sorted(
+        p for p in path.parent.glob(f"{path.stem}.*")
+        if p.suffix.lower() in SHAPEFILE_PARTS and p.is_file()
+    )  # fmt: skip
+
+
+SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+
+
 def _input_files(config: Config) -> list[Path]:
     files: list[Path] = []
     for p in (
         config.data.household_lists,
         config.data.household_totals,
         config.data.summary_tables,
-        config.boundaries.path,
     ):
         path = config.resolve(p)
         if path is None or not path.exists():
             continue
         files.extend(sorted(f for f in path.rglob("*") if f.is_file()) if path.is_dir() else [path])
-    return files
+    return files + _boundary_files(config)
+
+
+def _boundary_record(config: Config) -> dict | None:
+    """The boundary file in the manifest: path, vintage, fields, sha256 of each part."""
+    files = _boundary_files(config)
+    if not files:
+        return None
+    main = next((f for f in files if f.suffix.lower() == ".shp"), files[0])
+    return {
+        "path": _rel(main),
+        "sha256": _sha256(main),
+        "vintage": config.boundaries.vintage,
+        "code_field": config.boundaries.code_field,
+        "name_field": config.boundaries.name_field,
+        "files": [{"path": _rel(f), "sha256": _sha256(f)} for f in files],
+    }
 
 
 def _git_commit() -> str | None:
@@ -260,11 +410,13 @@ def _write_manifest(
             {"path": _rel(f), "sha256": _sha256(f), "bytes": f.stat().st_size}
             for f in _input_files(config)
         ],
+        "boundaries": _boundary_record(config),
         "pseudonym_key_from_env": bool(os.environ.get(config.data.pseudonym_key_env)),
         "synthetic_data": config.data.synthetic,
     }
-    (work / "manifest.json").write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
+    # written last and atomically: a run folder with a manifest is complete
+    run_folders.write_atomic(
+        work / run_folders.MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2)
     )
 
 
@@ -286,13 +438,3 @@ def _rel(path: Path) -> str:
         return str(path.resolve().relative_to(PROJECT_ROOT))
     except ValueError:
         return path.name
-
-
-def _swap_into_place(work: Path, final: Path) -> None:
-    old = None
-    if final.exists():
-        old = final.parent / f".{final.name}.old-{uuid.uuid4().hex[:8]}"
-        final.rename(old)
-    work.rename(final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

@@ -1,22 +1,26 @@
 """Check a district config against its data before any notebook runs.
 
-    check_config(config) -> [{"severity": "error" | "warning", "message": "..."}]
+    check_config(config, year=None) -> [{"severity": "error" | "warning", "message": "..."}]
 
 Errors stop a run (`run_cycle`; input files the ingest cannot read are left to notebook 01,
 which reports them file by file) and make `analysis validate --config` exit non-zero:
 target metrics, indicators and populations the suite does not know, allocation criteria
 it cannot compute, the baseline year missing from the data, a commune of the district
-with no data in a year that has data, a boundary file that is unreadable or fails its
-checks (analysis.geography.checks). Messages are
-Vietnamese and name the config key or the year and commune.
+with no data in a year that has data, a boundary file missing, unreadable, without its
+declared code/name field or failing its checks (analysis.geography.checks), a map scheme the
+suite does not draw; with the run `year`: the year outside the config's periods, standards or
+units ranges, or without any list or summary table. Messages are Vietnamese and name the
+value, the config key and the file.
 """
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pandas as pd
 
 from analysis.allocation import ALLOCATION_CRITERIA
-from analysis.config import Config
+from analysis.config import Config, Maps
 from analysis.errors import UserError
 from analysis.schema import DEPRIVATION_COLUMNS
 from analysis.targets.scorecard import TARGET_METRICS
@@ -31,6 +35,14 @@ MISSING_LIST = "missing_list"  # a commune with a resident total and no list tha
 
 def _item(severity: str, message: str) -> dict:
     return {"severity": severity, "message": message}
+
+
+def _file(config: Config) -> str:
+    """The config file, for messages."""
+    return f"tệp cấu hình {config.source_path.name}" if config.source_path else "cấu hình"
+
+
+MAP_SCHEMES = get_args(Maps.model_fields["scheme"].annotation)
 
 
 def check_targets(config: Config) -> list[dict]:
@@ -75,28 +87,84 @@ def check_allocation(config: Config) -> list[dict]:
 
 
 def check_boundaries(config: Config) -> list[dict]:
-    """The boundary file named in the config: readable, matched, of the declared vintage,
-    one polygon per unit (areas against the registry); repairs and mismatches as warnings."""
-    if config.boundaries.path is None:
+    """The boundary file exists, opens, has the declared code/name fields, and passes the
+    geometry checks: matched, of the declared vintage, one polygon per unit (areas against
+    the registry); repairs and mismatches as warnings."""
+    raw = config.boundaries.path
+    if raw is None:
         return []
-    from analysis.geography import boundary_problems, resolve_boundary_path
+    from analysis.geography import boundary_problems
+    from analysis.geography.boundaries import read_boundary_file, resolve_boundary_path
     from analysis.registry import registry_for
 
+    where = f"(khóa boundaries.path = {raw}, {_file(config)})"
     try:
-        path = resolve_boundary_path(config)  # a bare file name is looked up in shapefiles/
+        path = resolve_boundary_path(config)
+    except UserError:
+        return [_item(ERROR, f"boundaries.path: không tìm thấy tệp ranh giới {raw}, cả trong "
+                             f"thư mục shapefiles/ {where}.")]  # fmt: skip
+    if not path.is_file():
+        return [_item(ERROR, f"boundaries.path: {path} không phải một tệp {where}.")]
+    try:
+        gdf = read_boundary_file(path)
     except UserError as exc:
-        return [_item(ERROR, f"boundaries.path: {exc}")]
+        return [_item(ERROR, f"boundaries.path: {exc} {where}")]
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return [_item(ERROR, f"boundaries.path: không mở được tệp ranh giới {path.name} "
+                             f"({reason}) {where}.")]  # fmt: skip
+    except Exception as exc:  # any reader failure is the user's file, said plainly
+        return [_item(ERROR, f"boundaries.path: không đọc được tệp ranh giới {path.name} "
+                             f"({exc}) {where}.")]  # fmt: skip
+    fields = [c for c in gdf.columns if c != "geometry"]
+    out = []
+    for key in ("code_field", "name_field"):
+        given = getattr(config.boundaries, key)
+        if given is not None and given not in fields:
+            out.append(_item(ERROR, f"boundaries.{key}: tệp ranh giới {path.name} không có trường "
+                                    f"'{given}' ({_file(config)}); các trường có: "
+                                    f"{', '.join(fields) or '(không có)'}."))  # fmt: skip
+    if out:
+        return out
     try:
         _, found = boundary_problems(config, registry_for(config))
     except UserError as exc:
-        return [_item(ERROR, f"boundaries.path: {exc}")]
+        return [_item(ERROR, f"boundaries.path: {exc} {where}")]
     except Exception as exc:  # any reader failure is the user's file, said plainly
-        return [_item(ERROR, f"boundaries.path: không đọc được tệp ranh giới {path.name} ({exc}).")]
+        return [_item(ERROR, f"boundaries.path: không đọc được tệp ranh giới {path.name} "
+                             f"({exc}) {where}.")]  # fmt: skip
     return [
         _item(p.severity, f"boundaries.path ({path.name}): {p.message}")
         for p in found
         if p.severity in (ERROR, WARNING)
     ]
+
+
+def check_maps(config: Config) -> list[dict]:
+    scheme = config.maps.scheme
+    if scheme not in MAP_SCHEMES:
+        return [_item(ERROR, f"maps.scheme: cách chia lớp bản đồ '{scheme}' không được hỗ trợ "
+                             f"({_file(config)}); các giá trị hợp lệ: {', '.join(MAP_SCHEMES)}.")]  # fmt: skip
+    return []
+
+
+def check_year(config: Config, year: int) -> list[dict]:
+    """The run year inside the config's periods, standards and units ranges."""
+    out = []
+    src = _file(config)
+    for key, ranges in (("standards", config.standards), ("units", config.units)):
+        if not any(r.covers(year) for r in ranges):
+            span = ", ".join(f"{r.from_year}–{r.to_year}" for r in ranges) or "(trống)"
+            out.append(_item(ERROR, f"{key}: năm chạy {year} (tham số --year) nằm ngoài các "
+                                    f"khoảng năm của khóa '{key}' ({span}) trong {src}."))  # fmt: skip
+    base, target = config.periods.baseline_year, config.periods.target_year
+    if year < base:
+        out.append(_item(ERROR, f"periods.baseline_year: năm chạy {year} (tham số --year) trước "
+                                f"năm đầu kỳ {base} của {src}; các năm chạy được: từ {base}."))  # fmt: skip
+    elif year > target:
+        out.append(_item(WARNING, f"periods.target_year: năm chạy {year} sau năm cuối kỳ {target} "
+                                  f"của {src}; chỉ tiêu được đánh giá theo kỳ kế hoạch đó."))  # fmt: skip
+    return out
 
 
 def data_years(households: pd.DataFrame, summary: pd.DataFrame) -> dict[int, set[str]]:
@@ -110,8 +178,15 @@ def data_years(households: pd.DataFrame, summary: pd.DataFrame) -> dict[int, set
     return out
 
 
-def check_data(config: Config) -> list[dict]:
-    """Baseline year present; every commune present each year with data (reads the inputs)."""
+def _data_places(config: Config) -> str:
+    parts = [f"data.{key} = {value}" for key in ("household_lists", "summary_tables")
+             if (value := getattr(config.data, key)) is not None]  # fmt: skip
+    return "; ".join(parts)
+
+
+def check_data(config: Config, year: int | None = None) -> list[dict]:
+    """Baseline year present; every commune present each year with data; the run `year`
+    has data (reads the inputs)."""
     from analysis.ingest import collect_review
     from analysis.ingest.review import fatal_message
     from analysis.registry import registry_for
@@ -126,6 +201,10 @@ def check_data(config: Config) -> list[dict]:
     if not years:
         return out + [_item(ERROR, "Không có năm rà soát nào có danh sách hộ hoặc biểu tổng hợp.")]
     have = ", ".join(str(y) for y in sorted(years))
+    if year is not None and year not in years:
+        out.append(_item(ERROR, f"Năm chạy {year} (tham số --year) không có danh sách hộ hay biểu "
+                                f"tổng hợp nào ({_data_places(config)}; {_file(config)}); các năm "
+                                f"có số liệu: {have}."))  # fmt: skip
     base = config.periods.baseline_year
     if base not in years:
         out.append(_item(ERROR, f"periods.baseline_year: dữ liệu không có năm đầu kỳ {base} "
@@ -158,11 +237,15 @@ def check_data(config: Config) -> list[dict]:
     return out
 
 
-def check_config(config: Config, data: bool = True) -> list[dict]:
-    """Every problem of the config against the suite and (with `data`) against its data."""
-    out = check_targets(config) + check_allocation(config) + check_boundaries(config)
+def check_config(config: Config, data: bool = True, year: int | None = None) -> list[dict]:
+    """Every problem of the config against the suite and (with `data`) against its data;
+    with `year`, the run year against the config's ranges and the data."""
+    out = check_targets(config) + check_allocation(config) + check_maps(config)
+    out += check_boundaries(config)
+    if year is not None:
+        out += check_year(config, year)
     if data:
-        out += check_data(config)
+        out += check_data(config, year)
     return out
 
 
@@ -181,14 +264,16 @@ def to_text(problems: list[dict], config: Config) -> str:
     )
 
 
-def require_ok(config: Config) -> None:
-    """Raise a UserError listing every error (warnings pass). Unreadable input files are left
-    to the ingest step, which stops with its full report (file, row, column)."""
+def require_ok(config: Config, year: int | None = None) -> list[str]:
+    """Raise a UserError listing every error; return the warnings' messages. Unreadable input
+    files are left to the ingest step, which stops with its full report (file, row, column)."""
     # unreadable inputs and communes with a total but no list are the ingest step's: it
     # reports them in full and honours --allow-incomplete
-    found = [p for p in errors(check_config(config)) if p.get("kind") not in (INPUT, MISSING_LIST)]
+    problems = check_config(config, year=year)
+    found = [p for p in errors(problems) if p.get("kind") not in (INPUT, MISSING_LIST)]
     if found:
         raise UserError(
             "Kiểm tra cấu hình trước khi chạy không đạt:\n"
             + "\n".join(f"  - {p['message']}" for p in found)
         )
+    return [p["message"] for p in problems if p["severity"] == WARNING]
