@@ -29,7 +29,7 @@ def make_config(tmp_path, lists="lists", totals="tong_so_ho.xlsx", summary=None,
 
 @pytest.fixture
 def district(tmp_path, monkeypatch):
-    monkeypatch.setenv("POVERTY_PSEUDONYM_KEY", "test-key")
+    monkeypatch.setenv("POVERTY_PSEUDONYM_KEY", "test-key-" + "0" * 32)
     lists = tmp_path / "lists"
     write_list(lists / "2024" / "18196_son-kim-1.xlsx",
                [household(1), household(2, status="near_poor"), household(3, status="not_poor")])  # fmt: skip
@@ -237,7 +237,7 @@ def test_read_review__totals_by_name_with_year_in_title(district, tmp_path):
 
 
 def test_read_review__file_losing_more_than_the_threshold_stops(tmp_path, monkeypatch):
-    monkeypatch.setenv("POVERTY_PSEUDONYM_KEY", "test-key")
+    monkeypatch.setenv("POVERTY_PSEUDONYM_KEY", "test-key-" + "0" * 32)
     rows = [household(i, code="18133") for i in range(1, 10)] + [
         household(10, code="18133", n_members=0)
     ]
@@ -251,7 +251,7 @@ def test_read_review__file_losing_more_than_the_threshold_stops(tmp_path, monkey
 
 
 def test_read_review__file_with_no_household_accepted_stops(tmp_path, monkeypatch):
-    monkeypatch.setenv("POVERTY_PSEUDONYM_KEY", "test-key")
+    monkeypatch.setenv("POVERTY_PSEUDONYM_KEY", "test-key-" + "0" * 32)
     write_list(tmp_path / "lists" / "2024" / "18133_pho-chau.xlsx",
                [household(1, code="18133", n_members=0)], commune="PHỐ CHÂU")  # fmt: skip
     write_totals(tmp_path / "tong_so_ho.xlsx", [(2024, "18133", "Phố Châu", 1200, 4800)])
