@@ -299,3 +299,40 @@ def test_validation_report__per_commune_reconciliation(district):
     assert (row["n_files"], row["n_read"], row["n_accepted"], row["n_rejected"]) == (1, 3, 3, 0)
     assert (row["n_households"], row["n_poor"], row["n_near_poor"]) == (3, 1, 1)
     assert (table["n_read"] == table["n_accepted"] + table["n_rejected"]).all()
+
+
+def test_read_review__changed_key_against_earlier_outputs_warns_loudly(
+    district, tmp_path, monkeypatch
+):
+    import json
+
+    from analysis.briefing import key_change_text
+    from analysis.ingest.privacy import key_fingerprint
+    from analysis.store import save_table
+
+    outputs = tmp_path / "out" / "huong-son"
+    earlier = key_fingerprint(b"an-older-key-" + b"1" * 32)
+    (outputs / "2023").mkdir(parents=True)
+    manifest = {"year": 2023, "pseudonym_key_fingerprint": earlier}
+    (outputs / "2023" / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+    review = read_review(district, key_history_dir=outputs)
+    current = key_fingerprint(("test-key-" + "0" * 32).encode())
+    assert review.key_fingerprint == current
+    assert review.key_years["year"].tolist() == [2023, 2024]
+    assert review.key_changes.to_dict("list") == {"year": [2023], "fingerprint": [earlier]}
+    first = review.problems.iloc[0]
+    assert first["severity"] == "warning" and "khóa ẩn danh đã thay đổi" in first["message"]
+    assert "năm 2023" in first["message"] and "không nối được" in first["message"]
+
+    run_dir = tmp_path / "run"  # the briefing repeats it, from what step 01 saved
+    save_table(run_dir, "key_years", review.key_years)
+    save_table(run_dir, "key_changes", review.key_changes)
+    assert key_change_text(run_dir) == first["message"]
+
+    monkeypatch.setenv("POVERTY_PSEUDONYM_KEY", "an-older-key-" + "1" * 32)  # the same key: quiet
+    same = read_review(district, key_history_dir=outputs)
+    assert same.key_changes.empty
+    assert not same.problems["message"].str.contains("khóa ẩn danh").any()
+    save_table(run_dir, "key_changes", same.key_changes)
+    assert key_change_text(run_dir) == ""

@@ -261,11 +261,24 @@ def _write_manifest(
             for f in _input_files(config)
         ],
         "pseudonym_key_from_env": bool(os.environ.get(config.data.pseudonym_key_env)),
+        # identifies the key (never the key): the next runs warn when theirs differs
+        "pseudonym_key_fingerprint": _key_fingerprint(work),
         "synthetic_data": config.data.synthetic,
     }
     (work / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
     )
+
+
+def _key_fingerprint(work: Path) -> str | None:
+    """Fingerprint of the pseudonym key step 01 read the lists with; None without lists."""
+    from analysis import store
+
+    table = store.load_optional_table(work, "key_years")
+    if table is None:
+        return None
+    found = sorted(set(table["fingerprint"].astype(str)))
+    return found[0] if len(found) == 1 else None
 
 
 def _missing_lists(work: Path) -> list[dict]:
