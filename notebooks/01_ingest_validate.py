@@ -52,14 +52,7 @@ for name in ("households", "totals", "summary", "rejects", "problems", "files", 
 # với kết quả đã xuất của các năm trước. Chỉ ghi dấu vân tay của khóa, không ghi khóa.
 
 # %%
-key_text = ingest.describe_key_change(review.key_changes, review.key_fingerprint or "")
-if key_text:
-    documents.show(documents.Paragraph(key_text))
-elif review.key_fingerprint:
-    documents.show(documents.Paragraph(
-        f"Khóa ẩn danh (dấu vân tay {review.key_fingerprint}) trùng với khóa của các kết quả đã xuất "
-        "của huyện, hoặc huyện chưa có kết quả nào trước đây."
-    ))
+documents.show(documents.Paragraph(ingest.describe_key_check(review)))
 
 # %% [markdown]
 # Xã có tổng số hộ nhưng không có danh sách hộ (chạy với `--allow-incomplete`): các xã này được ghi

@@ -3,7 +3,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import schema
+from analysis import ingest, schema
 from analysis.config import load_config
 from analysis.errors import UserError
 from analysis.ingest import IngestError, read_review
@@ -329,6 +329,7 @@ def test_read_review__changed_key_against_earlier_outputs_warns_loudly(
     save_table(run_dir, "key_years", review.key_years)
     save_table(run_dir, "key_changes", review.key_changes)
     assert key_change_text(run_dir) == first["message"]
+    assert ingest.describe_key_check(review) == first["message"]
 
     monkeypatch.setenv("POVERTY_PSEUDONYM_KEY", "an-older-key-" + "1" * 32)  # the same key: quiet
     same = read_review(district, key_history_dir=outputs)
@@ -336,3 +337,4 @@ def test_read_review__changed_key_against_earlier_outputs_warns_loudly(
     assert not same.problems["message"].str.contains("khóa ẩn danh").any()
     save_table(run_dir, "key_changes", same.key_changes)
     assert key_change_text(run_dir) == ""
+    assert same.key_fingerprint in ingest.describe_key_check(same)

@@ -156,6 +156,19 @@ def _check_key_history(review: Review, outputs_dir: Path) -> Review:
     return replace(review, problems=log.frame(), key_changes=changes)
 
 
+def describe_key_check(review: Review) -> str:
+    """The pseudonym key of the review against the district's earlier outputs, in Vietnamese."""
+    fingerprint = review.key_fingerprint
+    if fingerprint is None:
+        return "Không có danh sách hộ nào được đọc: không dùng khóa ẩn danh."
+    if not review.key_changes.empty:
+        return describe_key_change(review.key_changes, fingerprint)
+    return (
+        f"Khóa ẩn danh có dấu vân tay {fingerprint} (không phải khóa): trùng với khóa của mọi kết "
+        "quả đã xuất của huyện, hoặc huyện chưa có kết quả nào trước đây."
+    )
+
+
 def _missing_lists_fatal(review: Review) -> Review:
     """The review with its missing-list warnings raised to fatal problems."""
     if review.missing_lists.empty:
