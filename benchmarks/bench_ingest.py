@@ -25,7 +25,7 @@ STATUSES = ("poor", "near_poor", "not_poor")
 
 
 def main(n_files: int = 110, n_rows: int = 50) -> None:
-    os.environ.setdefault("POVERTY_PSEUDONYM_KEY", "benchmark")
+    os.environ.setdefault("POVERTY_PSEUDONYM_KEY", "benchmark-key-" + "0" * 32)
     base = load_config(ROOT / "config" / "huong_son.yaml")
     codes = registry_for(base).codes(2024)
     with tempfile.TemporaryDirectory() as tmp:

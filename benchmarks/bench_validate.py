@@ -63,7 +63,7 @@ def write_office_list(path: Path, commune: str, year: int, rows: int, seed: int)
 
 
 def main(n_files: int = 110, n_rows: int = 27) -> None:
-    os.environ.setdefault("POVERTY_PSEUDONYM_KEY", "benchmark")
+    os.environ.setdefault("POVERTY_PSEUDONYM_KEY", "benchmark-key-" + "0" * 32)
     config = load_config(ROOT / "config" / "huong_son.yaml")
     names = registry_for(config).names(2024)
     with tempfile.TemporaryDirectory() as tmp:

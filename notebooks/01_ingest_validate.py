@@ -28,6 +28,8 @@ run_dir = "outputs/huong-son/2024"
 allow_incomplete = False  # True: communes without a list are marked "thiếu số liệu"
 
 # %%
+from pathlib import Path
+
 from IPython.display import HTML
 
 from analysis import documents, ingest, store
@@ -36,9 +38,21 @@ from analysis.labels import vi_table
 
 config = load_config(config_path)
 documents.show_data_note(config)
-review = ingest.read_review(config, report_dir=run_dir, for_run=True, allow_incomplete=allow_incomplete)
-for name in ("households", "totals", "summary", "rejects", "problems", "files", "fuzzy_matches", "missing_lists"):
+review = ingest.read_review(
+    config, report_dir=run_dir, for_run=True, allow_incomplete=allow_incomplete,
+    key_history_dir=Path(run_dir).parent,  # the district's earlier outputs: their key fingerprints
+)
+for name in ("households", "totals", "summary", "rejects", "problems", "files", "fuzzy_matches", "missing_lists",
+             "key_years", "key_changes"):
     store.save_table(run_dir, name, getattr(review, name))
+
+# %% [markdown]
+# Khóa ẩn danh: mã hộ (khi danh sách không có mã hộ) và mã ẩn danh chủ hộ được tạo từ số giấy tờ
+# bằng một khóa bí mật. Khóa đổi thì các mã này đổi theo, và kết quả lần này không nối được từng hộ
+# với kết quả đã xuất của các năm trước. Chỉ ghi dấu vân tay của khóa, không ghi khóa.
+
+# %%
+documents.show(documents.Paragraph(ingest.describe_key_check(review)))
 
 # %% [markdown]
 # Xã có tổng số hộ nhưng không có danh sách hộ (chạy với `--allow-incomplete`): các xã này được ghi

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from IPython.display import display
 
-from analysis import documents, history, measures, quality, store, summary_tables
+from analysis import documents, history, ingest, measures, quality, store, summary_tables
 from analysis.briefing import save_profile_outputs
 from analysis.labels import vi_table
 from analysis.config import load_config
@@ -45,9 +45,13 @@ households_all = store.load_table(run_dir, "households")
 totals = store.load_table(run_dir, "totals")
 summary = store.load_table(run_dir, "summary")
 missing_lists = store.load_optional_table(run_dir, "missing_lists")
+# years whose households were read with another pseudonym key than the year before: not linkable,
+# so their flows are "không tính được" (empty when every year was read with this run's key)
+key_years = store.load_optional_table(run_dir, "key_years")
+broken_years = ingest.key_breaks(key_years) if key_years is not None else []
 indicators_all = measures.indicators_from_inputs(
     households_all, totals, summary, registry.names_by_vintage(), crosswalk=registry.to_merged(),
-    missing=missing_lists,
+    missing=missing_lists, broken_years=broken_years,
 )
 indicators = indicators_all[indicators_all["year"] <= year].reset_index(drop=True)
 district = measures.district_indicators(indicators, config.district.name)
@@ -96,13 +100,13 @@ else:
 # Biến động hộ nghèo trong năm và kiểm tra cân đối: đầu kỳ − giảm + tăng = cuối kỳ.
 
 # %%
-documents.show(documents.Paragraph(measures.describe_flows(district, year)))
+documents.show(documents.Paragraph(measures.describe_flows(district, year, broken_years)))
 documents.show(documents.Paragraph(measures.describe_flow_check(measures.check_flows(indicators))))
 documents.show(
     documents.Paragraph(measures.describe_flow_check(measures.check_continuity(indicators, registry.to_merged())))
 )
 if has_microdata:
-    display(vi_table(measures.district_flows(households, year, registry.to_merged())))
+    display(vi_table(measures.district_flows(households, year, registry.to_merged(), broken_years)))
 
 # %% [markdown]
 # Hộ có phân loại khác với kết quả tính theo chuẩn, kèm lý do (không có họ tên, số giấy tờ).
@@ -233,10 +237,10 @@ vi_table(qa)
 if has_microdata:
     save_profile_outputs(
         run_dir, district, year, headcounts, af.summary, af.dimensions, population_vi, groups,
-        measures.describe_classes(classes, year, whole),
+        measures.describe_classes(classes, year, whole), broken_years=broken_years,
     )
 else:
-    save_profile_outputs(run_dir, district, year)
+    save_profile_outputs(run_dir, district, year, broken_years=broken_years)
 
 # %% [markdown]
 # Biểu tổng hợp kết quả rà soát theo mẫu (Excel), ghi cùng thư mục kết quả.

@@ -69,6 +69,7 @@ def test_run__writes_executed_notebooks_briefing_and_manifest(small_district):
     assert "<pre" not in briefing.split("</style>")[-1] or "In [" not in briefing  # no code cells
     manifest = json.loads((final / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["year"] == 2024 and manifest["inputs"], manifest.keys()
+    assert len(manifest["pseudonym_key_fingerprint"]) == 16  # the key's fingerprint, not the key
     assert not list(final.parent.glob(".2024.tmp-*")), "the temporary folder was left behind"
 
 

@@ -3,7 +3,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import schema
+from analysis import ingest, schema
 from analysis.config import load_config
 from analysis.errors import UserError
 from analysis.ingest import IngestError, read_review
@@ -29,7 +29,7 @@ def make_config(tmp_path, lists="lists", totals="tong_so_ho.xlsx", summary=None,
 
 @pytest.fixture
 def district(tmp_path, monkeypatch):
-    monkeypatch.setenv("POVERTY_PSEUDONYM_KEY", "test-key")
+    monkeypatch.setenv("POVERTY_PSEUDONYM_KEY", "test-key-" + "0" * 32)
     lists = tmp_path / "lists"
     write_list(lists / "2024" / "18196_son-kim-1.xlsx",
                [household(1), household(2, status="near_poor"), household(3, status="not_poor")])  # fmt: skip
@@ -237,7 +237,7 @@ def test_read_review__totals_by_name_with_year_in_title(district, tmp_path):
 
 
 def test_read_review__file_losing_more_than_the_threshold_stops(tmp_path, monkeypatch):
-    monkeypatch.setenv("POVERTY_PSEUDONYM_KEY", "test-key")
+    monkeypatch.setenv("POVERTY_PSEUDONYM_KEY", "test-key-" + "0" * 32)
     rows = [household(i, code="18133") for i in range(1, 10)] + [
         household(10, code="18133", n_members=0)
     ]
@@ -251,7 +251,7 @@ def test_read_review__file_losing_more_than_the_threshold_stops(tmp_path, monkey
 
 
 def test_read_review__file_with_no_household_accepted_stops(tmp_path, monkeypatch):
-    monkeypatch.setenv("POVERTY_PSEUDONYM_KEY", "test-key")
+    monkeypatch.setenv("POVERTY_PSEUDONYM_KEY", "test-key-" + "0" * 32)
     write_list(tmp_path / "lists" / "2024" / "18133_pho-chau.xlsx",
                [household(1, code="18133", n_members=0)], commune="PHỐ CHÂU")  # fmt: skip
     write_totals(tmp_path / "tong_so_ho.xlsx", [(2024, "18133", "Phố Châu", 1200, 4800)])
@@ -299,3 +299,42 @@ def test_validation_report__per_commune_reconciliation(district):
     assert (row["n_files"], row["n_read"], row["n_accepted"], row["n_rejected"]) == (1, 3, 3, 0)
     assert (row["n_households"], row["n_poor"], row["n_near_poor"]) == (3, 1, 1)
     assert (table["n_read"] == table["n_accepted"] + table["n_rejected"]).all()
+
+
+def test_read_review__changed_key_against_earlier_outputs_warns_loudly(
+    district, tmp_path, monkeypatch
+):
+    import json
+
+    from analysis.briefing import key_change_text
+    from analysis.ingest.privacy import key_fingerprint
+    from analysis.store import save_table
+
+    outputs = tmp_path / "out" / "huong-son"
+    earlier = key_fingerprint(b"an-older-key-" + b"1" * 32)
+    (outputs / "2023").mkdir(parents=True)
+    manifest = {"year": 2023, "pseudonym_key_fingerprint": earlier}
+    (outputs / "2023" / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+    review = read_review(district, key_history_dir=outputs)
+    current = key_fingerprint(("test-key-" + "0" * 32).encode())
+    assert review.key_fingerprint == current
+    assert review.key_years["year"].tolist() == [2023, 2024]
+    assert review.key_changes.to_dict("list") == {"year": [2023], "fingerprint": [earlier]}
+    first = review.problems.iloc[0]
+    assert first["severity"] == "warning" and "khóa ẩn danh đã thay đổi" in first["message"]
+    assert "năm 2023" in first["message"] and "không nối được" in first["message"]
+
+    run_dir = tmp_path / "run"  # the briefing repeats it, from what step 01 saved
+    save_table(run_dir, "key_years", review.key_years)
+    save_table(run_dir, "key_changes", review.key_changes)
+    assert key_change_text(run_dir) == first["message"]
+    assert ingest.describe_key_check(review) == first["message"]
+
+    monkeypatch.setenv("POVERTY_PSEUDONYM_KEY", "an-older-key-" + "1" * 32)  # the same key: quiet
+    same = read_review(district, key_history_dir=outputs)
+    assert same.key_changes.empty
+    assert not same.problems["message"].str.contains("khóa ẩn danh").any()
+    save_table(run_dir, "key_changes", same.key_changes)
+    assert key_change_text(run_dir) == ""
+    assert same.key_fingerprint in ingest.describe_key_check(same)

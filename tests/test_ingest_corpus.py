@@ -34,7 +34,7 @@ def lenient(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def key(monkeypatch):
-    monkeypatch.setenv("POVERTY_PSEUDONYM_KEY", "corpus-key")
+    monkeypatch.setenv("POVERTY_PSEUDONYM_KEY", "corpus-key-" + "0" * 32)
 
 
 def test_corpus__every_case_listed_once_and_enough_cases():
@@ -91,7 +91,7 @@ def test_corpus__validate_command_prints_the_message_and_exit_status(corpus, cas
 
     out = subprocess.run(
         [sys.executable, "-m", "analysis", "validate", str(corpus[case["id"]]), "--config", str(lenient)],
-        capture_output=True, text=True, cwd=PROJECT_ROOT, env={**os.environ, "POVERTY_PSEUDONYM_KEY": "corpus-key"},
+        capture_output=True, text=True, cwd=PROJECT_ROOT, env={**os.environ, "POVERTY_PSEUDONYM_KEY": "corpus-key-" + "0" * 32},
     )  # fmt: skip
     assert "Traceback" not in out.stdout + out.stderr
     assert out.returncode == (0 if case["ok"] else 1)

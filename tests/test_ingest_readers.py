@@ -28,7 +28,7 @@ def list_csv_text(rows, delimiter=","):
 
 @pytest.fixture(autouse=True)
 def key(monkeypatch):
-    monkeypatch.setenv("POVERTY_PSEUDONYM_KEY", "k")
+    monkeypatch.setenv("POVERTY_PSEUDONYM_KEY", "k" * 40)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from test_ingest import make_config
 
 @pytest.fixture
 def summary_config(tmp_path, monkeypatch):
-    monkeypatch.setenv("POVERTY_PSEUDONYM_KEY", "k")
+    monkeypatch.setenv("POVERTY_PSEUDONYM_KEY", "k" * 40)
     communes = [
         summary_commune("18196", "Sơn Kim 1", 1200, 60, 80),
         summary_commune("18199", "Sơn Kim 2", 900, 45, 50),
@@ -105,7 +105,7 @@ def test_summary__households_from_totals_and_checked_against_lists(tmp_path, mon
 
     from corpus.builders import household, write_list, write_totals
 
-    monkeypatch.setenv("POVERTY_PSEUDONYM_KEY", "k")
+    monkeypatch.setenv("POVERTY_PSEUDONYM_KEY", "k" * 40)
     path = write_summary(tmp_path / "bieu" / "b2024.xlsx", 2024,
                          [summary_commune("18196", "Sơn Kim 1", 1200, 2, 80)])  # fmt: skip
     wb = load_workbook(path)

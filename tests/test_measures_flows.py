@@ -175,3 +175,35 @@ def test_district_flows__households_and_persons_rows():
     out = district_flows(households, 2024).set_index("unit")
     assert out.loc["hộ", "n_poor_start"] == 2 and out.loc["người", "n_poor_start"] == 7
     assert out.loc["người", "n_poor_out_near_poor"] == 5 and out.loc["người", "n_poor_end"] == 2
+
+
+def test_flows__years_across_a_key_break_are_not_computed():
+    # the same households in both years, but 2023 read with another pseudonym key: without
+    # `broken_years` every household would look as if it left and a new one entered
+    from analysis.measures import describe_flows, district_indicators
+
+    rows = [(2022, "a", "1", "poor"), (2022, "b", "1", "near_poor")]
+    rows += [(2023, "x", "1", "poor"), (2023, "y", "1", "near_poor")]
+    rows += [(2024, "x", "1", "near_poor"), (2024, "y", "1", "near_poor")]
+    naive = list_flows(_panel(rows)).set_index("year")
+    assert naive.loc[2023, "n_poor_in_new"] == 1 and naive.loc[2023, "n_poor_out_other"] == 1
+
+    flows = list_flows(_panel(rows), broken_years=[2023])
+    assert flows["year"].tolist() == [2024]  # 2024 is on one key: computed
+    assert flows.iloc[0]["n_poor_out_near_poor"] == 1
+
+    totals = pd.DataFrame({"year": [2022, 2023, 2024], "commune_code": "1", "n_households": 10})
+    ind = commune_indicators(_panel(rows), totals, {}, broken_years=[2023]).set_index("year")
+    assert ind.loc[[2022, 2023], list(DYNAMICS_COLUMNS)].isna().all().all()
+    assert ind.loc[2024, "n_poor_start"] == 1 and ind.loc[2023, "n_poor"] == 1
+    assert check_flows(ind.reset_index()).empty
+
+    district = district_indicators(ind.reset_index(), "Huyện")
+    text = describe_flows(district, 2023, broken_years=[2023])
+    assert "không tính được" in text and "hai khóa khác nhau" in text
+    assert "phát sinh mới" in describe_flows(district, 2024, broken_years=[2023])
+
+    from analysis.measures import district_flows
+
+    broken = district_flows(_panel(rows).assign(is_urban=False), 2023, broken_years=[2023])
+    assert broken[list(DYNAMICS_COLUMNS)].isna().all().all()

@@ -8,6 +8,7 @@ microdata-only analyses on summary-table input) says so instead of showing numbe
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -77,12 +78,15 @@ def save_profile_outputs(
     population_vi: str = "",
     groups: pd.DataFrame | None = None,
     classes_text: str | None = None,
+    broken_years: Collection[int] = (),
 ) -> pd.DataFrame:
-    """Keep the poverty profile's readings (and the Alkire–Foster series) for the briefing."""
+    """Keep the poverty profile's readings (and the Alkire–Foster series) for the briefing.
+
+    `broken_years`: years whose flows are not computable (`ingest.key_breaks`)."""
     from analysis import measures
     from analysis.schema import DIMENSION_LABELS_VI
 
-    readings = [("flows", measures.describe_flows(district, year))]
+    readings = [("flows", measures.describe_flows(district, year, broken_years))]
     if classes_text:
         readings.append(("classes", classes_text))
     if headcounts is not None:
@@ -356,6 +360,17 @@ def _input_check_section(run_dir: Path) -> doc.Section | None:
     )
 
 
+def key_change_text(run_dir: Path) -> str:
+    """The changed-key warning of step 01 (earlier outputs made with another key), or ''."""
+    from analysis.ingest import describe_key_change
+
+    changes = store.load_optional_table(run_dir, "key_changes")
+    key_years = store.load_optional_table(run_dir, "key_years")
+    if changes is None or changes.empty or key_years is None or key_years.empty:
+        return ""
+    return describe_key_change(changes, str(key_years["fingerprint"].iloc[0]))
+
+
 def _on_year_vintage(indicators: pd.DataFrame, year: int, config: Config) -> pd.DataFrame:
     """All years on the units of `year` (earlier vintages re-aggregated through the crosswalk)."""
     from analysis.geography import reaggregate
@@ -385,6 +400,7 @@ def build_briefing(config: Config, year: int, run_dir: str | Path) -> list[doc.S
             [
                 doc.Paragraph(doc.key_figures_text(district, year)),
                 *[doc.Paragraph(t) for t in _missing_texts(indicators, year, config) if t],
+                *[doc.Paragraph(t) for t in (key_change_text(run_dir),) if t],
                 doc.district_trend_table(district, source),
             ],
         ),

@@ -412,12 +412,25 @@ def _write_manifest(
         ],
         "boundaries": _boundary_record(config),
         "pseudonym_key_from_env": bool(os.environ.get(config.data.pseudonym_key_env)),
+        # identifies the key (never the key): the next runs warn when theirs differs
+        "pseudonym_key_fingerprint": _key_fingerprint(work),
         "synthetic_data": config.data.synthetic,
     }
     # written last and atomically: a run folder with a manifest is complete
     run_folders.write_atomic(
         work / run_folders.MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2)
     )
+
+
+def _key_fingerprint(work: Path) -> str | None:
+    """Fingerprint of the pseudonym key step 01 read the lists with; None without lists."""
+    from analysis import store
+
+    table = store.load_optional_table(work, "key_years")
+    if table is None:
+        return None
+    found = sorted(set(table["fingerprint"].astype(str)))
+    return found[0] if len(found) == 1 else None
 
 
 def _missing_lists(work: Path) -> list[dict]:

@@ -17,7 +17,14 @@ from analysis.ingest.households import (
     file_commune,
     file_year,
 )
-from analysis.ingest.privacy import MACHINE_KEY_FILE, load_key
+from analysis.ingest.privacy import (
+    MACHINE_KEY_FILE,
+    describe_key_change,
+    key_changes,
+    key_history,
+    key_years_table,
+    load_key,
+)
 from analysis.ingest.problems import SEVERITY_LABELS_VI, ProblemLog
 from analysis.ingest.report import MAPPING_COLUMNS, ValidationReport
 from analysis.ingest.summary import (
@@ -73,6 +80,16 @@ class Review:
     missing_lists: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=MISSING_LIST_COLUMNS)
     )
+    # year, fingerprint: the pseudonym key each year's households were read with (this run)
+    key_years: pd.DataFrame = field(default_factory=lambda: key_years_table([], None))
+    # year, fingerprint: the district's earlier outputs made with another key (see read_review)
+    key_changes: pd.DataFrame = field(default_factory=lambda: key_years_table([], None))
+
+    @property
+    def key_fingerprint(self) -> str | None:
+        """Fingerprint of the key the lists were pseudonymised with; None without lists."""
+        found = self.key_years["fingerprint"].unique()
+        return str(found[0]) if len(found) == 1 else None
 
     @property
     def ok(self) -> bool:
@@ -94,6 +111,7 @@ def read_review(
     *,
     for_run: bool = False,
     allow_incomplete: bool = False,
+    key_history_dir: str | Path | None = None,
 ) -> Review:
     """Read the lists, the totals and the summary tables named in the config.
 
@@ -106,11 +124,17 @@ def read_review(
     list in a year with lists (`Review.missing_lists`) is fatal, unless
     `allow_incomplete`, where it stays a warning and the run marks the commune
     "thiếu số liệu". Outside a run it is always a warning.
+
+    `key_history_dir`: the district's output folder (`outputs/<slug>`). Earlier outputs
+    whose manifest records another pseudonym key are listed in `Review.key_changes` and
+    warned about loudly (their household codes do not link with this run's).
     """
     review = collect_review(config, years)
     found = boundary_problems(config)  # the configured boundary file, checked with the inputs
     if not found.empty:
         review.problems = pd.concat([review.problems, found], ignore_index=True)
+    if key_history_dir is not None:
+        review = _check_key_history(review, Path(key_history_dir))
     if for_run and not allow_incomplete:
         review = _missing_lists_fatal(review)
     if report_dir is not None:
@@ -119,6 +143,33 @@ def read_review(
     if not review.ok:
         raise IngestError(fatal_message(review.problems), review)
     return review
+
+
+def _check_key_history(review: Review, outputs_dir: Path) -> Review:
+    """The review with the earlier outputs made with another key, and the warning."""
+    fingerprint = review.key_fingerprint
+    if fingerprint is None:
+        return review
+    changes = key_changes(key_history(outputs_dir), fingerprint)
+    if changes.empty:
+        return review
+    log = ProblemLog()
+    log.add("warning", describe_key_change(changes, fingerprint))  # first: the loudest
+    log.add_frame(review.problems)
+    return replace(review, problems=log.frame(), key_changes=changes)
+
+
+def describe_key_check(review: Review) -> str:
+    """The pseudonym key of the review against the district's earlier outputs, in Vietnamese."""
+    fingerprint = review.key_fingerprint
+    if fingerprint is None:
+        return "Không có danh sách hộ nào được đọc: không dùng khóa ẩn danh."
+    if not review.key_changes.empty:
+        return describe_key_change(review.key_changes, fingerprint)
+    return (
+        f"Khóa ẩn danh có dấu vân tay {fingerprint} (không phải khóa): trùng với khóa của mọi kết "
+        "quả đã xuất của huyện, hoặc huyện chưa có kết quả nào trước đây."
+    )
 
 
 def _missing_lists_fatal(review: Review) -> Review:
@@ -217,6 +268,7 @@ def _build(tables, roots, config, matcher: CommuneMatcher, log: ProblemLog, year
     """Build the tables of each input group found, then check them against each other."""
     households, totals, summary = empty_households(), empty_totals(), empty_summary()
     summary_rows = None
+    key = None
     parts: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}
     if "households" in tables:
         key = load_key(config.data.pseudonym_key_env, config.resolve(MACHINE_KEY_FILE))
@@ -253,6 +305,7 @@ def _build(tables, roots, config, matcher: CommuneMatcher, log: ProblemLog, year
         mappings=mapping_table([t for group in tables.values() for t in group]),
         summary_rows=summary_rows if summary_rows is not None else pd.DataFrame(),
         missing_lists=missing,
+        key_years=key_years_table(households["year"].astype(int), key),
     )
 
 

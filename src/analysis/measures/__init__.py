@@ -42,6 +42,7 @@ from analysis.measures.describe import (
     describe_flows,
     describe_groups,
     describe_robustness,
+    flows_not_linkable,
 )
 from analysis.measures.flows import check_continuity, check_flows, district_flows, list_flows
 from analysis.measures.groups import GROUP_FLAGS, group_rates, rate_variants
@@ -96,6 +97,7 @@ __all__ = [
     "describe_district",
     "describe_flow_check",
     "describe_flows",
+    "flows_not_linkable",
     "describe_groups",
     "describe_robustness",
     "deprivation_scores",

@@ -6,6 +6,8 @@ notebook or the briefing; no number in a sentence is typed by hand.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import pandas as pd
 
 from analysis.schema import STATUS_LABELS_VI
@@ -47,8 +49,14 @@ def describe_communes(indicators: pd.DataFrame, year: int, threshold: float = 0.
     )
 
 
-def describe_flows(district: pd.DataFrame, year: int) -> str:
-    """Exits from and entries into the poor list during the year."""
+def describe_flows(district: pd.DataFrame, year: int, broken_years: Collection[int] = ()) -> str:
+    """Exits from and entries into the poor list during the year.
+
+    `broken_years`: years whose households cannot be linked to the previous review's
+    (`ingest.key_breaks`); their flows are said to be not computable, and why.
+    """
+    if year in {int(y) for y in broken_years}:
+        return flows_not_linkable(year)
     r = _row(district, year)
     if pd.isna(r["n_poor_start"]):
         return (
@@ -64,6 +72,16 @@ def describe_flows(district: pd.DataFrame, year: int) -> str:
         f"({format_number(r['n_poor_in_new'])} phát sinh mới, {format_number(r['n_poor_in_relapsed'])} tái "
         f"nghèo, {format_number(r['n_poor_in_from_near_poor'])} từ cận nghèo): từ "
         f"{format_number(r['n_poor_start'])} còn {format_number(r['n_poor_end'])} hộ nghèo."
+    )
+
+
+def flows_not_linkable(year: int) -> str:
+    """Why the flows into `year` are not computed when the pseudonym key changed."""
+    return (
+        f"Biến động hộ nghèo, cận nghèo năm {year} không tính được: danh sách hộ năm {year - 1} "
+        f"và năm {year} được ẩn danh bằng hai khóa khác nhau, nên không nối được từng hộ giữa "
+        "hai năm (nếu tính, mọi hộ sẽ hiện như vừa ra khỏi danh sách và vừa mới vào). Chạy "
+        "lại với cùng một khóa ẩn danh cho cả hai năm để có biến động."
     )
 
 

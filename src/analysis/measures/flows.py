@@ -12,12 +12,17 @@ list mirrors it), between review t-1 and review t:
 
 By construction start - out + in = end per commune; `check_flows` proves it on any
 table with the dynamics columns (also the ones ingested from summary tables).
+
+`broken_years`: years t whose households cannot be linked to those of t - 1 (the two
+reviews were pseudonymised with different keys, `ingest.key_breaks`). Their flows are
+not computed (no rows; missing in the indicator table), never shown as every household
+leaving and every household entering the lists.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import numpy as np
 import pandas as pd
@@ -36,6 +41,7 @@ def list_flows(
     *,
     crosswalk: Mapping[str, str] | None = None,
     persons: bool = False,
+    broken_years: Collection[int] = (),
 ) -> pd.DataFrame:
     """Dynamics of the poor and near-poor lists per (year, commune_code) of the later review.
 
@@ -43,20 +49,26 @@ def list_flows(
     whose previous year t-1 is also in the data; columns `schema.DYNAMICS_COLUMNS`
     (households, or persons when `persons`). `crosswalk` maps t-1 codes to t codes
     where the unit vintage changes (`registry.to_merged()`); without it the mapping
-    is inferred from households present in both reviews, with a warning.
+    is inferred from households present in both reviews, with a warning. Years in
+    `broken_years` (households not linkable to the previous review) get no rows.
     """
-    return flows_of_prepared(prepare_households(households, status_col), crosswalk, persons)
+    hh = prepare_households(households, status_col)
+    return flows_of_prepared(hh, crosswalk, persons, broken_years)
 
 
 def flows_of_prepared(
-    hh: pd.DataFrame, crosswalk: Mapping[str, str] | None = None, persons: bool = False
+    hh: pd.DataFrame,
+    crosswalk: Mapping[str, str] | None = None,
+    persons: bool = False,
+    broken_years: Collection[int] = (),
 ) -> pd.DataFrame:
     """`list_flows` on a table already checked by `prepare_households`."""
     vintages = vintage_by_year(hh)
     first_listed = hh.loc[hh["status"].isin(LISTED)].groupby("hid")["year"].min()
+    broken = {int(y) for y in broken_years}
     frames = []
     for year in sorted(vintages):
-        if year - 1 not in vintages:
+        if year - 1 not in vintages or year in broken:
             continue
         prev = hh.loc[hh["year"] == year - 1]
         cur = hh.loc[hh["year"] == year]
@@ -202,12 +214,18 @@ def check_continuity(
 
 
 def district_flows(
-    households: pd.DataFrame, year: int, crosswalk: Mapping[str, str] | None = None
+    households: pd.DataFrame,
+    year: int,
+    crosswalk: Mapping[str, str] | None = None,
+    broken_years: Collection[int] = (),
 ) -> pd.DataFrame:
-    """The district's list dynamics into `year`, in households and in persons (one row each)."""
+    """The district's list dynamics into `year`, in households and in persons (one row each);
+    missing (NaN) when `year` is in `broken_years`."""
     rows = []
     for persons, unit in ((False, "hộ"), (True, "người")):
-        flows = list_flows(households, crosswalk=crosswalk, persons=persons)
+        flows = list_flows(
+            households, crosswalk=crosswalk, persons=persons, broken_years=broken_years
+        )
         this = flows.loc[flows["year"] == year, list(DYNAMICS_COLUMNS)]
         rows.append({"unit": unit, **this.sum(min_count=1).to_dict()})
     return pd.DataFrame(rows)

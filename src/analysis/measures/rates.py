@@ -8,7 +8,7 @@ reviewed households.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import numpy as np
 import pandas as pd
@@ -42,6 +42,7 @@ def commune_indicators(
     *,
     crosswalk: Mapping[str, str] | None = None,
     missing: pd.DataFrame | None = None,
+    broken_years: Collection[int] = (),
 ) -> pd.DataFrame:
     """One row per (year, commune_code): counts, rates and list dynamics.
 
@@ -56,6 +57,8 @@ def commune_indicators(
     rows keep their code and name, every count and rate is missing (<NA>/NaN, never 0)
     and `is_missing_list` is True; their flows and the flows of the next year into
     them are missing too.
+    `broken_years`: years whose households cannot be linked to the previous review's
+    (pseudonymised with another key, `ingest.key_breaks`): their flows are missing.
     """
     hh = prepare_households(households, status_col)
     tot = prepare_totals(totals)
@@ -68,7 +71,8 @@ def commune_indicators(
         out[col] = out[col].fillna(0).astype("int64")
     out["unit_vintage"] = out["year"].map(vintages)
     out["commune_name"] = _names(out, names)
-    out = _attach_flows(out, flows_of_prepared(hh, crosswalk), vintages)
+    flows = flows_of_prepared(hh, crosswalk, broken_years=broken_years)
+    out = _attach_flows(out, flows, vintages, broken_years)
     out = _mark_missing(out, missing, crosswalk)
     out = add_rates(out)
     check_counts(out)
@@ -134,11 +138,18 @@ def _names(out: pd.DataFrame, names: Mapping) -> pd.Series:
     return result.fillna(out["totals_name"]).fillna(out["commune_code"])
 
 
-def _attach_flows(out: pd.DataFrame, flows: pd.DataFrame, vintages: dict[int, int]) -> pd.DataFrame:
+def _attach_flows(
+    out: pd.DataFrame,
+    flows: pd.DataFrame,
+    vintages: dict[int, int],
+    broken_years: Collection[int] = (),
+) -> pd.DataFrame:
     flows = flows.astype({"year": "int64"})
     _check_covered(flows, out, "nhận biến động (mã năm trước qua bảng chuyển đổi)")
     out = out.merge(flows, on=["year", "commune_code"], how="left")
-    has_previous = out["year"].isin([y for y in vintages if y - 1 in vintages])
+    broken = {int(y) for y in broken_years}
+    linked = [y for y in vintages if y - 1 in vintages and y not in broken]
+    has_previous = out["year"].isin(linked)
     for col in DYNAMICS_COLUMNS:
         values = out[col].astype("Int64")
         out[col] = values.fillna(0).where(has_previous, pd.NA).astype("Int64")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import pandas as pd
 
@@ -17,17 +17,26 @@ def indicators_from_inputs(
     names: Mapping,
     crosswalk: Mapping[str, str] | None = None,
     missing: pd.DataFrame | None = None,
+    broken_years: Collection[int] = (),
 ) -> pd.DataFrame:
     """Commune indicators per year, from the lists where a year has them, else from its summary tables.
 
     The column `source` says which ("microdata" | "summary"); analyses that need the
     households themselves use only the microdata years. `missing`: communes without a
     list in a year with lists (`Review.missing_lists`), marked "thiếu số liệu".
+    `broken_years`: years whose flows are not computable (`commune_indicators`).
     """
     parts = []
     micro_years: set[int] = set()
     if len(households):
-        micro = commune_indicators(households, totals, names, crosswalk=crosswalk, missing=missing)
+        micro = commune_indicators(
+            households,
+            totals,
+            names,
+            crosswalk=crosswalk,
+            missing=missing,
+            broken_years=broken_years,
+        )
         micro["source"] = "microdata"
         micro_years = set(micro["year"].astype(int))
         parts.append(micro)
