@@ -18,7 +18,7 @@ import sys
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import nbformat
@@ -27,6 +27,7 @@ from nbconvert import HTMLExporter
 from tqdm import tqdm
 
 import analysis
+from analysis import reproducible
 from analysis.config import PROJECT_ROOT, Config, load_config
 from analysis.errors import UserError
 from analysis.export import html_to_pdf
@@ -96,11 +97,16 @@ def run_cycle(
     progress: bool = True,
     on_step: Callable[[str], None] | None = None,
     allow_incomplete: bool = False,
+    run_date: date | None = None,
 ) -> Path:
     """Execute the notebooks for `year`; return the final output folder.
 
     A commune with a resident total but no list stops the run (IncompleteInputs, no
     output written) unless `allow_incomplete`: then it is marked "thiếu số liệu".
+
+    Every date written into the outputs is the run's date: `run_date`, else
+    SOURCE_DATE_EPOCH from the environment, else today (see analysis.reproducible); so
+    the same inputs, config and seed on the same run date give the same files.
     """
     config_path = Path(config_path).resolve()
     config = load_config(config_path)
@@ -121,13 +127,16 @@ def run_cycle(
     started = datetime.now()
 
     bar = tqdm(notebooks, desc="Chu trình năm", unit="bước", disable=not progress, file=sys.stderr)
-    for name in bar:
-        bar.set_postfix_str(name)
-        if on_step:
-            on_step(name)
-        _execute(name, work, params, final)
-    _export_briefing(work)
-    _write_manifest(work, config, config_path, params, started, notebooks)
+    with reproducible.run_environment(run_date) as day:
+        for name in bar:
+            bar.set_postfix_str(name)
+            if on_step:
+                on_step(name)
+            _execute(name, work, params, final)
+            # no execution times, and the folder the results end up in, not the temporary one
+            reproducible.pin_notebook(work / "notebooks" / f"{name}.ipynb", {str(work): str(final)})
+        _export_briefing(work)
+        _write_manifest(work, config, config_path, params, started, notebooks, day)
     _swap_into_place(work, final)
     return final
 
@@ -237,10 +246,12 @@ def _write_manifest(
     params: dict,
     started: datetime,
     notebooks: tuple[str, ...],
+    run_date: date,
 ) -> None:
     manifest = {
         "district": config.district.slug,
         "year": params["year"],
+        "run_date": run_date.isoformat(),  # the date inside every output file
         "started": started.isoformat(timespec="seconds"),
         "finished": datetime.now().isoformat(timespec="seconds"),
         "package_version": analysis.__version__,
