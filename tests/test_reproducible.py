@@ -78,6 +78,13 @@ def test_run_stamp__invalid_value_is_a_user_error_naming_the_variable(monkeypatc
         reproducible.run_date()
 
 
+def test_parse_run_date__vietnamese_and_iso_forms():
+    assert reproducible.parse_run_date("15/01/2025") == date(2025, 1, 15)
+    assert reproducible.parse_run_date("2025-01-15") == date(2025, 1, 15)
+    with pytest.raises(UserError, match="15/01/2025"):
+        reproducible.parse_run_date("31/02/2025")
+
+
 def test_run_environment__sets_date_and_hash_seed_then_restores(monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     monkeypatch.delenv("PYTHONHASHSEED", raising=False)

@@ -54,6 +54,16 @@ def run_date() -> date:
     return run_stamp().date()
 
 
+def parse_run_date(text: str) -> date:
+    """'15/01/2025' or '2025-01-15' -> date(2025, 1, 15); anything else is a UserError."""
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise UserError(f"Ngày lập '{text}' không hợp lệ: cần dạng ngày/tháng/năm, ví dụ 15/01/2025.")
+
+
 def epoch_of(day: date) -> int:
     """SOURCE_DATE_EPOCH of `day` at 00:00 UTC."""
     return calendar.timegm(day.timetuple()[:3] + (0, 0, 0))
