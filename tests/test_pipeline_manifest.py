@@ -1,7 +1,7 @@
 """The run manifest records the pseudonym key's fingerprint, never the key."""
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 from analysis.config import PROJECT_ROOT, load_config
 from analysis.ingest.privacy import key_fingerprint, key_history, key_years_table, load_key
@@ -27,7 +27,9 @@ def test_manifest__key_fingerprint_not_the_key(tmp_path, monkeypatch):
     work = tmp_path / "huong-son" / "2024"
     save_table(work, "key_years", key_years_table([2023, 2024], key))
     params = {"year": 2024, "allow_incomplete": False, "config_path": str(CONFIG)}
-    _write_manifest(work, config, CONFIG, params, datetime.now(), ("01_ingest_validate",))
+    _write_manifest(
+        work, config, CONFIG, params, datetime.now(), ("01_ingest_validate",), date.today()
+    )
 
     text = (work / "manifest.json").read_text(encoding="utf-8")
     manifest = json.loads(text)

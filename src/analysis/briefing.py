@@ -20,6 +20,7 @@ from analysis.config import Config
 from analysis.labels import vi_table
 from analysis.measures.rates import describe_missing, exclude_missing
 from analysis.registry import MERGED_VINTAGE
+from analysis.reproducible import save_figure
 from analysis.vietnamese import format_number
 
 CHART_DIR = "charts"
@@ -62,7 +63,7 @@ def save_forecast_outputs(
     for quantity, _ in FAN_CHARTS:
         fig = plot_fan_chart(result, quantity, config)
         path = out / f"fan_{quantity}.png"
-        fig.savefig(path, dpi=150, bbox_inches="tight")
+        save_figure(fig, path, dpi=150, bbox_inches="tight")
         plt.close(fig)
         paths.append(path)
     return paths

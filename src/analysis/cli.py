@@ -40,11 +40,19 @@ def run(
         help="Vẫn chạy khi có xã có tổng số hộ nhưng thiếu danh sách hộ: các xã đó được "
         "ghi 'thiếu số liệu' (không tính là 0%) trong mọi bảng, bản đồ và tài liệu.",
     ),
+    run_date: str | None = typer.Option(
+        None,
+        "--run-date",
+        help="Ngày lập ghi trong mọi tệp kết quả (dd/mm/yyyy; mặc định: hôm nay, hoặc theo "
+        "biến môi trường SOURCE_DATE_EPOCH). Cùng dữ liệu, cấu hình và ngày lập cho cùng kết quả.",
+    ),
 ) -> None:
     """Chạy toàn bộ chu trình năm: nhập liệu → đo lường → bản đồ → mục tiêu → ngân sách → báo cáo."""
     from analysis.pipeline import run_cycle
+    from analysis.reproducible import parse_run_date
 
-    final = run_cycle(config, year, out_root=out, allow_incomplete=allow_incomplete)
+    day = parse_run_date(run_date) if run_date else None
+    final = run_cycle(config, year, out_root=out, allow_incomplete=allow_incomplete, run_date=day)
     typer.echo(f"Hoàn thành. Kết quả tại: {final}")
     typer.echo(f"Báo cáo: {final / 'briefing.html'}")
 

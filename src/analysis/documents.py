@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.config import Config
+from analysis.reproducible import run_date
 from analysis.vietnamese import format_number, format_pct
 
 SYNTHETIC_NOTE = "Dữ liệu mô phỏng, không phải số liệu thật của huyện."
@@ -125,7 +126,7 @@ def header_section(config: Config, year: int, today: date | None = None) -> Sect
             f"**{d.type} {d.name}, tỉnh {d.province}**. Kết quả rà soát hộ nghèo, hộ cận nghèo năm {year}."
         ),
         Paragraph(
-            f"Lập ngày {(today or date.today()):%d/%m/%Y}. Chương trình mục tiêu quốc gia giảm nghèo bền vững "
+            f"Lập ngày {(today or run_date()):%d/%m/%Y}. Chương trình mục tiêu quốc gia giảm nghèo bền vững "
             f"{config.periods.baseline_year + 1}–{config.periods.target_year}; chuẩn nghèo đa chiều theo "
             f"{_legal_basis(config, year)}."
         ),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from analysis.reproducible import iso_stamp, pinned_clock
+
 PRINT_CSS = """
 @page { size: A4; margin: 18mm 15mm 18mm 15mm;
         @bottom-right { content: "Trang " counter(page) "/" counter(pages); font-size: 8pt; color: #555; } }
@@ -23,16 +25,22 @@ blockquote { border-left: 3pt solid #c0392b; margin-left: 0; padding-left: 8pt; 
 
 
 def html_to_pdf(html: str, pdf_path: Path, base_url: Path | None = None) -> Path:
-    """Render `html` to an A4 PDF with the print stylesheet; no network access."""
+    """Render `html` to an A4 PDF with the print stylesheet; no network access.
+
+    The PDF is dated the run's date (created and modified), and the embedded font subsets
+    too (fontTools reads SOURCE_DATE_EPOCH), so the same HTML gives the same bytes."""
     import logging
 
     from weasyprint import CSS, HTML
     from weasyprint.urls import URLFetcher
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    HTML(
-        string=html,
-        base_url=str(base_url or pdf_path.parent),
-        url_fetcher=URLFetcher(allowed_protocols={"file", "data"}),
-    ).write_pdf(pdf_path, stylesheets=[CSS(string=PRINT_CSS)])
+    with pinned_clock() as stamp:
+        document = HTML(
+            string=html,
+            base_url=str(base_url or pdf_path.parent),
+            url_fetcher=URLFetcher(allowed_protocols={"file", "data"}),
+        ).render(stylesheets=[CSS(string=PRINT_CSS)])
+        document.metadata.created = document.metadata.modified = iso_stamp(stamp)
+        document.write_pdf(pdf_path)
     return pdf_path

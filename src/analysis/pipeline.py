@@ -26,7 +26,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import nbformat
@@ -35,7 +35,7 @@ from nbconvert import HTMLExporter
 from tqdm import tqdm
 
 import analysis
-from analysis import preflight, run_folders
+from analysis import preflight, reproducible, run_folders
 from analysis.config import PROJECT_ROOT, Config, load_config
 from analysis.errors import FileSystemError, UserError, fs_error, parse_os_error_text
 from analysis.export import html_to_pdf
@@ -127,11 +127,16 @@ def run_cycle(
     progress: bool = True,
     on_step: Callable[[str], None] | None = None,
     allow_incomplete: bool = False,
+    run_date: date | None = None,
 ) -> Path:
     """Execute the notebooks for `year`; return the final output folder.
 
     A commune with a resident total but no list stops the run (IncompleteInputs, no
     output written) unless `allow_incomplete`: then it is marked "thiếu số liệu".
+
+    Every date written into the outputs is the run's date: `run_date`, else
+    SOURCE_DATE_EPOCH from the environment, else today (see analysis.reproducible); so
+    the same inputs, config and seed on the same run date give the same files.
     """
     config_path = Path(config_path).resolve()
     config = load_config(config_path)
@@ -157,7 +162,7 @@ def run_cycle(
             except OSError as exc:
                 raise fs_error(exc, final.parent, "tạo thư mục của lần chạy") from None
             _run_steps(config, config_path, year, work, final, notebooks, progress, on_step,
-                       allow_incomplete)  # fmt: skip
+                       allow_incomplete, run_date)  # fmt: skip
     finally:
         with contextlib.suppress(OSError):
             run_folders.runs_dir(final).rmdir()  # only when empty (a run stopped early)
@@ -175,6 +180,7 @@ def _run_steps(
     progress: bool,
     on_step: Callable[[str], None] | None,
     allow_incomplete: bool,
+    run_date: date | None = None,
 ) -> None:
     """The notebooks, exports and manifest into `work`, then the switch; on any failure the
     run folder is kept as failed (ERROR.txt) or, on a full disk or an interrupt, removed."""
@@ -190,13 +196,18 @@ def _run_steps(
         bar = tqdm(
             notebooks, desc="Chu trình năm", unit="bước", disable=not progress, file=sys.stderr
         )
-        for name in bar:
-            bar.set_postfix_str(name)
-            if on_step:
-                on_step(name)
-            _execute(name, work, params, final)
-        _export_briefing(work)
-        _write_manifest(work, config, config_path, params, started, notebooks)
+        with reproducible.run_environment(run_date) as day:
+            for name in bar:
+                bar.set_postfix_str(name)
+                if on_step:
+                    on_step(name)
+                _execute(name, work, params, final)
+                # no execution times; the folder the results are read from, not the run's own
+                executed = work / "notebooks" / f"{name}.ipynb"
+                if executed.exists():  # a step may write no notebook (tests' fake steps)
+                    reproducible.pin_notebook(executed, {str(work): str(final)})
+            _export_briefing(work)
+            _write_manifest(work, config, config_path, params, started, notebooks, day)
         run_folders.switch(final, work)
     except IncompleteInputs:
         run_folders.remove(work)
@@ -387,10 +398,12 @@ def _write_manifest(
     params: dict,
     started: datetime,
     notebooks: tuple[str, ...],
+    run_date: date,
 ) -> None:
     manifest = {
         "district": config.district.slug,
         "year": params["year"],
+        "run_date": run_date.isoformat(),  # the date inside every output file
         "started": started.isoformat(timespec="seconds"),
         "finished": datetime.now().isoformat(timespec="seconds"),
         "package_version": analysis.__version__,

@@ -13,7 +13,6 @@ widened (to 0 .. all poor households) and the table says so.
 from __future__ import annotations
 
 import math
-from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +20,7 @@ import pandas as pd
 
 from analysis.errors import UserError
 from analysis.forecast.result import MODEL_LABELS_VI, ForecastResult
+from analysis.reproducible import run_date, save_docx, save_workbook
 from analysis.vietnamese import format_number as num
 
 PROPOSAL_COLUMNS = [
@@ -146,7 +146,7 @@ def method_note(table: pd.DataFrame, config) -> str:
 
 
 def source_note(config) -> str:
-    src = f"Nguồn: kết quả rà soát hộ nghèo, hộ cận nghèo; lập ngày {date.today():%d/%m/%Y}."
+    src = f"Nguồn: kết quả rà soát hộ nghèo, hộ cận nghèo; lập ngày {run_date():%d/%m/%Y}."
     return src + (" Dữ liệu mô phỏng – không phải số liệu thật." if config.data.synthetic else "")
 
 
@@ -227,8 +227,7 @@ def write_proposals_xlsx(
     for c, w in zip(cols, (5, 9, 16, 11, 12, 12, 13, 13, 14, 13, 13), strict=True):
         ws.column_dimensions[letter[c]].width = w
     ws.freeze_panes = f"A{first}"
-    wb.save(path)
-    return path
+    return save_workbook(wb, path)
 
 
 def write_proposals_docx(
@@ -271,8 +270,7 @@ def write_proposals_docx(
     if missing_note:
         doc.add_paragraph(missing_note)
     doc.add_paragraph(source_note(config)).runs[0].italic = True
-    doc.save(path)
-    return path
+    return save_docx(doc, path)
 
 
 def _docx_value(key: str, value) -> str:

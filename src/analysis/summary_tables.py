@@ -66,8 +66,11 @@ def write_summary_tables(
     households: pd.DataFrame | None = None,
     standard: Standard | str = DEFAULT_STANDARD,
     status_col: str = "reported_status",
+    stamp: datetime | None = None,
 ) -> Path:
     """Write the six summary sheets of one review year; returns the path.
+
+    `stamp`: the workbook's date (document properties); default the run's date.
 
     `communes`: `measures.commune_indicators` rows (any years; `year` is selected).
     `households`: the canonical household rows (any years), for the deprivation and
@@ -96,7 +99,7 @@ def write_summary_tables(
     _groups_sheet(wb.create_sheet("Nhóm đối tượng"), rows, hh, status_col, titles)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    save_workbook(wb, path, datetime(year, 12, 31))
+    save_workbook(wb, path, stamp)
     return path
 
 

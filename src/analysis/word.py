@@ -12,6 +12,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from analysis.documents import Figure, Paragraph, Section, Table
+from analysis.reproducible import save_docx
 
 FONT = "Times New Roman"
 
@@ -75,5 +76,4 @@ def write_docx(sections: list[Section], path: Path, landscape: bool = False) -> 
     for heading_style in ("Title", "Heading 1", "Heading 2"):
         document.styles[heading_style].font.name = FONT
     path.parent.mkdir(parents=True, exist_ok=True)
-    document.save(path)
-    return path
+    return save_docx(document, path)

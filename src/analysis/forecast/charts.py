@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from analysis.forecast.result import MODEL_LABELS_VI, QUANTITY_LABELS_VI, ForecastResult
+from analysis.reproducible import run_date
 from analysis.targets import DISTRICT_CODE
 from analysis.vietnamese import format_number as num
 
@@ -32,7 +31,7 @@ def _footer(fig: Figure, config, result: ForecastResult) -> None:
     text = (
         f"Nguồn: kết quả rà soát hộ nghèo, hộ cận nghèo đến năm {result.run_year}; "
         f"dự báo bằng {MODEL_LABELS_VI[result.model]}, {num(result.n_paths, 0)} mô phỏng. "
-        f"Lập ngày {date.today():%d/%m/%Y}."
+        f"Lập ngày {run_date():%d/%m/%Y}."
     )
     if config.data.synthetic:
         text += " Dữ liệu mô phỏng – không phải số liệu thật."

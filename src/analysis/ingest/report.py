@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.ingest.problems import PROBLEM_COLUMNS, PROBLEM_LABELS_VI, SEVERITY_LABELS_VI
+from analysis.reproducible import pin_zip
 from analysis.vietnamese import format_number
 
 TABLE_LABELS_VI = {"households": "Danh sách hộ", "totals": "Tổng số hộ", "summary": "Biểu tổng hợp"}
@@ -243,6 +244,7 @@ class ValidationReport:
             self.mappings.rename(columns=MAPPING_LABELS_VI).to_excel(
                 xw, sheet_name="Ánh xạ cột", index=False
             )
+        pin_zip(paths["xlsx"])
         lead = f"<p><strong>{html.escape(note)}</strong></p>" if note else ""
         paths["html"].write_text(lead + self.to_html(), encoding="utf-8")
         paths["markdown"].write_text(

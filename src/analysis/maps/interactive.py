@@ -20,6 +20,7 @@ from analysis.maps.classify import classify
 from analysis.maps.draw import RATE_PALETTES, values_by_polygon
 from analysis.maps.layout import MapContext
 from analysis.maps.text import fmt_date, fmt_number, tr
+from analysis.reproducible import pin_element_ids
 
 STATIC = files("analysis.maps") / "static"
 
@@ -105,5 +106,6 @@ def write_interactive_map(
     root.add_child(folium.Element(legend))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    pin_element_ids(m.get_root())  # folium's element ids are random
     m.save(str(path))
     return path

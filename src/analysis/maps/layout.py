@@ -21,6 +21,7 @@ from analysis.geography import SCHEMATIC_NOTE
 from analysis.maps.classify import Classes
 from analysis.maps.text import fmt_date, tr
 from analysis.registry import LEGACY_VINTAGE
+from analysis.reproducible import run_date
 
 PAGE_IN = (11.69, 8.27)
 MAP_RECT = (0.02, 0.10, 0.65, 0.77)  # left, bottom, width, height (figure fraction)
@@ -40,7 +41,7 @@ class MapContext:
     boundary_source: str
     is_schematic: bool
     synthetic: bool
-    made_on: date = field(default_factory=date.today)
+    made_on: date = field(default_factory=run_date)
     lang: str = "vi"
     notes: tuple[str, ...] = ()
 
@@ -60,7 +61,7 @@ def map_context(config, year: int, boundaries, data_vintage: int, made_on: date 
         boundary_source=SCHEMATIC_NOTE if boundaries.is_schematic else boundaries.source,
         is_schematic=boundaries.is_schematic,
         synthetic=config.data.synthetic,
-        made_on=made_on or date.today(),
+        made_on=made_on or run_date(),
         lang=lang,
         notes=notes,
     )

@@ -14,6 +14,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.image import imread
 
+from analysis import reproducible
 from analysis.errors import UserError
 from analysis.geography import Boundaries, boundaries_for, check_direction, reaggregate
 from analysis.geography.crosswalk import reaggregate_allocation, reaggregate_deprivation
@@ -50,9 +51,7 @@ def save_figure(fig: Figure, out_dir: Path, stem: str, formats=FORMATS) -> list[
     paths = []
     for fmt in formats:
         path = out_dir / f"{stem}.{fmt}"
-        metadata = {"pdf": {"CreationDate": None}, "svg": {"Date": None}}.get(fmt)
-        fig.savefig(path, dpi=DPI, metadata=metadata)
-        paths.append(path)
+        paths.append(reproducible.save_figure(fig, path, dpi=DPI))
     return paths
 
 
@@ -68,7 +67,8 @@ def _page_of_image(path: Path) -> Figure:
 def write_map_pack(items: Iterable[Figure | Path], pdf_path: Path, title: str = "") -> Path:
     """One PDF with a page per map: Figures as vectors, PNG paths as images."""
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
-    with PdfPages(pdf_path, metadata={"Title": title, "CreationDate": None}) as pdf:
+    metadata = {"Title": title, **reproducible.figure_metadata("pdf")}
+    with reproducible.pinned_clock(), PdfPages(pdf_path, metadata=metadata) as pdf:
         for item in items:
             pdf.savefig(item if isinstance(item, Figure) else _page_of_image(Path(item)))
     return pdf_path

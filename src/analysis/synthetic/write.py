@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -238,6 +239,7 @@ def write_summary_workbooks(
             synthetic=config.data.synthetic,
             households=listed,
             standard=config.standard_for(int(year)),
+            stamp=datetime(int(year), 12, 31),
         )
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import html
-from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from analysis.errors import UserError
+from analysis.reproducible import pin_zip, run_date
 from analysis.targets.measures import DISTRICT_CODE, reaggregate
 from analysis.targets.scorecard import (
     POPULATION_LABELS_VI,
@@ -111,7 +111,7 @@ def write_scorecard_xlsx(
                     hit = next((lab for lab in fills if text.endswith(lab)), None)
                     if hit:
                         cell.fill = fills[hit]
-    return path
+    return pin_zip(path)
 
 
 def scorecard_html(scorecard: pd.DataFrame, config, level: str | None = "district") -> str:
@@ -135,7 +135,7 @@ def scorecard_html(scorecard: pd.DataFrame, config, level: str | None = "distric
 
 
 def _source(config) -> str:
-    text = f"Nguồn: kết quả rà soát hộ nghèo, hộ cận nghèo; lập ngày {date.today():%d/%m/%Y}."
+    text = f"Nguồn: kết quả rà soát hộ nghèo, hộ cận nghèo; lập ngày {run_date():%d/%m/%Y}."
     return text + (" Dữ liệu mô phỏng – không phải số liệu thật." if config.data.synthetic else "")
 
 
