@@ -6,7 +6,7 @@ Builds, in a temporary folder (streamed to disk, never held in memory):
 
 - a zip bomb: a valid-looking xlsx of a few MB whose worksheet XML expands to about
   `xml_gb` GB (one repetitive row written again and again through a deflate stream);
-- a list of `csv_rows` rows for one commune as CSV (about 40 bytes a row).
+- a list of `csv_rows` rows for one commune as CSV (about 28 bytes a row).
 
 Then runs `python -m analysis validate <file>` on each in a subprocess and prints the
 wall time, the exit code, whether the message names the limit (`data.limits.…`) and
@@ -87,7 +87,7 @@ def write_csv(path: Path, rows: int) -> Path:
     with path.open("w", encoding="utf-8", newline="") as f:
         f.write(",".join(HEADER) + "\n")
         for start in range(0, rows, 10_000):
-            f.write("".join(f"18196,18196-{i:07d},Thôn 1,4,Hộ nghèo\n"
+            f.write("".join(f"18196,{i},Thôn 1,4,HN\n"
                             for i in range(start, min(rows, start + 10_000))))  # fmt: skip
     return path
 
