@@ -87,6 +87,19 @@ class VintageRange(YearRange):
     vintage: int
 
 
+class Limits(_Frozen):
+    """Bounds on each input, checked before it is parsed: a file over one is refused (a
+    fatal problem for that file) instead of being read. The defaults are far above any
+    real district (a district reviews some tens of thousands of households a year)."""
+
+    max_file_mb: float = Field(200, gt=0)  # bytes on disk, any file type
+    max_rows_per_file: int = Field(1_000_000, gt=0)  # rows of all the file's sheets
+    max_rows_per_commune_year: int = Field(1_000_000, gt=0)  # list rows of one commune, one year
+    max_uncompressed_mb: float = Field(1000, gt=0)  # xlsx/xlsm: members' declared sizes summed
+    max_compression_ratio: float = Field(100, gt=1)  # xlsx/xlsm: a member's size / its packed size
+    max_cells_per_file: int = Field(20_000_000, gt=0)  # rows x columns read, blanks included
+
+
 class Data(_Frozen):
     synthetic: bool = False
     household_lists: Path | None = None
@@ -96,6 +109,7 @@ class Data(_Frozen):
     pseudonym_key_env: str = "POVERTY_PSEUDONYM_KEY"
     # A file that loses more than this share of its rows to rejects stops the run.
     max_rejected_share: float = Field(0.05, ge=0, le=1)
+    limits: Limits = Limits()
 
 
 class Sample(_Frozen):

@@ -180,6 +180,8 @@ def write_proposals_xlsx(
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    from analysis.safe_xlsx import formula_cell, neutralise_sheet, set_text
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = Workbook()
@@ -192,29 +194,34 @@ def write_proposals_xlsx(
     ws.append([source_note(config)])
     ws.append([])
     ws.append([HEADERS_VI[c] for c in cols])
+    neutralise_sheet(ws)  # titles and notes carry names from the config and inputs
     first = ws.max_row + 1
+    formulas = {
+        "target_rate_change_pp": "={t}{r}/{n}{r}*100",
+        "target_poor_rate_pct": "=({p}{r}-{t}{r})/{n}{r}*100",
+        "poor_rate_pct": "={p}{r}/{n}{r}*100",
+    }
+    refs = {"p": letter["n_poor"], "n": letter["n_households"], "t": letter["target_households"]}
     for i, row in enumerate(table.itertuples(index=False), start=1):
         r = first + i - 1
         values = dict(zip(PROPOSAL_COLUMNS, row, strict=True)) | {"stt": i}
-        values |= {
-            "target_rate_change_pp": f"={letter['target_households']}{r}/{letter['n_households']}{r}*100",
-            "target_poor_rate_pct": f"=({letter['n_poor']}{r}-{letter['target_households']}{r})/{letter['n_households']}{r}*100",
-            "poor_rate_pct": f"={letter['n_poor']}{r}/{letter['n_households']}{r}*100",
-        }  # fmt: skip
-        ws.append(
-            [values[c] if not isinstance(values[c], np.integer) else int(values[c]) for c in cols]
-        )
+        for j, c in enumerate(cols, start=1):
+            if c in formulas:  # the suite's own formulas; every value from the data is text
+                formula_cell(ws.cell(r, j), formulas[c].format(r=r, **refs))
+            else:
+                v = values[c]
+                set_text(ws.cell(r, j), int(v) if isinstance(v, np.integer) else v)
     last, total = ws.max_row, ws.max_row + 1
     ws.append(["", "", "Toàn huyện"] + [""] * (len(cols) - 3))
     for c in _INT_COLS:
-        ws[f"{letter[c]}{total}"] = f"=SUM({letter[c]}{first}:{letter[c]}{last})"
+        formula_cell(ws[f"{letter[c]}{total}"], f"=SUM({letter[c]}{first}:{letter[c]}{last})")
     for c, formula in (("poor_rate_pct", "{p}/{n}*100"), ("target_rate_change_pp", "{t}/{n}*100"),
                        ("target_poor_rate_pct", "({p}-{t})/{n}*100")):  # fmt: skip
         cells = {
             k: f"{letter[v]}{total}"
             for k, v in (("p", "n_poor"), ("n", "n_households"), ("t", "target_households"))
         }
-        ws[f"{letter[c]}{total}"] = "=" + formula.format(**cells)
+        formula_cell(ws[f"{letter[c]}{total}"], "=" + formula.format(**cells))
     for row in ws.iter_rows():
         for cell in row:
             cell.font = Font(

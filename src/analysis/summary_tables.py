@@ -32,6 +32,7 @@ from analysis.measures import (
     headcounts_wide,
 )
 from analysis.reproducible import save_workbook
+from analysis.safe_xlsx import neutralise_workbook
 from analysis.schema import DYNAMICS_LABELS_VI, INDICATOR_COLUMNS, NEAR_POOR_DYNAMICS, POOR_DYNAMICS
 from analysis.standard import DEFAULT_STANDARD, Standard, get_standard
 
@@ -99,6 +100,7 @@ def write_summary_tables(
     _groups_sheet(wb.create_sheet("Nhóm đối tượng"), rows, hh, status_col, titles)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    neutralise_workbook(wb)  # commune names and notes: text, never formulas
     save_workbook(wb, path, stamp)
     return path
 

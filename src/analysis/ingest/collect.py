@@ -6,8 +6,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from analysis import schema
+from analysis.config import Limits
 from analysis.ingest.headers import HEADER_SCAN_ROWS, Header, find_header
 from analysis.ingest.hidden import hidden_parts
+from analysis.ingest.limits import InputTooLarge
 from analysis.ingest.problems import ProblemLog
 from analysis.ingest.readers import SUFFIXES, RawSheet, UnreadableFile, read_sheets
 from analysis.ingest.tables import Extracted, extract_table
@@ -50,9 +52,10 @@ def display_name(path: Path, root: Path) -> str:
 
 
 def collect_tables(
-    root: Path, kinds: tuple[str, ...], log: ProblemLog, what: str
+    root: Path, kinds: tuple[str, ...], log: ProblemLog, what: str, limits: Limits | None = None
 ) -> list[SheetTable]:
-    """Every table of the given kinds under `root`; unusable files become fatal problems."""
+    """Every table of the given kinds under `root`; unusable files, and files over one of
+    `limits` (config `data.limits`), become fatal problems and the others are still read."""
     if not root.exists():
         log.add("fatal", f"không tìm thấy {what}: {root}", file=root.name)
         return []
@@ -61,17 +64,20 @@ def collect_tables(
         log.add("fatal", f"thư mục {what} không có tệp xlsx/xls/csv/parquet nào", file=root.name)
     out: list[SheetTable] = []
     for path in files:
-        out += _collect_file(path, display_name(path, root), kinds, log)
+        out += _collect_file(path, display_name(path, root), kinds, log, limits)
     return out
 
 
 def _collect_file(
-    path: Path, name: str, kinds: tuple[str, ...], log: ProblemLog
+    path: Path, name: str, kinds: tuple[str, ...], log: ProblemLog, limits: Limits | None = None
 ) -> list[SheetTable]:
     try:
-        sheets = read_sheets(path)
+        sheets = read_sheets(path, limits)
     except UnreadableFile as exc:
         log.add("fatal", f"tệp không đọc được: {exc}", file=name)
+        return []
+    except InputTooLarge as exc:
+        log.add("fatal", str(exc), file=name)
         return []
     found: list[SheetTable] = []
     sheets = drop_hidden(path, name, sheets, log)

@@ -41,7 +41,7 @@ def column_letter(col: int) -> str:
 def inspect_file(path: str | Path, config) -> str:
     """The reader's understanding of one file (or folder), as Vietnamese text."""
     path = Path(path)
-    tables = collect_tables(path, KINDS, ProblemLog(), "tệp hoặc thư mục")
+    tables = collect_tables(path, KINDS, ProblemLog(), "tệp hoặc thư mục", config.data.limits)
     report = validate_path(path, config)
     lines = [f"Tệp: {path.name}"]
     for t in tables:

@@ -7,6 +7,10 @@ Windows-1252; delimiter sniffed, title rows above the header allowed) and parque
 Sheet names typed in a legacy font (TCVN3, VNI, VPS) are decoded for reports; the
 name as stored stays in `RawSheet.original_sheet`. Nothing else is interpreted
 here: headers, titles and footers are found in `headers.py`.
+
+Every file is measured against `data.limits` before it is parsed, and its rows and cells
+are counted before they become Python objects (`limits.py`): a file over a limit raises
+`InputTooLarge` and is not read.
 """
 
 from __future__ import annotations
@@ -14,12 +18,24 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+import zipfile
 from collections import Counter
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 import pandas as pd
 
+from analysis.config import Limits
+from analysis.ingest.limits import (
+    Budget,
+    InputTooLarge,
+    check_file_size,
+    check_parquet,
+    check_sheet_extents,
+    check_zip,
+    too_many_rows,
+)
 from analysis.vietnamese import detect_legacy_encoding, from_legacy, vietnamese_score
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
@@ -46,20 +62,25 @@ class UnreadableFile(Exception):
     """The file cannot be opened as its type says; the message is Vietnamese."""
 
 
-def read_sheets(path: Path) -> list[RawSheet]:
+def read_sheets(path: Path, limits: Limits | None = None) -> list[RawSheet]:
+    """Every sheet of `path`. Raises UnreadableFile, or InputTooLarge for a file over one of
+    `limits` (default: `Limits()`), checked before the file is parsed."""
+    limits = limits or Limits()
     suffix = path.suffix.lower()
     try:
+        check_file_size(path, limits)
         if suffix in EXCEL_SUFFIXES:
-            return _read_xlsx(path)
+            return _read_xlsx(path, limits)
         if suffix == ".xls":
-            return _read_xls(path)
+            return _read_xls(path, limits)
         if suffix in (".htm", ".html"):
-            return _read_html(path)
+            return _read_html(path, limits)
         if suffix in (".csv", ".txt"):
-            return [_read_csv(path)]
+            return [_read_csv(path, limits)]
         if suffix == ".parquet":
+            check_parquet(path, limits)
             return [_read_parquet(path)]
-    except UnreadableFile:
+    except (UnreadableFile, InputTooLarge):
         raise
     except Exception as exc:  # xlrd/pyarrow raise their own types for corrupt files
         raise UnreadableFile(f"không mở được tệp ({type(exc).__name__}: {exc})") from None
@@ -78,18 +99,37 @@ def _grid(rows: list[list], first_row: int = 1) -> pd.DataFrame:
     return grid
 
 
-def _read_xlsx(path: Path) -> list[RawSheet]:
-    """xlsx/xlsm/xls through calamine (fast, Rust); merged cells take their top-left value."""
+def _read_xlsx(path: Path, limits: Limits) -> list[RawSheet]:
+    """xlsx/xlsm/xls through calamine (fast, Rust); merged cells take their top-left value.
+
+    A zip-based file is measured from its zip directory first; each sheet's rows and cells
+    (merged areas filled included) are counted before it becomes Python lists."""
     from python_calamine import CalamineWorkbook
 
+    if zipfile.is_zipfile(path):
+        check_zip(path, limits)
+        check_sheet_extents(path, limits)
     book = CalamineWorkbook.from_path(str(path))
-    sheets = []
+    sheets, budget = [], Budget(limits)
     for name in book.sheet_names:
         sheet = book.get_sheet_by_name(name)
+        end = sheet.end  # to_python(skip_empty_area=False) starts at A1 and ends here
+        height, width = (end[0] + 1, end[1] + 1) if end else (0, 0)
+        merged = sheet.merged_cell_ranges or []
+        budget.take(height, height * width + _merged_cells(merged, height, width))
         rows = sheet.to_python(skip_empty_area=False)
-        _fill_merged(rows, sheet.merged_cell_ranges or [])
+        _fill_merged(rows, merged)
         sheets.append(RawSheet(path, name, _grid(rows)))
     return _decode_sheet_names(sheets)
+
+
+def _merged_cells(ranges: list, height: int, width: int) -> int:
+    """Cells `_fill_merged` adds beyond the sheet's width (a merge reaching column XFD)."""
+    extra = 0
+    for (r0, _c0), (r1, c1) in ranges:
+        if r0 < height and c1 >= width:
+            extra += (min(r1, height - 1) - r0 + 1) * (c1 + 1 - width)
+    return extra
 
 
 def _fill_merged(rows: list[list], ranges: list) -> None:
@@ -105,22 +145,27 @@ def _fill_merged(rows: list[list], ranges: list) -> None:
                 row[c] = value
 
 
-def _read_xls(path: Path) -> list[RawSheet]:
-    head = path.read_bytes()[:2048].lstrip().lower()
+def _read_xls(path: Path, limits: Limits) -> list[RawSheet]:
+    with path.open("rb") as f:
+        head = f.read(2048).lstrip().lower()
     if head.startswith((b"<", b"\xef\xbb\xbf<")) or b"<table" in head or b"<html" in head:
-        return _read_html(path)
+        return _read_html(path, limits)
     try:
-        return _read_xlsx(path)
+        return _read_xlsx(path, limits)
+    except InputTooLarge:
+        raise
     except Exception:  # calamine cannot read some old BIFF files; xlrd still can
-        return _read_xls_xlrd(path)
+        return _read_xls_xlrd(path, limits)
 
 
-def _read_xls_xlrd(path: Path) -> list[RawSheet]:
+def _read_xls_xlrd(path: Path, limits: Limits) -> list[RawSheet]:
     import xlrd
 
-    book = xlrd.open_workbook(str(path), formatting_info=False)
-    sheets = []
-    for sh in book.sheets():
+    book = xlrd.open_workbook(str(path), formatting_info=False, on_demand=True)
+    sheets, budget = [], Budget(limits)
+    for i in range(book.nsheets):
+        sh = book.sheet_by_index(i)
+        budget.take(sh.nrows, sh.nrows * sh.ncols)
         rows = [[_xls_value(c, book.datemode) for c in sh.row(r)] for r in range(sh.nrows)]
         sheets.append(RawSheet(path, sh.name, _grid(rows)))
     return _decode_sheet_names(sheets)
@@ -184,14 +229,17 @@ def _xls_value(cell, datemode: int):
     return cell.value
 
 
-def _read_html(path: Path) -> list[RawSheet]:
+def _read_html(path: Path, limits: Limits) -> list[RawSheet]:
     text = _decode(path.read_bytes())[0]
+    budget = Budget(limits)
+    budget.take(text.count("<tr") + text.count("<TR"), 0)  # rows, before the tables are built
     try:
         tables = pd.read_html(io.StringIO(text), header=None, flavor="lxml")
     except ValueError as exc:
         raise UnreadableFile(f"tệp HTML không có bảng nào ({exc})") from None
     sheets = []
     for i, table in enumerate(tables, start=1):
+        budget.take(0, table.size)
         rows = _html_header_rows(table.columns)
         rows += table.astype(object).where(table.notna(), None).values.tolist()
         sheets.append(RawSheet(path, f"Bảng {i}", _grid(rows), encoding="html"))
@@ -269,7 +317,7 @@ def sniff_delimiter(text: str, max_lines: int = 300) -> str:
     best width's score decides, ties in the order comma, semicolon, tab, bar.
     Quoted fields are parsed as csv does. No candidate splitting any row: comma.
     """
-    sample = "\n".join(text.split("\n")[:max_lines])
+    sample = "".join(islice(_lines(text), max_lines)).removesuffix("\n")
     best, best_score = ",", 0
     for delimiter in DELIMITERS:
         widths = Counter(
@@ -281,10 +329,39 @@ def sniff_delimiter(text: str, max_lines: int = 300) -> str:
     return best
 
 
-def _read_csv(path: Path) -> RawSheet:
+def _lines(text: str):
+    """The lines of `text`, each with its "\\n", one at a time (as iterating a StringIO)."""
+    start, end = 0, len(text)
+    while start < end:
+        stop = text.find("\n", start)
+        stop = end if stop < 0 else stop + 1
+        yield text[start:stop]
+        start = stop
+
+
+def count_csv_rows(text: str, delimiter: str, stop_after: int) -> int:
+    """Rows csv reads from `text`, counted without keeping them; stops after `stop_after`."""
+    n = 0
+    for n, _ in enumerate(csv.reader(_lines(text), delimiter=delimiter), start=1):
+        if n > stop_after:
+            break
+    return n
+
+
+def _read_csv(path: Path, limits: Limits) -> RawSheet:
     text, encoding = _decode(path.read_bytes())
-    rows = list(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text)))
-    rows = [[c if c.strip() else None for c in r] for r in rows]
+    delimiter = sniff_delimiter(text)
+    limit = limits.max_rows_per_file
+    # at most one row per line break: only a file with more lines than the limit is counted
+    # row by row (without keeping the rows), stopping just past the limit
+    if text.count("\n") >= limit and count_csv_rows(text, delimiter, limit) > limit:
+        raise too_many_rows(limit, limits, at_least=True)
+    budget, rows = Budget(limits), []
+    for row in csv.reader(_lines(text), delimiter=delimiter):
+        budget.take(1, len(row))
+        rows.append([c if c.strip() else None for c in row])
+    width = max((len(r) for r in rows), default=0)
+    budget.take(0, len(rows) * width - budget.cells)  # the grid pads short rows
     return RawSheet(path, "", _grid(rows), encoding=encoding)
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from analysis.ingest.problems import PROBLEM_COLUMNS, PROBLEM_LABELS_VI, SEVERITY_LABELS_VI
 from analysis.reproducible import pin_zip
+from analysis.safe_xlsx import excel_writer, md_text
 from analysis.vietnamese import format_number
 
 TABLE_LABELS_VI = {"households": "Danh sách hộ", "totals": "Tổng số hộ", "summary": "Biểu tổng hợp"}
@@ -229,7 +230,7 @@ class ValidationReport:
             "html": out_dir / "kiem_tra_du_lieu.html",
             "markdown": out_dir / "kiem_tra_du_lieu.md",
         }
-        with pd.ExcelWriter(paths["xlsx"], engine="openpyxl") as xw:
+        with excel_writer(paths["xlsx"]) as xw:
             if note:
                 pd.DataFrame({"Ghi chú": [note, self.summary_sentence()]}).to_excel(
                     xw, sheet_name="Ghi chú", index=False
@@ -248,7 +249,7 @@ class ValidationReport:
         lead = f"<p><strong>{html.escape(note)}</strong></p>" if note else ""
         paths["html"].write_text(lead + self.to_html(), encoding="utf-8")
         paths["markdown"].write_text(
-            (f"**{note}**\n\n" if note else "") + self.to_markdown(), encoding="utf-8"
+            (f"**{md_text(note)}**\n\n" if note else "") + self.to_markdown(), encoding="utf-8"
         )
         return paths
 
@@ -335,10 +336,10 @@ def _md(frame: pd.DataFrame) -> str:
     if frame.empty:
         return "_(không có)_"
     cols = list(frame.columns)
-    rows = ["| " + " | ".join(map(str, cols)) + " |", "|" + "---|" * len(cols)]
+    rows = ["| " + " | ".join(md_text(c) for c in cols) + " |", "|" + "---|" * len(cols)]
     for rec in frame.itertuples(index=False):
         cells = [_cell(col, v) for col, v in zip(cols, rec, strict=True)]
-        rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        rows.append("| " + " | ".join(md_text(c) for c in cells) + " |")
     return "\n".join(rows)
 
 

@@ -217,7 +217,7 @@ def validate_path(path: str | Path, config) -> ValidationReport:
     path = Path(path)
     log = ProblemLog()
     matcher = CommuneMatcher(registry_for(config))
-    tables = collect_tables(path, KINDS, log, "tệp hoặc thư mục")
+    tables = collect_tables(path, KINDS, log, "tệp hoặc thư mục", config.data.limits)
     by_group: dict[str, list] = {}
     for t in tables:
         by_group.setdefault(GROUP_OF_KIND[t.header.kind], []).append(t)
@@ -237,7 +237,9 @@ def check_lists_complete(review: Review, config, matcher: CommuneMatcher, log: P
         path = config.resolve(config.data.household_totals)
         if path.exists():
             quiet = ProblemLog()
-            tables = collect_tables(path, ("totals",), quiet, GROUP_WHAT["totals"])
+            tables = collect_tables(
+                path, ("totals",), quiet, GROUP_WHAT["totals"], config.data.limits
+            )
             totals, *_ = build_totals(tables, path, config, matcher, quiet, None)
     households = review.households
     for year in sorted(households["year"].astype(int).unique()):
@@ -258,7 +260,7 @@ def ingest(sources: dict[str, Path], config, years: list[int] | None) -> Review:
     log = ProblemLog()
     matcher = CommuneMatcher(registry_for(config))
     tables = {
-        group: collect_tables(root, GROUP_KINDS[group], log, GROUP_WHAT[group])
+        group: collect_tables(root, GROUP_KINDS[group], log, GROUP_WHAT[group], config.data.limits)
         for group, root in sources.items()
     }
     return _build(tables, sources, config, matcher, log, years)
@@ -290,6 +292,7 @@ def _build(tables, roots, config, matcher: CommuneMatcher, log: ProblemLog, year
     report_fuzzy_matches(matcher, log)
     files = file_table(parts)
     check_losses(files, config.data.max_rejected_share, log)
+    check_commune_sizes(files, households, totals, config.data.limits, log)
     found = [r for r, _ in parts.values() if not r.empty]
     rejects = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=REJECT_KEYS)
     years_found = set(households["year"].astype(int)) | set(summary["year"].astype(int))
@@ -400,6 +403,34 @@ def check_losses(files: pd.DataFrame, max_share: float, log: ProblemLog) -> None
                     f"({format_number(rejected)}/{format_number(read)} dòng bị loại), vượt ngưỡng "
                     f"{format_number(100 * max_share, 1)}% (data.max_rejected_share): sửa các dòng "
                     "bị loại rồi kiểm tra lại", file)  # fmt: skip
+
+
+def check_commune_sizes(files, households, totals, limits, log: ProblemLog) -> None:
+    """Fatal: a commune and year whose lists hold more rows than
+    `data.limits.max_rows_per_commune_year`, or more accepted households than the
+    commune's resident households (every listed household, escaped ones included, is a
+    resident household)."""
+    lists = files[files["table"] == "households"] if not files.empty else files
+    if not lists.empty:
+        rows = lists.groupby(["year", "commune_code"], dropna=True)["n_read"].sum()
+        for (year, code), n in rows.items():
+            if n > limits.max_rows_per_commune_year:
+                log.add("fatal", f"năm {year}: danh sách hộ của xã {code} có {format_number(n)} "
+                        "dòng, vượt giới hạn "
+                        f"{format_number(limits.max_rows_per_commune_year)} dòng (khóa cấu hình "
+                        "data.limits.max_rows_per_commune_year)", column="Mã xã",
+                        value=str(code))  # fmt: skip
+    if households.empty or totals.empty:
+        return
+    listed = households.groupby([households["year"].astype(int), "commune_code"]).size()
+    resident = totals.assign(year=totals["year"].astype(int)).set_index(["year", "commune_code"])
+    resident = resident["n_households"]
+    both = listed.to_frame("listed").join(resident.rename("resident"), how="inner")
+    for (year, code), rec in both[both["listed"] > both["resident"]].iterrows():
+        log.add("fatal", f"năm {year}: danh sách hộ của xã {code} có {format_number(rec.listed)} "
+                f"hộ, nhiều hơn tổng số hộ của xã ({format_number(rec.resident)}, tệp tổng số "
+                "hộ): kiểm tra dòng trùng trong danh sách hoặc số ghi ở tệp tổng số hộ",
+                column="Mã xã", value=str(code))  # fmt: skip
 
 
 MISSING_LIST_MARK = "có tổng số hộ nhưng không có danh sách hộ"

@@ -22,6 +22,7 @@ import pandas as pd
 from analysis.config import PROJECT_ROOT, Config
 from analysis.errors import UserError
 from analysis.registry import LEGACY_VINTAGE, MERGED_VINTAGE
+from analysis.safe_xlsx import write_csv
 from analysis.synthetic.lists import list_categories, slugify, write_list, write_totals
 from analysis.synthetic.simulate import Simulation, simulate
 from analysis.vietnamese import format_number
@@ -209,9 +210,9 @@ def write_files(config: Config, sim: Simulation, out_dir: Path, population: bool
     write_summary_workbooks(
         config, sim, pd.concat(listed_years, ignore_index=True), truth, out_dir / "summary"
     )
-    truth.to_csv(out_dir / "truth.csv", index=False, encoding="utf-8", lineterminator="\n")
-    sim.discrepancies.to_csv(
-        out_dir / "discrepancies.csv", index=False, encoding="utf-8", lineterminator="\n"
+    write_csv(truth, out_dir / "truth.csv", encoding="utf-8", lineterminator="\n")
+    write_csv(
+        sim.discrepancies, out_dir / "discrepancies.csv", encoding="utf-8", lineterminator="\n"
     )
     (out_dir / "README.txt").write_text(readme_text(config, sim), encoding="utf-8")
 

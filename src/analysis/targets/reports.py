@@ -10,6 +10,7 @@ import pandas as pd
 
 from analysis.errors import UserError
 from analysis.reproducible import pin_zip, run_date
+from analysis.safe_xlsx import excel_writer
 from analysis.targets.measures import DISTRICT_CODE, reaggregate
 from analysis.targets.scorecard import (
     POPULATION_LABELS_VI,
@@ -88,7 +89,7 @@ def write_scorecard_xlsx(
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     note = " ".join(t for t in (_source(config), missing_note) if t)
-    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+    with excel_writer(path) as xl:
         for name, frame in (
             ("Tổng hợp huyện", wide_scorecard(scorecard)),
             ("Chi tiết", _vi(scorecard)),
