@@ -14,6 +14,7 @@ list are never read. The check flags, per row:
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,7 @@ from analysis.errors import UserError
 from analysis.ingest.collect import collect_tables
 from analysis.ingest.problems import ProblemLog
 from analysis.ingest.values import parse_number
+from analysis.vietnamese import ascii_key
 
 KIND = "beneficiaries"
 COLUMNS = ["household_id", "commune_code", "commune_name", "project", "support_type", "year",
@@ -110,21 +112,17 @@ def _where(r) -> str:
 
 
 def _project(v: object) -> str | None:
-    """'Dự án 3.1', 'DA3.1', 'Tiểu dự án 1 dự án 3' is left as written; numbers are kept."""
+    """'Dự án 3.1', 'DA 3.1', '3.1' -> '3.1' (the number the text ends with)."""
     if v is None:
         return None
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     text = str(v).strip()
-    import re
-
-    m = re.fullmatch(r"(?:d[ựu]\s*án|da)\s*([\d.]+)", text, flags=re.IGNORECASE)
+    m = re.search(r"(\d+(?:\.\d+)*)\s*$", text)
     return m.group(1) if m else text
 
 
 def _year_from(name: str) -> int | None:
-    import re
-
     m = re.search(r"(20\d\d)", name)
     return int(m.group(1)) if m else None
 
@@ -156,6 +154,11 @@ def check_double_support(
 ) -> pd.DataFrame:
     """Findings (FINDING_COLUMNS): one row per flagged beneficiary row and rule."""
     found: list[dict] = []
+    lookup = {ascii_key(k): k for k in support_types}
+    lookup.update({ascii_key(s.name): k for k, s in support_types.items()})
+    benef = benef.assign(
+        support_type=benef["support_type"].map(lambda v: lookup.get(ascii_key(str(v)), v))
+    )
     unknown = sorted(set(benef["support_type"]) - set(support_types))
     if unknown:
         raise UserError(

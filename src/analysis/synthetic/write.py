@@ -205,8 +205,13 @@ def write_files(config: Config, sim: Simulation, out_dir: Path, population: bool
         previous = households
     truth = pd.concat(truth, ignore_index=True)
     write_totals(out_dir / "tong_so_ho.xlsx", truth)
-    write_summary_workbooks(
+    indicators = write_summary_workbooks(
         config, sim, pd.concat(listed_years, ignore_index=True), truth, out_dir / "summary"
+    )
+    from analysis.synthetic.budget import write_budget_sample
+
+    write_budget_sample(
+        config, pd.concat(listed_years, ignore_index=True), indicators, out_dir, config.sample.seed
     )
     truth.to_csv(out_dir / "truth.csv", index=False, encoding="utf-8", lineterminator="\n")
     sim.discrepancies.to_csv(
@@ -217,7 +222,7 @@ def write_files(config: Config, sim: Simulation, out_dir: Path, population: bool
 
 def write_summary_workbooks(
     config: Config, sim: Simulation, listed: pd.DataFrame, truth: pd.DataFrame, folder: Path
-) -> None:
+) -> pd.DataFrame:
     """The district's summary tables of every year, as offices keep them when lists are lost."""
     from analysis.measures import commune_indicators
     from analysis.summary_tables import write_summary_tables
@@ -239,6 +244,7 @@ def write_summary_workbooks(
             households=listed,
             standard=config.standard_for(int(year)),
         )
+    return indicators
 
 
 def _truth(households: pd.DataFrame, units: pd.DataFrame, year: int, vintage: int) -> pd.DataFrame:
@@ -313,6 +319,10 @@ Tệp:
   truth.csv                         số liệu đúng theo xã × năm (theo phân loại được báo cáo)
   discrepancies.csv                 các hộ có phân loại báo cáo khác phân loại tính toán
   population/households_<năm>.parquet  toàn bộ hộ (khi chạy với --population)
+  ho_tro/2024/du_an_<dự án>.xlsx    danh sách hộ được hỗ trợ năm 2024 theo dự án (khi cấu hình có
+                                    tệp nguồn vốn), có một số trường hợp hỗ trợ trùng cố ý
+  ho_tro_trung_lap.csv              các trường hợp hỗ trợ trùng, sai đối tượng cố ý (để kiểm tra)
+  giai_ngan.xlsx                    số đã giải ngân theo xã × dự án × nguồn năm 2024 (minh họa)
 
 Hạt giống ngẫu nhiên (seed): {config.sample.seed}. Cùng cấu hình và seed cho cùng dữ liệu.
 """
