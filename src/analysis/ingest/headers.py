@@ -27,7 +27,7 @@ from analysis.vietnamese import ascii_key, detect_legacy_encoding, from_legacy
 REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
 KINDS = ("households", "totals", "results", "dynamics_poor", "dynamics_near_poor")
 # Table kinds read on request only (never searched for among the review's files).
-EXTRA_KINDS = ("beneficiaries",)
+EXTRA_KINDS = ("beneficiaries", "disbursement")
 # Beneficiary lists of the programme's supports (analysis.budget.beneficiaries): column -> label.
 BENEFICIARY_COLUMNS = {
     "household_id": "Mã hộ",
@@ -39,6 +39,15 @@ BENEFICIARY_COLUMNS = {
     "year": "Năm",
     "amount_million_vnd": "Số tiền (triệu đồng)",
     "amount_vnd": "Số tiền (đồng)",
+}
+# Disbursement sheet (analysis.budget.disbursement): column -> label.
+DISBURSEMENT_COLUMNS = {
+    "year": "Năm",
+    "commune_code": "Mã xã",
+    "commune_name": "Tên xã",
+    "project": "Dự án",
+    "source": "Nguồn vốn",
+    "disbursed_million_vnd": "Đã giải ngân (triệu đồng)",
 }
 SKIP = "_skip"
 HEADER_SCAN_ROWS = 30
@@ -55,8 +64,9 @@ def _schema_aliases(kind: str) -> list[tuple[str, str]]:
         cols = list(schema.TOTALS_COLUMNS)
     elif kind == "results":
         cols = [c for c in schema.INDICATOR_COLUMNS if c.name in _RESULT_COLUMNS]
-    elif kind == "beneficiaries":
-        return [(c, a) for c, label in BENEFICIARY_COLUMNS.items() for a in (c, label)]
+    elif kind in EXTRA_KINDS:
+        columns = BENEFICIARY_COLUMNS if kind == "beneficiaries" else DISBURSEMENT_COLUMNS
+        return [(c, a) for c, label in columns.items() for a in (c, label)]
     else:
         cols = [c for c in schema.INDICATOR_COLUMNS if c.name in ("commune_code", "commune_name")]
     pairs = [(c.name, a) for c in cols for a in (c.name, c.label_vi, *c.aliases)]
@@ -111,6 +121,8 @@ def required_content(kind: str) -> tuple[str, ...]:
         return ("n_poor", "n_near_poor")
     if kind == "beneficiaries":
         return ("project", "support_type")
+    if kind == "disbursement":
+        return ("project", "disbursed_million_vnd")
     group = "poor" if kind == "dynamics_poor" else "near_poor"
     return tuple(c for c in schema.DYNAMICS_COLUMNS if c.startswith(f"n_{group}_"))
 
@@ -265,6 +277,7 @@ KIND_TITLES = {
     "dynamics_poor": "Summary tables: dynamics of the poor list",
     "dynamics_near_poor": "Summary tables: dynamics of the near-poor list",
     "beneficiaries": "Beneficiary lists of the programme's supports",
+    "disbursement": "Disbursement sheet of the programme's envelopes",
 }
 
 
