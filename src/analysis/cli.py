@@ -39,11 +39,17 @@ def run(
         help="Vẫn chạy khi có xã có tổng số hộ nhưng thiếu danh sách hộ: các xã đó được "
         "ghi 'thiếu số liệu' (không tính là 0%) trong mọi bảng, bản đồ và tài liệu.",
     ),
+    scenario: str | None = typer.Option(
+        None, "--scenario", help="Phương án phân bổ ngân sách để so sánh với phương án cơ sở."
+    ),
 ) -> None:
     """Chạy toàn bộ chu trình năm: nhập liệu → đo lường → bản đồ → mục tiêu → ngân sách → báo cáo."""
     from analysis.pipeline import run_cycle
 
-    final = run_cycle(config, year, out_root=out, allow_incomplete=allow_incomplete)
+    final = run_cycle(
+        config, year, out_root=out, allow_incomplete=allow_incomplete,
+        budget={"scenario": scenario},
+    )  # fmt: skip
     typer.echo(f"Hoàn thành. Kết quả tại: {final}")
     typer.echo(f"Báo cáo: {final / 'briefing.html'}")
 

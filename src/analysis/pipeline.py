@@ -45,6 +45,7 @@ NOTEBOOKS = (
     "06_briefing",
 )
 BRIEFING_NOTEBOOK = "06_briefing"
+BUDGET_NOTEBOOK = "05_budget_allocation"
 
 
 @dataclass(frozen=True)
@@ -96,11 +97,13 @@ def run_cycle(
     progress: bool = True,
     on_step: Callable[[str], None] | None = None,
     allow_incomplete: bool = False,
+    budget: dict | None = None,
 ) -> Path:
     """Execute the notebooks for `year`; return the final output folder.
 
     A commune with a resident total but no list stops the run (IncompleteInputs, no
     output written) unless `allow_incomplete`: then it is marked "thiếu số liệu".
+    `budget`: notebook 05's parameters (budget_year, envelope_file, scenario), passed through.
     """
     config_path = Path(config_path).resolve()
     config = load_config(config_path)
@@ -118,6 +121,7 @@ def run_cycle(
         "run_dir": str(work),
         "allow_incomplete": bool(allow_incomplete),
     }
+    budget = {k: v for k, v in (budget or {}).items() if v is not None}
     started = datetime.now()
 
     bar = tqdm(notebooks, desc="Chu trình năm", unit="bước", disable=not progress, file=sys.stderr)
@@ -125,9 +129,9 @@ def run_cycle(
         bar.set_postfix_str(name)
         if on_step:
             on_step(name)
-        _execute(name, work, params, final)
+        _execute(name, work, {**params, **budget} if name == BUDGET_NOTEBOOK else params, final)
     _export_briefing(work)
-    _write_manifest(work, config, config_path, params, started, notebooks)
+    _write_manifest(work, config, config_path, {**params, **budget}, started, notebooks)
     _swap_into_place(work, final)
     return final
 
@@ -253,6 +257,7 @@ def _write_manifest(
             "config_path": _rel(config_path),
             "year": params["year"],
             "allow_incomplete": params["allow_incomplete"],
+            **{k: params[k] for k in ("budget_year", "envelope_file", "scenario") if k in params},
         },
         "communes_missing_data": _missing_lists(work),
         "notebooks": list(notebooks),
