@@ -17,9 +17,9 @@ def apportion(
 ) -> np.ndarray:
     """Integers summing exactly to `total`, proportional to `shares`, each within [floor, cap].
 
-    Every unit first gets its floor; what is left goes by the shares. A unit pushed over its
-    cap is fixed at the cap and the remainder is redistributed among the others, again and
-    again until no cap is broken (at most one round per unit). Rounding is the largest
+    The amount goes by the shares; a unit below its floor is raised to the floor, or one above
+    its cap cut to the cap, and fixed there, and what is left is shared again among the other
+    units, round after round until no bound is broken (at most one round per unit). Rounding is the largest
     remainder of the final exact amounts, then repaired unit by unit if a rounded amount
     crossed its cap, so the result always sums to `total`.
     """
@@ -51,25 +51,27 @@ def apportion(
             f"đủ để chia hết tổng nguồn ({total:,} triệu đồng); nâng mức tối đa.".replace(",", ".")
         )
     if w.sum() <= 0:
-        w = np.ones(n)  # no criterion value anywhere: equal shares above the floors
-    exact = lo.astype(float)
+        w = np.ones(n)  # no criterion value anywhere: equal shares
+    exact = np.zeros(n)
     free = np.ones(n, dtype=bool)
-    left = float(total - lo.sum())
     for _ in range(n + 1):
+        left = float(total - exact[~free].sum())
         pool = w * free
-        if left <= 0 or pool.sum() <= 0:
-            if left > 0:  # only units with zero share are free: spread equally among them
-                pool = free.astype(float)
-            else:
-                break
-        give = exact + left * pool / pool.sum()
-        over = free & (give > hi)
-        if not over.any():
-            exact = give
+        if pool.sum() <= 0:  # only zero-share units are free: they share what is left equally
+            pool = free.astype(float)
+        exact[free] = left * pool[free] / pool.sum() if pool.sum() > 0 else 0.0
+        low = free & (exact < lo)
+        high = free & (exact > hi)
+        if not low.any() and not high.any():
             break
-        exact[over] = hi[over]
-        free &= ~over
-        left = float(total - exact.sum())
+        # floors first (raising them takes from the others), then caps (freeing money)
+        fix = low if low.any() else high
+        exact[fix] = np.where(low[fix], lo[fix], hi[fix])
+        free &= ~fix
+    residual = total - exact.sum()  # left when every unit ended fixed at a bound
+    if abs(residual) > 1e-9:
+        room = (hi - exact) if residual > 0 else (exact - lo)
+        exact += residual * room / room.sum()
     out = largest_remainder(np.clip(exact - lo, 0, None), total - int(lo.sum())) + lo
     # rounding up may cross a cap by one: move that unit to the free unit with most room
     for _ in range(n):

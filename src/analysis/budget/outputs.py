@@ -55,7 +55,8 @@ def _sheet(wb: Workbook, name: str, title: str, notes: list[str], frame: pd.Data
     rows = frame.copy()
     if total and len(rows):
         sums = {c: rows[c].sum() for c in rows.columns if formats.get(c) == INTEGER}
-        first = rows.columns[0 if rows.columns[0] not in sums else 1]
+        cols = list(rows.columns)
+        first = cols[1] if len(cols) > 1 and cols[1] not in sums else cols[0]  # the name column
         rows = pd.concat([rows, pd.DataFrame([{first: "Tổng cộng", **sums}])], ignore_index=True)
     for rec in rows.itertuples(index=False):
         ws.append([_cell(v) for v in rec])
