@@ -66,7 +66,11 @@ def test_every_envelope_and_source_sums_exactly(n, seed, amounts, weights, floor
     envs = []
     for i, amount in enumerate(amounts):
         f = min(floor, amount // n)
-        envs.append(_env(str(i + 1), sources[i % 3], amount, dict(zip(names, weights)), floor=f))
+        envs.append(
+            _env(
+                str(i + 1), sources[i % 3], amount, dict(zip(names, weights, strict=True)), floor=f
+            )
+        )
     long = A.allocate(_rules(envs), crit)
     assert (long["amount_million_vnd"] >= 0).all()
     assert long["amount_million_vnd"].dtype == np.int64
