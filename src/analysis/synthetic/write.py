@@ -35,7 +35,8 @@ _MANIFEST_HEAD = (
 _OLD_LAYOUT = re.compile(
     r"^(README\.txt|truth\.csv|discrepancies\.csv|tong_so_ho\.xlsx"
     r"|lists/\d{4}/[^/]+\.xlsx|summary/bieu_tong_hop_\d{4}\.xlsx"
-    r"|population/households_\d{4}\.parquet)$"
+    r"|population/households_\d{4}\.parquet"
+    r"|ho_tro/\d{4}/[^/]+\.xlsx|ho_tro_trung_lap\.csv|giai_ngan\.xlsx)$"
 )
 _SYSTEM_FILES = {"Thumbs.db", "desktop.ini", ".DS_Store"}  # written by file browsers
 _TMP_PREFIX = ".dang_tao-"  # the generator's own work folder, left by an interrupted run
