@@ -331,3 +331,27 @@ def test_workbook_is_printable_with_number_formats(tmp_path: Path):
     assert cells[-1] == "1.357"
     assert doc.styles["Normal"].font.name == "Times New Roman"
     assert doc.styles["Normal"].font.size.pt == 13
+
+
+def test_codes_in_the_merged_vintage_remote_if_any_part_excluded_only_if_all():
+    from analysis.budget.criteria import codes_for_vintage
+
+    to_merged = {"a": "X", "b": "X", "c": "Y", "d": "Y"}
+    assert codes_for_vintage(["a", "c"], 2024, to_merged, every_part=False) == ["a", "c"]
+    assert codes_for_vintage(["a"], 2025, to_merged, every_part=False) == ["X"]
+    assert codes_for_vintage(["a"], 2025, to_merged, every_part=True) == []
+    assert codes_for_vintage(["c", "d", "X"], 2025, to_merged, every_part=True) == ["X", "Y"]
+
+
+def test_missing_commune_is_left_out_and_named():
+    from analysis.allocation import missing_for_year
+    from analysis.budget.criteria import criteria_table
+
+    ind = _criteria(3).assign(year=2024, is_missing_list=[False, True, False])
+    crit = criteria_table(None, ind, 2024, [])
+    assert "00001" not in set(crit["commune_code"])
+    assert missing_for_year(ind, 2024)["commune_code"].tolist() == ["00001"]
+    long = A.allocate(_rules([_env(amount=100, floor=10)]), crit)
+    assert (
+        set(long["commune_code"]) == {"00000", "00002"} and long["amount_million_vnd"].sum() == 100
+    )
