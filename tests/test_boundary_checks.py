@@ -257,7 +257,9 @@ def test_preflight__outline_file_is_an_error_good_file_only_warnings(tmp_path):
 
 
 def test_validate__exits_non_zero_on_a_district_outline(tmp_path, monkeypatch):
-    monkeypatch.setattr(preflight, "check_data", lambda config, *args, **kw: [])  # the data are not the point
+    monkeypatch.setattr(
+        preflight, "check_data", lambda config, *args, **kw: []
+    )  # the data are not the point
     runner = CliRunner()
     outline = outline_file(tmp_path, "Hương Sơn")
     result = runner.invoke(app, ["validate", "--config", str(config_file(tmp_path, outline))])

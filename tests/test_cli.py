@@ -70,3 +70,23 @@ def test_cli_sample__refuses_a_folder_holding_other_files_and_regenerates_its_ow
         assert out.returncode == 0, out.stderr
     assert (folder / "README.txt").exists() and (folder / "tong_so_ho.xlsx").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["district.yaml", "mau"]
+
+
+def test_cli__run_passes_the_scenario_to_the_budget_notebook(monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    import analysis.pipeline
+    from analysis.cli import app
+
+    seen = {}
+
+    def fake_run_cycle(config, year, **kwargs):
+        seen.update(kwargs, year=year)
+        return tmp_path
+
+    monkeypatch.setattr(analysis.pipeline, "run_cycle", fake_run_cycle)
+    result = CliRunner().invoke(
+        app, ["run", "--year", "2024", "--scenario", "theo-muc-do-thieu-hut"]
+    )
+    assert result.exit_code == 0, result.output
+    assert seen["budget"] == {"scenario": "theo-muc-do-thieu-hut"} and seen["year"] == 2024

@@ -17,7 +17,7 @@ import pytest
 import yaml
 from tests.districts import sample_config, write_config
 
-from analysis.config import load_config
+from analysis.config import PROJECT_ROOT, load_config
 from analysis.pipeline import NOTEBOOKS, RunFailed, run_cycle
 from analysis.vietnamese import format_number
 
@@ -30,7 +30,10 @@ def small_district(tmp_path_factory) -> dict:
     config_path = write_config(sample_config(root), root / "district.yaml")
     config = load_config(config_path)
     out_root = root / "outputs"
-    final = run_cycle(config_path, 2024, out_root=out_root, progress=False)
+    final = run_cycle(
+        config_path, 2024, out_root=out_root, progress=False,
+        budget={"scenario": "theo-muc-do-thieu-hut"},
+    )  # fmt: skip
     return {
         "root": root,
         "config_path": config_path,
@@ -117,6 +120,52 @@ def test_run__outputs_contain_no_name_or_id_number(small_district):
             if hit:
                 leaks.append(f"{path.name}: {hit.group(0)}")
     assert not leaks, leaks[:5]
+
+
+def test_run__budget_workbook_exact_totals_double_supports_and_scenario(small_district):
+    """Every envelope and source exact (against the envelope file read here), the sample's
+    deliberate double supports flagged and nothing else, the scenario compared."""
+    final, root = small_district["final"], small_district["root"]
+    book = openpyxl.load_workbook(final / "phan_bo_ngan_sach_2024.xlsx")
+    assert {"Theo dự án", "Theo xã", "Theo nguồn", "Tiêu chí, trọng số", "Kiểm tra tổng",
+            "So sánh phương án", "Hỗ trợ trùng", "Giải ngân"} <= set(book.sheetnames)  # fmt: skip
+    envelopes = yaml.safe_load(
+        (PROJECT_ROOT / "data" / "reference" / "allocation_envelopes_sample.yaml").read_text(
+            encoding="utf-8"
+        )
+    )["envelopes"]
+    want = {}
+    for e in (e for e in envelopes if e["budget_year"] == 2024):
+        want[(e["project"], "Ngân sách trung ương" if e["source"] == "TW" else e["source"])] = e[
+            "amount_million_vnd"
+        ]
+        if e["source"] == "TW":  # counterparts of the sample config: 10% and 5%, half up
+            want[(e["project"], "Ngân sách tỉnh đối ứng")] = int(
+                e["amount_million_vnd"] * 0.10 + 0.5
+            )
+            want[(e["project"], "Ngân sách huyện")] = int(e["amount_million_vnd"] * 0.05 + 0.5)
+    long = pd.read_parquet(final / "data" / "allocation_long.parquet")
+    got = long.groupby(["project", "source_name"])["amount_million_vnd"].sum()
+    for (project, source), amount in want.items():
+        key = (project, source if source != "HUYEN" else "Ngân sách huyện")
+        assert got[key] == amount, key
+    assert long["amount_million_vnd"].sum() == sum(want.values())
+    rows = list(book["Kiểm tra tổng"].iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(rows) if r[0] == "Cấp")
+    assert all(r[5] == 0 for r in rows[head + 1 :] if r[0])
+    found = pd.read_parquet(final / "data" / "double_support.parquet")
+    expected = pd.read_csv(root / "sample" / "ho_tro_trung_lap.csv", dtype=str)
+    key = ["rule", "household_id", "support_type", "project"]
+    assert sorted(map(tuple, found[key].astype(str).to_numpy())) == sorted(
+        map(tuple, expected[key].to_numpy())
+    )
+    compared = pd.read_parquet(final / "data" / "allocation_comparison.parquet")
+    assert compared["change_million_vnd"].sum() == 0 and compared["change_million_vnd"].any()
+    assert (final / "phu_luc_nghi_quyet_phan_bo_2024.docx").exists()
+    manifest = json.loads((final / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"]["scenario"] == "theo-muc-do-thieu-hut"
+    briefing = (final / "briefing.html").read_text(encoding="utf-8")
+    assert "Số hộ nghèo 50%" in briefing and "minh họa" in briefing
 
 
 def test_run__failing_step_names_notebook_and_keeps_previous_outputs(small_district):

@@ -425,11 +425,12 @@ def build_briefing(config: Config, year: int, run_dir: str | Path) -> list[doc.S
     if config.allocation is not None and store.table_path(run_dir, "allocation").exists():
         result = store.load_table(run_dir, "allocation")
         missing = store.load_optional_table(run_dir, "allocation_missing")
+        weights = store.load_optional_table(run_dir, "allocation_weights")
         sections.append(
             doc.Section(
                 "Phân bổ ngân sách",
                 [
-                    doc.Paragraph(doc.allocation_text(result, config, missing)),
+                    doc.Paragraph(doc.allocation_text(result, config, missing, weights)),
                     doc.allocation_table(result, missing),
                 ],
             )

@@ -46,13 +46,19 @@ def run(
         help="Ngày lập ghi trong mọi tệp kết quả (dd/mm/yyyy; mặc định: hôm nay, hoặc theo "
         "biến môi trường SOURCE_DATE_EPOCH). Cùng dữ liệu, cấu hình và ngày lập cho cùng kết quả.",
     ),
+    scenario: str | None = typer.Option(
+        None, "--scenario", help="Phương án phân bổ ngân sách để so sánh với phương án cơ sở."
+    ),
 ) -> None:
     """Chạy toàn bộ chu trình năm: nhập liệu → đo lường → bản đồ → mục tiêu → ngân sách → báo cáo."""
     from analysis.pipeline import run_cycle
     from analysis.reproducible import parse_run_date
 
     day = parse_run_date(run_date) if run_date else None
-    final = run_cycle(config, year, out_root=out, allow_incomplete=allow_incomplete, run_date=day)
+    final = run_cycle(
+        config, year, out_root=out, allow_incomplete=allow_incomplete, run_date=day,
+        budget={"scenario": scenario},
+    )  # fmt: skip
     typer.echo(f"Hoàn thành. Kết quả tại: {final}")
     typer.echo(f"Báo cáo: {final / 'briefing.html'}")
 

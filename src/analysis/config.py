@@ -172,11 +172,44 @@ class Criterion(_Frozen):
     weight: float = Field(ge=0)
 
 
+class FundingSource(_Frozen):
+    """A funding source; a counterpart source (e.g. the province's) adds `counterpart_ratio`
+    times the amount of `counterpart_of` to every envelope of that source that the envelope
+    file does not give explicitly."""
+
+    code: str
+    name: str
+    counterpart_of: str | None = None
+    counterpart_ratio: float = Field(0.0, ge=0)
+
+
 class Allocation(_Frozen):
-    total_million_vnd: int = Field(gt=0)
+    """Budget allocation rules. New form: `envelope_file` (data/reference/, one envelope per
+    project/sub-project and source and budget year) and `sources`. Old form, still read: one
+    envelope `total_million_vnd` split by `criteria`."""
+
+    total_million_vnd: int | None = Field(None, gt=0)
     illustrative: bool = True
-    criteria: list[Criterion]
+    criteria: list[Criterion] = Field(default_factory=list)
     remote_communes: list[str] = Field(default_factory=list)
+    envelope_file: Path | None = None
+    sources: list[FundingSource] = Field(default_factory=list)
+    # Beneficiary lists (folder or file) and the disbursement sheet; on a synthetic config they
+    # default to the sample's own (ho_tro/ and giai_ngan.xlsx next to the household lists).
+    beneficiary_lists: Path | None = None
+    disbursement: Path | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Allocation:
+        if self.envelope_file is None and (self.total_million_vnd is None or not self.criteria):
+            raise ValueError("give envelope_file, or total_million_vnd with criteria (old form)")
+        codes = [s.code for s in self.sources]
+        if len(set(codes)) != len(codes):
+            raise ValueError("source codes must be unique")
+        for s in self.sources:
+            if s.counterpart_of is not None and s.counterpart_of not in codes:
+                raise ValueError(f"source {s.code}: counterpart_of '{s.counterpart_of}' unknown")
+        return self
 
 
 class Config(_Frozen):

@@ -262,8 +262,23 @@ def allocation_table(result: pd.DataFrame, missing: pd.DataFrame | None = None) 
     )
 
 
+def weights_text(weights: pd.DataFrame) -> str:
+    """'Dự án 2 (Đa dạng hóa sinh kế): Số hộ nghèo 50%, ...; ...' from the stored criteria and
+    weights (analysis.budget.allocate.criteria_weights); counterparts share their project's."""
+    parts = []
+    for (project, name), rows in weights.groupby(["project", "project_name"], sort=False):
+        rows = rows.drop_duplicates("criterion")
+        crit = ", ".join(f"{r.criterion_label} {pct(r.weight, 0)}" for r in rows.itertuples())
+        head = f"Dự án {project} ({name})" if project else str(name)
+        parts.append(f"{head}: {crit}")
+    return "; ".join(parts)
+
+
 def allocation_text(
-    result: pd.DataFrame, config: Config, missing: pd.DataFrame | None = None
+    result: pd.DataFrame,
+    config: Config,
+    missing: pd.DataFrame | None = None,
+    weights: pd.DataFrame | None = None,
 ) -> str:
     rules = config.allocation
     top = result.sort_values("amount_million_vnd", ascending=False).head(3)
@@ -271,10 +286,19 @@ def allocation_text(
         f"{r.commune_name} ({format_number(r.amount_million_vnd)} triệu đồng)"
         for r in top.itertuples()
     )
-    text = (
-        f"Tổng nguồn {format_number(rules.total_million_vnd)} triệu đồng được chia theo {len(rules.criteria)} tiêu chí; "
-        f"ba xã nhận nhiều nhất: {names}. Tổng các xã bằng đúng tổng nguồn ({format_number(result['amount_million_vnd'].sum())} triệu đồng)."
-    )
+    total = format_number(result["amount_million_vnd"].sum())
+    if weights is not None and len(weights):
+        n_env, n_src = weights["envelope"].nunique(), weights["source"].nunique()
+        text = (
+            f"Tổng nguồn {total} triệu đồng ({n_env} nguồn theo dự án, tiểu dự án và {n_src} "
+            f"nguồn vốn) được chia cho các xã theo tiêu chí và trọng số: {weights_text(weights)}. "
+            f"Ba xã nhận nhiều nhất: {names}. Tổng các xã của từng nguồn bằng đúng số được giao."
+        )
+    else:
+        text = (
+            f"Tổng nguồn {format_number(rules.total_million_vnd)} triệu đồng được chia theo {len(rules.criteria)} tiêu chí; "
+            f"ba xã nhận nhiều nhất: {names}. Tổng các xã bằng đúng tổng nguồn ({total} triệu đồng)."
+        )
     empty = [
         c.name
         for c in rules.criteria
@@ -292,7 +316,10 @@ def allocation_text(
             "cho các xã có danh sách hộ; bổ sung danh sách của các xã này rồi chạy lại trước khi trình."
         )
     if rules.illustrative:
-        text += " Trọng số tiêu chí chỉ mang tính minh họa, chưa theo hệ số của Quyết định 02/2022/QĐ-TTg."
+        text += (
+            " Số liệu nguồn vốn, tiêu chí và trọng số chỉ mang tính minh họa, chưa theo hệ số "
+            "của Quyết định 02/2022/QĐ-TTg."
+        )
     return text
 
 

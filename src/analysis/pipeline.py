@@ -54,6 +54,7 @@ NOTEBOOKS = (
     "06_briefing",
 )
 BRIEFING_NOTEBOOK = "06_briefing"
+BUDGET_NOTEBOOK = "05_budget_allocation"
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ def run_cycle(
     on_step: Callable[[str], None] | None = None,
     allow_incomplete: bool = False,
     run_date: date | None = None,
+    budget: dict | None = None,
 ) -> Path:
     """Execute the notebooks for `year`; return the final output folder.
 
@@ -137,6 +139,8 @@ def run_cycle(
     Every date written into the outputs is the run's date: `run_date`, else
     SOURCE_DATE_EPOCH from the environment, else today (see analysis.reproducible); so
     the same inputs, config and seed on the same run date give the same files.
+
+    `budget`: notebook 05's parameters (budget_year, envelope_file, scenario), passed through.
     """
     config_path = Path(config_path).resolve()
     config = load_config(config_path)
@@ -162,7 +166,7 @@ def run_cycle(
             except OSError as exc:
                 raise fs_error(exc, final.parent, "tạo thư mục của lần chạy") from None
             _run_steps(config, config_path, year, work, final, notebooks, progress, on_step,
-                       allow_incomplete, run_date)  # fmt: skip
+                       allow_incomplete, run_date, budget)  # fmt: skip
     finally:
         with contextlib.suppress(OSError):
             run_folders.runs_dir(final).rmdir()  # only when empty (a run stopped early)
@@ -181,6 +185,7 @@ def _run_steps(
     on_step: Callable[[str], None] | None,
     allow_incomplete: bool,
     run_date: date | None = None,
+    budget: dict | None = None,
 ) -> None:
     """The notebooks, exports and manifest into `work`, then the switch; on any failure the
     run folder is kept as failed (ERROR.txt) or, on a full disk or an interrupt, removed."""
@@ -190,6 +195,7 @@ def _run_steps(
         "run_dir": str(work),
         "allow_incomplete": bool(allow_incomplete),
     }
+    budget = {k: v for k, v in (budget or {}).items() if v is not None}
     started = datetime.now()
     try:
         (work / "notebooks").mkdir()
@@ -201,13 +207,15 @@ def _run_steps(
                 bar.set_postfix_str(name)
                 if on_step:
                     on_step(name)
-                _execute(name, work, params, final)
+                _execute(name, work, {**params, **budget} if name == BUDGET_NOTEBOOK else params,
+                         final)  # fmt: skip
                 # no execution times; the folder the results are read from, not the run's own
                 executed = work / "notebooks" / f"{name}.ipynb"
                 if executed.exists():  # a step may write no notebook (tests' fake steps)
                     reproducible.pin_notebook(executed, {str(work): str(final)})
             _export_briefing(work)
-            _write_manifest(work, config, config_path, params, started, notebooks, day)
+            _write_manifest(work, config, config_path, {**params, **budget}, started, notebooks,
+                            day)  # fmt: skip
         run_folders.switch(final, work)
     except IncompleteInputs:
         run_folders.remove(work)
@@ -416,6 +424,7 @@ def _write_manifest(
             "config_path": _rel(config_path),
             "year": params["year"],
             "allow_incomplete": params["allow_incomplete"],
+            **{k: params[k] for k in ("budget_year", "envelope_file", "scenario") if k in params},
         },
         "communes_missing_data": _missing_lists(work),
         "notebooks": list(notebooks),

@@ -26,6 +26,29 @@ from analysis.vietnamese import ascii_key, detect_legacy_encoding, from_legacy
 
 REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
 KINDS = ("households", "totals", "results", "dynamics_poor", "dynamics_near_poor")
+# Table kinds read on request only (never searched for among the review's files).
+EXTRA_KINDS = ("beneficiaries", "disbursement")
+# Beneficiary lists of the programme's supports (analysis.budget.beneficiaries): column -> label.
+BENEFICIARY_COLUMNS = {
+    "household_id": "Mã hộ",
+    "head_key": "Mã ẩn danh chủ hộ",
+    "commune_code": "Mã xã",
+    "commune_name": "Tên xã",
+    "project": "Dự án",
+    "support_type": "Loại hỗ trợ",
+    "year": "Năm",
+    "amount_million_vnd": "Số tiền (triệu đồng)",
+    "amount_vnd": "Số tiền (đồng)",
+}
+# Disbursement sheet (analysis.budget.disbursement): column -> label.
+DISBURSEMENT_COLUMNS = {
+    "year": "Năm",
+    "commune_code": "Mã xã",
+    "commune_name": "Tên xã",
+    "project": "Dự án",
+    "source": "Nguồn vốn",
+    "disbursed_million_vnd": "Đã giải ngân (triệu đồng)",
+}
 SKIP = "_skip"
 HEADER_SCAN_ROWS = 30
 MAX_HEADER_ROWS = 3
@@ -41,6 +64,9 @@ def _schema_aliases(kind: str) -> list[tuple[str, str]]:
         cols = list(schema.TOTALS_COLUMNS)
     elif kind == "results":
         cols = [c for c in schema.INDICATOR_COLUMNS if c.name in _RESULT_COLUMNS]
+    elif kind in EXTRA_KINDS:
+        columns = BENEFICIARY_COLUMNS if kind == "beneficiaries" else DISBURSEMENT_COLUMNS
+        return [(c, a) for c, label in columns.items() for a in (c, label)]
     else:
         cols = [c for c in schema.INDICATOR_COLUMNS if c.name in ("commune_code", "commune_name")]
     pairs = [(c.name, a) for c in cols for a in (c.name, c.label_vi, *c.aliases)]
@@ -62,12 +88,15 @@ def load_aliases(path: Path | None = None) -> dict[str, dict[str, str]]:
         raise UserError(
             f"{path}: thiếu cột {', '.join(sorted(missing))} (cần: table, column, alias)"
         )
-    out: dict[str, dict[str, str]] = {k: {} for k in KINDS}
-    pairs = [(kind, col, alias) for kind in KINDS for col, alias in _schema_aliases(kind)]
+    out: dict[str, dict[str, str]] = {k: {} for k in KINDS + EXTRA_KINDS}
+    pairs = [
+        (kind, col, alias) for kind in KINDS + EXTRA_KINDS for col, alias in _schema_aliases(kind)
+    ]
     for i, rec in enumerate(table.itertuples(index=False), start=2):
         if rec.table not in out:
             raise UserError(
-                f"{path}, dòng {i}: bảng '{rec.table}' không hợp lệ (chọn: {', '.join(KINDS)})"
+                f"{path}, dòng {i}: bảng '{rec.table}' không hợp lệ "
+                f"(chọn: {', '.join(KINDS + EXTRA_KINDS)})"
             )
         pairs.append((rec.table, rec.column, rec.alias))
     for kind, col, alias in pairs:
@@ -90,6 +119,10 @@ def required_content(kind: str) -> tuple[str, ...]:
         return ("n_households",)
     if kind == "results":  # resident households may come from the totals file instead
         return ("n_poor", "n_near_poor")
+    if kind == "beneficiaries":
+        return ("project", "support_type")
+    if kind == "disbursement":
+        return ("project", "disbursed_million_vnd")
     group = "poor" if kind == "dynamics_poor" else "near_poor"
     return tuple(c for c in schema.DYNAMICS_COLUMNS if c.startswith(f"n_{group}_"))
 
@@ -243,6 +276,8 @@ KIND_TITLES = {
     "results": "Summary tables: results",
     "dynamics_poor": "Summary tables: dynamics of the poor list",
     "dynamics_near_poor": "Summary tables: dynamics of the near-poor list",
+    "beneficiaries": "Beneficiary lists of the programme's supports",
+    "disbursement": "Disbursement sheet of the programme's envelopes",
 }
 
 
@@ -257,7 +292,7 @@ def aliases_markdown(path: Path | None = None) -> str:
     parts = ["## Accepted input headers\n",
              "Matched without case, diacritics or punctuation. Add a line to "
              "`data/reference/header_aliases.csv` (table, column, alias) for a new spelling.\n"]  # fmt: skip
-    for kind in KINDS:
+    for kind in KINDS + EXTRA_KINDS:
         spellings: dict[str, list[str]] = {}
         for col, alias in [*_schema_aliases(kind), *zip(*_csv_rows(table, kind), strict=True)]:
             known = spellings.setdefault(col, [])

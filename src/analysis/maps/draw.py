@@ -147,6 +147,26 @@ def draw_budget_map(
     )
 
 
+def draw_disbursement_map(
+    disbursement: pd.DataFrame, boundaries: Boundaries, ctx: MapContext, maps_config
+) -> Figure:
+    """Disbursed / allocated per commune (%); communes allocated nothing: no data."""
+    rate = disbursement["disbursed_million_vnd"] / disbursement["amount_million_vnd"].where(
+        disbursement["amount_million_vnd"] > 0
+    )
+    values = values_by_polygon(boundaries.gdf, disbursement.assign(rate=rate * 100), "rate")
+    scheme = "natural_breaks" if maps_config.scheme == "fixed" else maps_config.scheme
+    classes = classify(values, scheme, maps_config.k, None, "RdYlGn", "%", ctx.lang)
+    texts = [fmt_number(v, 1, ctx.lang) + "%" if pd.notna(v) else "" for v in values]
+    title = f"{tr('disbursement', ctx.lang)} {tr('by_commune', ctx.lang)}"
+    subtitle = f"{ctx.area} – {tr('year', ctx.lang, year=ctx.year)}. " + tr(
+        "disbursement_source", ctx.lang, year=ctx.year
+    )
+    return _choropleth(
+        boundaries, classes, texts, ctx, title, tr("legend_disbursement", ctx.lang), subtitle
+    )
+
+
 def draw_deprivation_maps(
     deprivation: pd.DataFrame, boundaries: Boundaries, ctx: MapContext, maps_config
 ) -> Figure:

@@ -37,7 +37,8 @@ _MANIFEST_HEAD = (
 _OLD_LAYOUT = re.compile(
     r"^(README\.txt|truth\.csv|discrepancies\.csv|tong_so_ho\.xlsx"
     r"|lists/\d{4}/[^/]+\.xlsx|summary/bieu_tong_hop_\d{4}\.xlsx"
-    r"|population/households_\d{4}\.parquet)$"
+    r"|population/households_\d{4}\.parquet"
+    r"|ho_tro/\d{4}/[^/]+\.xlsx|ho_tro_trung_lap\.csv|giai_ngan\.xlsx)$"
 )
 _SYSTEM_FILES = {"Thumbs.db", "desktop.ini", ".DS_Store"}  # written by file browsers
 _TMP_PREFIX = ".dang_tao-"  # the generator's own work folder, left by an interrupted run
@@ -207,8 +208,13 @@ def write_files(config: Config, sim: Simulation, out_dir: Path, population: bool
         previous = households
     truth = pd.concat(truth, ignore_index=True)
     write_totals(out_dir / "tong_so_ho.xlsx", truth)
-    write_summary_workbooks(
+    indicators = write_summary_workbooks(
         config, sim, pd.concat(listed_years, ignore_index=True), truth, out_dir / "summary"
+    )
+    from analysis.synthetic.budget import write_budget_sample
+
+    write_budget_sample(
+        config, pd.concat(listed_years, ignore_index=True), indicators, out_dir, config.sample.seed
     )
     write_csv(truth, out_dir / "truth.csv", encoding="utf-8", lineterminator="\n")
     write_csv(
@@ -219,7 +225,7 @@ def write_files(config: Config, sim: Simulation, out_dir: Path, population: bool
 
 def write_summary_workbooks(
     config: Config, sim: Simulation, listed: pd.DataFrame, truth: pd.DataFrame, folder: Path
-) -> None:
+) -> pd.DataFrame:
     """The district's summary tables of every year, as offices keep them when lists are lost."""
     from analysis.measures import commune_indicators
     from analysis.summary_tables import write_summary_tables
@@ -242,6 +248,7 @@ def write_summary_workbooks(
             standard=config.standard_for(int(year)),
             stamp=datetime(int(year), 12, 31),
         )
+    return indicators
 
 
 def _truth(households: pd.DataFrame, units: pd.DataFrame, year: int, vintage: int) -> pd.DataFrame:
@@ -316,6 +323,10 @@ Tệp:
   truth.csv                         số liệu đúng theo xã × năm (theo phân loại được báo cáo)
   discrepancies.csv                 các hộ có phân loại báo cáo khác phân loại tính toán
   population/households_<năm>.parquet  toàn bộ hộ (khi chạy với --population)
+  ho_tro/2024/du_an_<dự án>.xlsx    danh sách hộ được hỗ trợ năm 2024 theo dự án (khi cấu hình có
+                                    tệp nguồn vốn), có một số trường hợp hỗ trợ trùng cố ý
+  ho_tro_trung_lap.csv              các trường hợp hỗ trợ trùng, sai đối tượng cố ý (để kiểm tra)
+  giai_ngan.xlsx                    số đã giải ngân theo xã × dự án × nguồn năm 2024 (minh họa)
 
 Hạt giống ngẫu nhiên (seed): {config.sample.seed}. Cùng cấu hình và seed cho cùng dữ liệu.
 """
