@@ -82,10 +82,18 @@ def strip_qualifiers(text: str) -> str:
 
 
 def expansions(key: str, abbreviations: dict[str, tuple[str, ...]]) -> list[str]:
-    """Every reading of `key` with its abbreviations expanded (at most MAX_VARIANTS)."""
+    """Every reading of `key` with its abbreviations expanded (at most MAX_VARIANTS).
+
+    Abbreviations of several words once their punctuation is gone ('P.tiện' -> 'p tien')
+    are replaced first, on word boundaries; then each word is tried with its meanings.
+    """
+    original = key
+    for abbr, meanings in abbreviations.items():
+        if " " in abbr and len(meanings) == 1:
+            key = re.sub(rf"(?<!\w){re.escape(abbr)}(?!\w)", meanings[0], key)
     options = [(tok, *abbreviations.get(tok, ())) for tok in key.split()]
     if all(len(o) == 1 for o in options):
-        return []
+        return [key] if key != original else []
     out = []
     for combo in itertools.islice(itertools.product(*options), MAX_VARIANTS):
         text = " ".join(combo)
@@ -137,7 +145,8 @@ class HeaderIndex:
             cols = self.words.get(" ".join(sorted(key.split())), set())
             if len(cols) == 1:
                 return HeaderMatch(next(iter(cols)), 100.0, HOW_WORDS, key)
-        return self._fuzzy([*bases, *expanded]) if fuzzy else None
+        # never guessed from an abbreviation's expansions: "TT 1" is not "Thành thị"
+        return self._fuzzy(bases) if fuzzy else None
 
     def _fuzzy(self, keys: list[str]) -> HeaderMatch | None:
         best: dict[str, tuple[float, str]] = {}

@@ -12,6 +12,7 @@ title rows) and decides which kind of table the sheet is.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -217,6 +218,9 @@ def _best_block(texts: list[list[str]], kinds: tuple[str, ...]) -> tuple[tuple, 
     return best
 
 
+_NUMBER = re.compile(r"[\d.,\s]+")
+
+
 @lru_cache(maxsize=16)
 def header_index(kind: str) -> HeaderIndex:
     return HeaderIndex(load_aliases()[kind])
@@ -233,7 +237,9 @@ def _match_block(texts: list[list[str]], pos: int, height: int, index: HeaderInd
     block = texts[pos : pos + height]
     width = max(len(r) for r in block)
     for col in range(width):
-        parts = _dedupe([row[col] for row in block if col < len(row) and row[col]])
+        # a number is a value or a column number, never part of a header
+        parts = _dedupe([row[col] for row in block if col < len(row) and row[col]
+                         and not _NUMBER.fullmatch(row[col])])  # fmt: skip
         if not parts:
             continue
         label = " / ".join(parts)
