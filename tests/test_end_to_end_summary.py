@@ -21,6 +21,13 @@ def summary_run(tmp_path_factory) -> dict:
     raw["data"]["household_lists"] = None
     raw["data"]["household_totals"] = None
     raw["data"]["summary_tables"] = str(root / "sample" / "summary")
+    # summary tables give counts, not households: the budget uses criteria they can give
+    # (a household-based criterion stops the budget step with a message naming it)
+    raw["allocation"] = {
+        "total_million_vnd": 12000,
+        "illustrative": True,
+        "criteria": [{"name": "n_poor", "weight": 0.7}, {"name": "n_near_poor", "weight": 0.3}],
+    }
     config_path = write_config(raw, root / "summary_only.yaml")
     final = run_cycle(config_path, 2024, out_root=root / "outputs", progress=False)
     return {"root": root, "final": final}
