@@ -34,7 +34,7 @@ scenario = None  # tên phương án so sánh với phương án cơ sở (ví d
 # %%
 from analysis import documents, store
 from analysis.budget import display
-from analysis.budget.run import run_budget
+from analysis.budget.run import budget_or_reason
 from analysis.config import load_config
 from analysis.registry import registry_for
 
@@ -42,47 +42,56 @@ config = load_config(config_path)
 documents.show_data_note(config)
 registry = registry_for(config)
 # communes marked "thiếu số liệu" get no share until their list is in (said below), never a 0 count
-budget = run_budget(config, run_dir, year, budget_year, envelope_file, scenario, registry)
-weights = store.load_table(run_dir, "allocation_weights")
+budget, no_budget = budget_or_reason(config, run_dir, year, budget_year, envelope_file, scenario, registry)
+weights = store.load_table(run_dir, "allocation_weights") if budget is not None else None
+if budget is None:
+    documents.show(documents.Paragraph(no_budget))
 
 # %% [markdown]
 # Số tiền mỗi xã (mọi nguồn), tỷ trọng và mức bình quân trên một hộ nghèo:
 
 # %%
-documents.show(
-    documents.Paragraph(documents.allocation_text(budget.allocation, config, budget.missing, weights)),
-    documents.allocation_table(budget.allocation, budget.missing),
-)
+if budget is not None:
+    documents.show(
+        documents.Paragraph(documents.allocation_text(budget.allocation, config, budget.missing, weights)),
+        documents.allocation_table(budget.allocation, budget.missing),
+    )
 
 # %% [markdown]
 # Phân bổ theo dự án, tiểu dự án và nguồn vốn; tiêu chí và trọng số từng nguồn; kiểm tra tổng.
 
 # %%
-documents.show(*display.rules_tables(budget))
+if budget is not None:
+    documents.show(*display.rules_tables(budget))
 
 # %% [markdown]
 # So sánh phương án (khi tham số `scenario` hoặc `--scenario` chọn một phương án).
 
 # %%
-documents.show(*display.comparison_blocks(budget))
+if budget is not None:
+    documents.show(*display.comparison_blocks(budget))
 
 # %% [markdown]
 # Kiểm tra hỗ trợ trùng lặp, sai đối tượng trong danh sách hộ được hỗ trợ.
 
 # %%
-documents.show(*display.double_support_blocks(budget))
+if budget is not None:
+    documents.show(*display.double_support_blocks(budget))
 
 # %% [markdown]
 # Giải ngân theo xã (khi có bảng giải ngân).
 
 # %%
-documents.show(*display.disbursement_blocks(budget))
+if budget is not None:
+    documents.show(*display.disbursement_blocks(budget))
 
 # %%
-display.disbursement_figure(budget, config, registry, year, run_dir)
+if budget is not None:
+    display.disbursement_figure(budget, config, registry, year, run_dir)
 
 # %% [markdown]
 # Tệp cho phòng Tài chính - Kế hoạch: sổ tính in được và phụ lục nghị quyết HĐND.
 
 # %%
-documents.show(documents.Paragraph(display.files_text(budget)))
+if budget is not None:
+    documents.show(documents.Paragraph(display.files_text(budget)))

@@ -162,6 +162,10 @@ def _old_form(alloc: Allocation, year: int) -> Rules:
     return Rules(year, [env], {}, [base], alloc.illustrative, {OLD_FORM_SOURCE: "Tổng nguồn"})
 
 
+class NoEnvelopes(UserError):
+    """The envelope file has nothing for the budget year: no allocation, said plainly."""
+
+
 def load_rules(config: Config, budget_year: int, envelope_file: str | Path | None = None) -> Rules:
     """The rules of `budget_year`: envelopes from the envelope file (the config's, or
     `envelope_file`), counterpart envelopes added from the sources' ratios."""
@@ -178,7 +182,7 @@ def load_rules(config: Config, budget_year: int, envelope_file: str | Path | Non
     rules = [e for e in data.envelopes if e.budget_year == budget_year]
     if not rules:
         years = sorted({e.budget_year for e in data.envelopes})
-        raise UserError(
+        raise NoEnvelopes(
             f"{path}: không có nguồn vốn nào của năm ngân sách {budget_year} "
             f"(tệp có các năm: {', '.join(map(str, years))})."
         )

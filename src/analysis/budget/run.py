@@ -49,6 +49,25 @@ def default_input(config: Config, given: Path | None, sample_name: str) -> Path 
     return None
 
 
+def budget_or_reason(
+    config: Config,
+    run_dir: str | Path,
+    year: int,
+    budget_year: int | None = None,
+    envelope_file: str | Path | None = None,
+    scenario: str | None = None,
+    registry=None,
+) -> tuple[BudgetRun | None, str]:
+    """(the budget run, "") or, when the envelope file has nothing for the budget year (an
+    earlier year's run), (None, the sentence saying no allocation is made and why)."""
+    from analysis.budget.rules import NoEnvelopes
+
+    try:
+        return run_budget(config, run_dir, year, budget_year, envelope_file, scenario, registry), ""
+    except NoEnvelopes as exc:
+        return None, f"Không phân bổ ngân sách trong lần chạy này: {exc}"
+
+
 def run_budget(
     config: Config,
     run_dir: str | Path,
