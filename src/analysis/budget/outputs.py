@@ -24,6 +24,8 @@ from openpyxl.utils import get_column_letter
 
 from analysis.budget.beneficiaries import RULES_VI
 from analysis.budget.rules import Rules
+from analysis.reproducible import save_docx, save_workbook
+from analysis.safe_xlsx import neutralise_workbook
 
 INTEGER = "#,##0"
 DECIMAL = "#,##0.0"
@@ -181,8 +183,8 @@ def write_workbook(
                 "Tỷ lệ giải ngân": PERCENT, "Hộ thoát nghèo trong năm": INTEGER,
                 "Triệu đồng/hộ thoát nghèo": DECIMAL}, total=True)  # fmt: skip
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    neutralise_workbook(wb)  # names from the envelope file: text, never formulas
+    return save_workbook(wb, path)  # dated with the run's date: same inputs, same bytes
 
 
 def write_annex(
@@ -249,8 +251,7 @@ def write_annex(
             + (" Dữ liệu mô phỏng, không phải số liệu thật." if synthetic else "")
         ).italic = True  # fmt: skip
     path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(path)
-    return path
+    return save_docx(doc, path)
 
 
 def _row(table, values: list[str], bold: bool = False) -> None:
