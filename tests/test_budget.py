@@ -355,3 +355,21 @@ def test_missing_commune_is_left_out_and_named():
     assert (
         set(long["commune_code"]) == {"00000", "00002"} and long["amount_million_vnd"].sum() == 100
     )
+
+
+def test_disbursement_sheet_rows_of_other_budget_years_are_not_checked(tmp_path: Path):
+    """A sheet kept over several years: rows of 2023 name a project the 2024 rules lack."""
+    from analysis.budget.disbursement import read_disbursement
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["BẢNG THEO DÕI GIẢI NGÂN"])
+    ws.append(["Năm", "Mã xã", "Dự án/Tiểu dự án", "Nguồn", "Đã giải ngân"])
+    ws.append([2024, "18196", "2", "TW", 40])
+    ws.append([2023, "18196", "9", "TW", 70])  # project 9 does not exist in 2024
+    path = tmp_path / "giai_ngan.xlsx"
+    wb.save(path)
+    got = read_disbursement(path, _rules([_env("2", "TW", 300)]))
+    assert got.to_dict("records") == [
+        {"commune_code": "18196", "envelope": "2 · TW", "disbursed_million_vnd": 40.0}
+    ]

@@ -46,8 +46,10 @@ def read_disbursement(path: Path, rules: Rules) -> pd.DataFrame:
             errors.append(f"{t.file}, dòng {int(r)}, cột '{label}': không phải số.")
         source = d["source"].map(lambda v: by_source.get(ascii_key(str(v)), str(v)))
         env = d["project"].map(_project) + " · " + source
-        for r, e in zip(d["_row"], env, strict=True):
-            if e not in keys and len(errors) < 50:
+        # rows of other budget years (a sheet kept over several years) are not this run's
+        in_year = (year.isna() | (year == rules.budget_year)).to_numpy()
+        for r, e, mine in zip(d["_row"], env, in_year, strict=True):
+            if mine and e not in keys and len(errors) < 50:
                 errors.append(
                     f"{t.file}, dòng {int(r)}: dự án và nguồn '{e}' không có trong các nguồn vốn "
                     f"năm {rules.budget_year}."
