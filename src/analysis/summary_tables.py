@@ -37,7 +37,14 @@ from analysis.reproducible import save_workbook
 from analysis.safe_xlsx import neutralise_workbook
 from analysis.schema import DYNAMICS_LABELS_VI, INDICATOR_COLUMNS, NEAR_POOR_DYNAMICS, POOR_DYNAMICS
 from analysis.standard import DEFAULT_STANDARD, Standard, get_standard
-from analysis.xlsx_style import INTEGER, PERCENT2, format_table, print_setup, signature_block, title_cell
+from analysis.xlsx_style import (
+    INTEGER,
+    PERCENT2,
+    format_table,
+    print_setup,
+    signature_block,
+    title_cell,
+)
 
 SYNTHETIC_NOTE_VI = "Dữ liệu mô phỏng – không phải số liệu thật"
 NO_MICRODATA_VI = "Không có danh sách hộ năm này (chỉ có bảng tổng hợp): không lập được biểu này."

@@ -117,7 +117,9 @@ def format_table(
     numeric cells whose format is still General get `number_format_for`. `freeze_col`:
     the first column that scrolls (2 keeps column A visible). `landscape`: None chooses
     by the total width. `widths`: fixed widths for some columns (others are fitted)."""
-    first_head, last_head = (header_rows, header_rows) if isinstance(header_rows, int) else header_rows
+    first_head, last_head = (
+        (header_rows, header_rows) if isinstance(header_rows, int) else header_rows
+    )
     last_col = last_col or ws.max_column
     if last_row is None:
         last_row = last_head
@@ -156,7 +158,9 @@ def display_length(cell) -> int:
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
-def fit_widths(ws, header_row: int, last_row: int, last_col: int, fixed: Mapping[int, float]) -> float:
+def fit_widths(
+    ws, header_row: int, last_row: int, last_col: int, fixed: Mapping[int, float]
+) -> float:
     """Column widths from the header (wrapped) and the body (one line), capped; returns the sum."""
     total = 0.0
     for c in range(1, last_col + 1):
@@ -216,10 +220,25 @@ def signature_block(ws: Worksheet, row: int, left: tuple[str, ...], right: tuple
     return row + max(len(left), len(right)) - 1
 
 
+def wrap_note(ws: Worksheet, row: int, last_col: int) -> None:
+    """A long note in column A merged across the table's width, wrapped, row made taller."""
+    cell = ws.cell(row, 1)
+    if not cell.value:
+        return
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    width = sum(
+        ws.column_dimensions[get_column_letter(c)].width or 9 for c in range(1, last_col + 1)
+    )
+    ws.row_dimensions[row].height = 15 * max(1, math.ceil(len(str(cell.value)) * 1.1 / width))
+
+
 def snake_case_headers(ws: Worksheet, header_row: int) -> list[str]:
     """Header cells that look like code identifiers (n_poor, commune_code)."""
     return [
-        str(c.value) for c in ws[header_row] if isinstance(c.value, str) and SNAKE_CASE.match(c.value)
+        str(c.value)
+        for c in ws[header_row]
+        if isinstance(c.value, str) and SNAKE_CASE.match(c.value)
     ]
 
 
@@ -243,7 +262,8 @@ def cache_formula_values(data: bytes, sheet_member: str, values: Mapping[str, fl
                     coord = m.group(1).decode()
                     if coord not in values or values[coord] is None:
                         return m.group(0)
-                    value = escape(repr(float(values[coord])))
+                    number = float(values[coord])
+                    value = escape(str(int(number)) if number.is_integer() else repr(number))
                     return (b'<c r="' + m.group(1) + b'"' + m.group(2) + b"><f>" + m.group(3)
                             + b"</f><v>" + value.encode() + b"</v></c>")  # fmt: skip
 

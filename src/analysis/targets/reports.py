@@ -9,8 +9,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import UserError
-from analysis.reproducible import pin_zip, run_date
-from analysis.safe_xlsx import excel_writer
+from analysis.reproducible import run_date
 from analysis.targets.measures import DISTRICT_CODE, reaggregate
 from analysis.targets.scorecard import (
     POPULATION_LABELS_VI,
@@ -97,7 +96,9 @@ def write_scorecard_xlsx(
     path.parent.mkdir(parents=True, exist_ok=True)
     note = " ".join(t for t in (_source(config), missing_note) if t)
     title = f"Bảng theo dõi thực hiện chỉ tiêu giảm nghèo – {config.district.type} {config.district.name}"
-    fills = {lab: PatternFill("solid", fgColor=STATUS_COLOURS[k]) for k, lab in STATUS_LABELS_VI.items()}
+    fills = {
+        lab: PatternFill("solid", fgColor=STATUS_COLOURS[k]) for k, lab in STATUS_LABELS_VI.items()
+    }
     wb = Workbook()
     wb.remove(wb.active)
     for name, (frame, formats, head) in (
