@@ -40,6 +40,7 @@ PERCENT = "0.0%"  # 32,9 % (value stored as the fraction 0.329)
 PERCENT2 = "0.00%"
 GENERAL = "General"
 
+YEAR_HEADERS = ("Năm", "Năm rà soát", "Kỳ đơn vị", "Kỳ đơn vị hành chính", "STT", "Dòng")
 MIN_WIDTH = 6
 MAX_WIDTH = 45
 HEADER_WIDTH = 22  # a wrapped header line is at most about this wide
@@ -56,8 +57,11 @@ def is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def number_format_for(value: object) -> str:
-    """The default display format of a number: integer-valued -> #,##0, else #,##0.0."""
+def number_format_for(value: object, header: object = None) -> str:
+    """The default display format of a number: a year (column "Năm") as is, integer-valued
+    -> #,##0, else #,##0.0."""
+    if header in YEAR_HEADERS and isinstance(value, int):
+        return "0"
     if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
         return INTEGER
     return DECIMAL
@@ -137,7 +141,8 @@ def format_table(
             cell = ws.cell(r, c)
             cell.border = BORDER
             if is_number(cell.value) and cell.number_format == GENERAL:
-                cell.number_format = formats.get(c) or number_format_for(cell.value)
+                header = ws.cell(last_head, c).value
+                cell.number_format = formats.get(c) or number_format_for(cell.value, header)
     total = fit_widths(ws, last_head, last_row, last_col, widths or {})
     ws.freeze_panes = ws.cell(last_head + 1, freeze_col)
     print_setup(ws, (first_head, last_head), last_row=max(last_row, ws.max_row),

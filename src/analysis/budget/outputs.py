@@ -46,8 +46,8 @@ def _sheet(wb: Workbook, name: str, title: str, notes: list[str], frame: pd.Data
         ws.append([n])
         ws.cell(ws.max_row, 1).font = Font(italic=True)
     ws.append([])
-    head = ws.max_row + 1
     ws.append([str(c) for c in frame.columns])
+    head = ws.max_row  # (an empty appended row does not count in max_row: read it after)
     for cell in ws[head]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.ingest.headers import SKIP
 from analysis.ingest.problems import PROBLEM_COLUMNS, PROBLEM_LABELS_VI, SEVERITY_LABELS_VI
 from analysis.reproducible import pin_zip
 from analysis.safe_xlsx import excel_writer, md_text
@@ -243,8 +244,8 @@ class ValidationReport:
                     xw, sheet_name="Ghi chú", index=False
                 )
             problems_vi(sorted_problems(self.problems)).to_excel(xw, sheet_name="Lỗi", index=False)
-            files_vi(self.files).to_excel(xw, sheet_name="Đối chiếu", index=False)
-            communes_vi(self.files).to_excel(xw, sheet_name="Theo xã", index=False)
+            _numbers(files_vi(self.files)).to_excel(xw, sheet_name="Đối chiếu", index=False)
+            _numbers(communes_vi(self.files)).to_excel(xw, sheet_name="Theo xã", index=False)
             rejects_vi(self.rejects).to_excel(xw, sheet_name="Dòng bị loại", index=False)
             self.fuzzy_matches.rename(columns=FUZZY_LABELS_VI).to_excel(
                 xw, sheet_name="Khớp gần đúng", index=False
@@ -338,6 +339,14 @@ REJECT_LABELS_VI = {
 }
 
 
+def _numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """For the workbook: a year written as text ("2024") stored as the number 2024."""
+    if "Năm" not in frame:
+        return frame
+    years = frame["Năm"].map(lambda v: int(v) if isinstance(v, str) and v.isdigit() else v)
+    return frame.assign(**{"Năm": years.astype(object)})
+
+
 def column_labels_vi() -> dict[str, str]:
     """Vietnamese label of every canonical column (households, totals, indicators, flows)."""
     out = {c: " – ".join(p for p in label if p) for c, label in DYNAMICS_LABELS_VI.items()}
@@ -358,7 +367,7 @@ def mappings_vi(mappings: pd.DataFrame) -> pd.DataFrame:
     """Header mappings, the canonical column named by its Vietnamese label."""
     out = mappings.copy()
     if "column" in out:
-        labels = column_labels_vi()
+        labels = column_labels_vi() | {SKIP: "(bỏ qua: cột không dùng)"}
         out["column"] = out["column"].map(lambda c: labels.get(c, c) if isinstance(c, str) else c)
     return out.rename(columns=MAPPING_LABELS_VI)
 
