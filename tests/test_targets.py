@@ -237,9 +237,11 @@ def test_write_scorecard_xlsx_and_html__vietnamese_labels(tmp_path):
     sc = build_scorecard(TWO_COMMUNES, CONFIG)
     wb = load_workbook(write_scorecard_xlsx(sc, tmp_path / "sc.xlsx", CONFIG))
     assert wb.sheetnames == ["Tổng hợp huyện", "Chi tiết"]
-    detail = [c.value for c in wb["Chi tiết"][3]]
-    assert "Đánh giá" in detail and "Tử số" in detail
-    values = {c.value for row in wb["Tổng hợp huyện"].iter_rows(min_row=4) for c in row}
-    assert "1,00 – Đạt" in values  # T1 district 2022, Vietnamese decimal comma
+    detail = [c.value for c in wb["Chi tiết"][4]]
+    assert "Đánh giá" in detail and "Tử số" in detail and "Đơn vị" in detail
+    wide = wb["Tổng hợp huyện"]
+    t1 = next(r for r in wide.iter_rows(min_row=5) if r[1].value == "T1")
+    at_2022 = [c.value for c in wide[3]].index("Năm 2022")
+    assert t1[at_2022].value == 1.0 and t1[at_2022 + 1].value == "Đạt"  # T1 district 2022
     page = scorecard_html(sc, CONFIG)
     assert "<table" in page and "Không có số liệu" in page and "Dữ liệu mô phỏng" in page

@@ -20,7 +20,7 @@ import pandas as pd
 
 from analysis.errors import UserError
 from analysis.forecast.result import MODEL_LABELS_VI, ForecastResult
-from analysis.reproducible import run_date, save_docx, save_workbook
+from analysis.reproducible import run_date, save_docx
 from analysis.vietnamese import format_number as num
 
 PROPOSAL_COLUMNS = [
@@ -168,19 +168,25 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- writers
 FONT = "Times New Roman"
 _INT_COLS = ("n_households", "n_poor", "feasible_low", "feasible_high", "target_households")
+# Excel format codes are locale-independent: shown 12.345 and 32,9 % under a Vietnamese locale.
+_XLSX_FORMATS = {"stt": "0", "poor_rate_pct": "0.00%", "target_rate_change_pp": "#,##0.00",
+                 "target_poor_rate_pct": "0.00%"}  # fmt: skip
 
 
 def write_proposals_xlsx(
     table: pd.DataFrame, path: str | Path, config, missing_note: str = ""
 ) -> Path:
     """Editable workbook: change a commune's target and its rates and the totals follow.
+    Every formula carries its computed value (shown by readers that do not recalculate);
+    rates are fractions shown as percent, STT integers; look from `analysis.xlsx_style`.
 
     `missing_note`: the sentence naming communes left out for "thiếu số liệu"."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     from analysis.safe_xlsx import formula_cell, neutralise_sheet, set_text
+    from analysis.xlsx_style import INTEGER, format_table, save_workbook_cached, wrap_note
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -196,11 +202,12 @@ def write_proposals_xlsx(
     ws.append([HEADERS_VI[c] for c in cols])
     neutralise_sheet(ws)  # titles and notes carry names from the config and inputs
     first = ws.max_row + 1
-    formulas = {
+    formulas = {  # rates as fractions (shown "0.0%"); points as numbers
         "target_rate_change_pp": "={t}{r}/{n}{r}*100",
-        "target_poor_rate_pct": "=({p}{r}-{t}{r})/{n}{r}*100",
-        "poor_rate_pct": "={p}{r}/{n}{r}*100",
+        "target_poor_rate_pct": "=({p}{r}-{t}{r})/{n}{r}",
+        "poor_rate_pct": "={p}{r}/{n}{r}",
     }
+    cached: dict[str, float] = {}
     refs = {"p": letter["n_poor"], "n": letter["n_households"], "t": letter["target_households"]}
     for i, row in enumerate(table.itertuples(index=False), start=1):
         r = first + i - 1
@@ -208,6 +215,7 @@ def write_proposals_xlsx(
         for j, c in enumerate(cols, start=1):
             if c in formulas:  # the suite's own formulas; every value from the data is text
                 formula_cell(ws.cell(r, j), formulas[c].format(r=r, **refs))
+                cached[ws.cell(r, j).coordinate] = _fraction(c, values[c])
             else:
                 v = values[c]
                 set_text(ws.cell(r, j), int(v) if isinstance(v, np.integer) else v)
@@ -215,13 +223,20 @@ def write_proposals_xlsx(
     ws.append(["", "", "Toàn huyện"] + [""] * (len(cols) - 3))
     for c in _INT_COLS:
         formula_cell(ws[f"{letter[c]}{total}"], f"=SUM({letter[c]}{first}:{letter[c]}{last})")
-    for c, formula in (("poor_rate_pct", "{p}/{n}*100"), ("target_rate_change_pp", "{t}/{n}*100"),
-                       ("target_poor_rate_pct", "({p}-{t})/{n}*100")):  # fmt: skip
+    sums = {c: int(table[c].sum()) for c in _INT_COLS}
+    for c in _INT_COLS:
+        formula_cell(ws[f"{letter[c]}{total}"], f"=SUM({letter[c]}{first}:{letter[c]}{last})")
+        cached[f"{letter[c]}{total}"] = sums[c]
+    n, p, t = sums["n_households"], sums["n_poor"], sums["target_households"]
+    for c, formula, value in (("poor_rate_pct", "{p}/{n}", p / n),
+                              ("target_rate_change_pp", "{t}/{n}*100", 100 * t / n),
+                              ("target_poor_rate_pct", "({p}-{t})/{n}", (p - t) / n)):  # fmt: skip
         cells = {
             k: f"{letter[v]}{total}"
             for k, v in (("p", "n_poor"), ("n", "n_households"), ("t", "target_households"))
         }
         formula_cell(ws[f"{letter[c]}{total}"], "=" + formula.format(**cells))
+        cached[f"{letter[c]}{total}"] = value
     for row in ws.iter_rows():
         for cell in row:
             cell.font = Font(
@@ -229,12 +244,16 @@ def write_proposals_xlsx(
             )
             col = cols[cell.column - 1] if cell.column <= len(cols) else ""
             if cell.row >= first:
-                cell.number_format = "#,##0" if col in _INT_COLS else "0.00"
-    ws["B2"].alignment = Alignment(wrap_text=False)
-    for c, w in zip(cols, (5, 9, 16, 11, 12, 12, 13, 13, 14, 13, 13), strict=True):
-        ws.column_dimensions[letter[c]].width = w
-    ws.freeze_panes = f"A{first}"
-    return save_workbook(wb, path)
+                cell.number_format = _XLSX_FORMATS.get(col, INTEGER)
+    format_table(ws, first - 1, last_row=total, last_col=len(cols), freeze_col=4)
+    for r in (2, 3):
+        wrap_note(ws, r, len(cols))
+    return save_workbook_cached(wb, path, {ws.title: cached})
+
+
+def _fraction(column: str, value: float) -> float:
+    """The cached value of a rate formula: percent columns as fractions, points as points."""
+    return float(value) if column == "target_rate_change_pp" else float(value) / 100
 
 
 def write_proposals_docx(

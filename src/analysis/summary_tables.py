@@ -6,7 +6,10 @@ Sheets, all by commune with the district total ("Toàn huyện") at the bottom:
 summary-table input: title rows 1–3 (title, district and year, "Dữ liệu mô phỏng"
 when synthetic), row 4 empty, a group row 5 (merged over its columns, may be empty),
 the column headers in row 6, data from row 7; "Mã xã" in column A, "Tên xã" in B.
-Rates are fractions shown as percent with 2 decimals.
+Rates are fractions shown as percent with 2 decimals. Each sheet names its form
+(`FORM_REFERENCE_VI`, top right of row 1) and ends with a signature block ("Người lập
+biểu" / "TM. ỦY BAN NHÂN DÂN") two rows below the table; look and printing:
+`analysis.xlsx_style`.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from analysis.measures import (
@@ -35,9 +37,22 @@ from analysis.reproducible import save_workbook
 from analysis.safe_xlsx import neutralise_workbook
 from analysis.schema import DYNAMICS_LABELS_VI, INDICATOR_COLUMNS, NEAR_POOR_DYNAMICS, POOR_DYNAMICS
 from analysis.standard import DEFAULT_STANDARD, Standard, get_standard
+from analysis.xlsx_style import (
+    INTEGER,
+    PERCENT2,
+    format_table,
+    print_setup,
+    signature_block,
+    title_cell,
+)
 
 SYNTHETIC_NOTE_VI = "Dữ liệu mô phỏng – không phải số liệu thật"
 NO_MICRODATA_VI = "Không có danh sách hộ năm này (chỉ có bảng tổng hợp): không lập được biểu này."
+# The review's summary forms are annexed to Circular 07/2021/TT-BLĐTBXH [unconfirmed: the
+# form numbers ("Biểu số …") were not checked against the circular, so none is printed].
+FORM_REFERENCE_VI = "Mẫu biểu tổng hợp theo Thông tư số 07/2021/TT-BLĐTBXH"
+PREPARER_VI = ("Người lập biểu", "(Ký, ghi rõ họ tên)")
+APPROVER_VI = ("TM. ỦY BAN NHÂN DÂN", "(Ký tên, đóng dấu)")
 HEADER_ROW = 6
 FIRST_DATA_ROW = 7
 RESULT_COLUMNS = tuple(
@@ -114,7 +129,7 @@ class _Titles:
 
     def write(self, ws: Worksheet) -> None:
         ws["A1"] = f"{self.title} NĂM {self.year}"
-        ws["A1"].font = Font(bold=True, size=13)
+        title_cell(ws["A1"])
         ws["A2"] = f"{self.district} – kỳ rà soát năm {self.year}"
         if self.synthetic:
             ws["A3"] = SYNTHETIC_NOTE_VI
@@ -139,6 +154,7 @@ def _deprivation_sheet(ws, rows, hh, std: Standard, status, status_col, titles) 
     titles.write(ws)
     if hh is None:
         ws.cell(HEADER_ROW, 1, NO_MICRODATA_VI)
+        print_setup(ws, None)
         return
     long = deprivation_headcounts(hh, std, status_col, by=("commune_code",))
     district = deprivation_headcounts(hh, std, status_col, by=())
@@ -160,6 +176,7 @@ def _groups_sheet(ws, rows, hh, status_col, titles: _Titles) -> None:
     titles.with_title("HỘ NGHÈO, HỘ CẬN NGHÈO THEO NHÓM ĐỐI TƯỢNG").write(ws)
     if hh is None:
         ws.cell(HEADER_ROW, 1, NO_MICRODATA_VI)
+        print_setup(ws, None)
         return
     counts = _group_counts(hh, status_col)
     data = rows[_keys(rows)].merge(counts, on="commune_code", how="left")
@@ -214,13 +231,21 @@ def _table(ws, data, total, cols, headers, rates: set[str]) -> None:
         gap = isinstance(flag, bool | np.bool_) and bool(flag)
         for j, col in enumerate(cols, start=3):
             cell = ws.cell(i, j, MISSING_VI if gap else _value(row[col], col in rates))
-            cell.number_format = "0.00%" if col in rates else "#,##0"
+            cell.number_format = PERCENT2 if col in rates else INTEGER
     last = FIRST_DATA_ROW + len(body) - 1
     _style(ws, len(cols) + 2, last)
+    end = last
     if len(data) and "year" in data and MISSING_FLAG in data:
         note = describe_missing(data, int(data["year"].iloc[0]))
         if note:
-            ws.cell(last + 2, 1, note).font = Font(italic=True)
+            end = last + 2
+            ws.cell(end, 1, note).font = Font(italic=True)
+    n_cols = len(cols) + 2
+    ws.cell(1, n_cols, FORM_REFERENCE_VI).font = Font(italic=True)
+    ws.cell(1, n_cols).alignment = Alignment(horizontal="right", wrap_text=False)
+    end = signature_block(ws, end + 2, PREPARER_VI, APPROVER_VI, n_cols)
+    format_table(ws, (HEADER_ROW - 1, HEADER_ROW), last_row=last, last_col=n_cols, freeze_col=3,
+                 widths={1: 8})  # fmt: skip
 
 
 def _value(value, is_rate: bool):
@@ -251,6 +276,4 @@ def _style(ws, n_cols: int, last_row: int) -> None:
                 cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for c in range(1, n_cols + 1):
         ws.cell(last_row, c).font = Font(bold=True)
-        ws.column_dimensions[get_column_letter(c)].width = 10 if c == 1 else (20 if c == 2 else 14)
     ws.row_dimensions[HEADER_ROW].height = 60
-    ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 3)

@@ -3,7 +3,7 @@ table for the People's Council resolution.
 
 Numbers are stored as numbers with Vietnamese display formats (#.##0: the workbook's
 format code "#,##0" shows dot thousands under a Vietnamese locale; Excel stores the same
-code whatever the locale). Every sheet: title rows, frozen header, column widths, header
+code whatever the locale). Formats and page setup come from `analysis.xlsx_style`. Every sheet: title rows, frozen header, column widths, header
 rows repeated on each printed page, A4 landscape fitted to the page width.
 """
 
@@ -26,10 +26,8 @@ from analysis.budget.beneficiaries import RULES_VI
 from analysis.budget.rules import Rules
 from analysis.reproducible import save_docx, save_workbook
 from analysis.safe_xlsx import neutralise_workbook
+from analysis.xlsx_style import DECIMAL, INTEGER, PERCENT, print_setup
 
-INTEGER = "#,##0"
-DECIMAL = "#,##0.0"
-PERCENT = "0.0%"
 ILLUSTRATIVE_VI = (
     "Số liệu nguồn vốn, tiêu chí và trọng số chỉ mang tính minh họa, chưa phải hệ số chính thức "
     "của Quyết định 02/2022/QĐ-TTg."
@@ -48,8 +46,8 @@ def _sheet(wb: Workbook, name: str, title: str, notes: list[str], frame: pd.Data
         ws.append([n])
         ws.cell(ws.max_row, 1).font = Font(italic=True)
     ws.append([])
-    head = ws.max_row + 1
     ws.append([str(c) for c in frame.columns])
+    head = ws.max_row  # (an empty appended row does not count in max_row: read it after)
     for cell in ws[head]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
@@ -75,13 +73,8 @@ def _sheet(wb: Workbook, name: str, title: str, notes: list[str], frame: pd.Data
         width = min(45, max(8, max(len(v) for v in values) + 2))
         ws.column_dimensions[get_column_letter(j)].width = width
     ws.freeze_panes = ws.cell(head + 1, 1)
-    ws.print_title_rows = f"{head}:{head}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
+    # A4 landscape, one page wide, header repeated, print area (as every workbook's)
+    print_setup(ws, (head, head), last_col=len(frame.columns), landscape=True)
 
 
 def _cell(v):

@@ -10,10 +10,18 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.ingest.headers import SKIP
 from analysis.ingest.problems import PROBLEM_COLUMNS, PROBLEM_LABELS_VI, SEVERITY_LABELS_VI
 from analysis.reproducible import pin_zip
 from analysis.safe_xlsx import excel_writer, md_text
+from analysis.schema import (
+    DYNAMICS_LABELS_VI,
+    HOUSEHOLD_COLUMNS,
+    INDICATOR_COLUMNS,
+    TOTALS_COLUMNS,
+)
 from analysis.vietnamese import format_number
+from analysis.xlsx_style import format_table
 
 TABLE_LABELS_VI = {"households": "Danh sách hộ", "totals": "Tổng số hộ", "summary": "Biểu tổng hợp"}
 FILE_LABELS_VI = {
@@ -236,15 +244,15 @@ class ValidationReport:
                     xw, sheet_name="Ghi chú", index=False
                 )
             problems_vi(sorted_problems(self.problems)).to_excel(xw, sheet_name="Lỗi", index=False)
-            files_vi(self.files).to_excel(xw, sheet_name="Đối chiếu", index=False)
-            communes_vi(self.files).to_excel(xw, sheet_name="Theo xã", index=False)
-            self.rejects.to_excel(xw, sheet_name="Dòng bị loại", index=False)
+            _numbers(files_vi(self.files)).to_excel(xw, sheet_name="Đối chiếu", index=False)
+            _numbers(communes_vi(self.files)).to_excel(xw, sheet_name="Theo xã", index=False)
+            rejects_vi(self.rejects).to_excel(xw, sheet_name="Dòng bị loại", index=False)
             self.fuzzy_matches.rename(columns=FUZZY_LABELS_VI).to_excel(
                 xw, sheet_name="Khớp gần đúng", index=False
             )
-            self.mappings.rename(columns=MAPPING_LABELS_VI).to_excel(
-                xw, sheet_name="Ánh xạ cột", index=False
-            )
+            mappings_vi(self.mappings).to_excel(xw, sheet_name="Ánh xạ cột", index=False)
+            for ws in xw.sheets.values():
+                format_table(ws, 1)
         pin_zip(paths["xlsx"])
         lead = f"<p><strong>{html.escape(note)}</strong></p>" if note else ""
         paths["html"].write_text(lead + self.to_html(), encoding="utf-8")
@@ -320,6 +328,48 @@ def by_commune(files: pd.DataFrame) -> pd.DataFrame:
         n_files=("file", "nunique"), **{c: (c, "sum") for c in counts}
     )
     return out.reset_index()
+
+
+REJECT_LABELS_VI = {
+    "table": "Loại bảng",
+    "file": "Tệp",
+    "sheet": "Trang tính",
+    "row": "Dòng",
+    "reason": "Lý do loại",
+}
+
+
+def _numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """For the workbook: a year written as text ("2024") stored as the number 2024."""
+    if "Năm" not in frame:
+        return frame
+    years = frame["Năm"].map(lambda v: int(v) if isinstance(v, str) and v.isdigit() else v)
+    return frame.assign(**{"Năm": years.astype(object)})
+
+
+def column_labels_vi() -> dict[str, str]:
+    """Vietnamese label of every canonical column (households, totals, indicators, flows)."""
+    out = {c: " – ".join(p for p in label if p) for c, label in DYNAMICS_LABELS_VI.items()}
+    for cols in (INDICATOR_COLUMNS, TOTALS_COLUMNS, HOUSEHOLD_COLUMNS):
+        out |= {c.name: c.label_vi for c in cols}
+    return out
+
+
+def rejects_vi(rejects: pd.DataFrame) -> pd.DataFrame:
+    """Rejected rows with Vietnamese headers (canonical columns by their labels)."""
+    out = rejects.copy()
+    if "table" in out:
+        out["table"] = out["table"].map(TABLE_LABELS_VI).fillna(out["table"])
+    return out.rename(columns=REJECT_LABELS_VI | column_labels_vi())
+
+
+def mappings_vi(mappings: pd.DataFrame) -> pd.DataFrame:
+    """Header mappings, the canonical column named by its Vietnamese label."""
+    out = mappings.copy()
+    if "column" in out:
+        labels = column_labels_vi() | {SKIP: "(bỏ qua: cột không dùng)"}
+        out["column"] = out["column"].map(lambda c: labels.get(c, c) if isinstance(c, str) else c)
+    return out.rename(columns=MAPPING_LABELS_VI)
 
 
 def communes_vi(files: pd.DataFrame) -> pd.DataFrame:

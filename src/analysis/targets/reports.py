@@ -9,8 +9,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import UserError
-from analysis.reproducible import pin_zip, run_date
-from analysis.safe_xlsx import excel_writer
+from analysis.reproducible import run_date
 from analysis.targets.measures import DISTRICT_CODE, reaggregate
 from analysis.targets.scorecard import (
     POPULATION_LABELS_VI,
@@ -81,38 +80,136 @@ def _digits(unit: str) -> int:
 def write_scorecard_xlsx(
     scorecard: pd.DataFrame, path: str | Path, config, missing_note: str = ""
 ) -> Path:
-    """Two sheets: the district summary (coloured by status) and every cell in long form.
+    """Two sheets: the district summary (per year a value column and a verdict column,
+    verdicts coloured) and every cell in long form with target labels and unit names.
+    Values are numbers: percentages as fractions shown "0.0%", points and counts as numbers.
 
     `missing_note`: the sentence naming communes left out for "thiếu số liệu"."""
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl import Workbook
+    from openpyxl.styles import PatternFill
+
+    from analysis.reproducible import save_workbook
+    from analysis.safe_xlsx import neutralise_workbook
+    from analysis.xlsx_style import format_table, title_cell, write_frame
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     note = " ".join(t for t in (_source(config), missing_note) if t)
-    with excel_writer(path) as xl:
-        for name, frame in (
-            ("Tổng hợp huyện", wide_scorecard(scorecard)),
-            ("Chi tiết", _vi(scorecard)),
-        ):
-            frame.to_excel(xl, sheet_name=name, index=False, startrow=2)
-            ws = xl.sheets[name]
-            ws["A1"] = (
-                f"Bảng theo dõi thực hiện chỉ tiêu giảm nghèo – {config.district.type} {config.district.name}"
-            )
-            ws["A2"] = note
-            ws["A1"].font = Font(name="Times New Roman", bold=True, size=13)
-        fills = {
-            lab: PatternFill("solid", fgColor=STATUS_COLOURS[k])
-            for k, lab in STATUS_LABELS_VI.items()
-        }
-        for ws in xl.sheets.values():
-            for row in ws.iter_rows(min_row=4):
-                for cell in row:
-                    text = str(cell.value or "")
-                    hit = next((lab for lab in fills if text.endswith(lab)), None)
-                    if hit:
-                        cell.fill = fills[hit]
-    return pin_zip(path)
+    title = f"Bảng theo dõi thực hiện chỉ tiêu giảm nghèo – {config.district.type} {config.district.name}"
+    fills = {
+        lab: PatternFill("solid", fgColor=STATUS_COLOURS[k]) for k, lab in STATUS_LABELS_VI.items()
+    }
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, (frame, formats, head) in (
+        ("Tổng hợp huyện", _xlsx_wide(scorecard)),
+        ("Chi tiết", _xlsx_long(scorecard)),
+    ):
+        ws = wb.create_sheet(name)
+        ws["A1"], ws["A2"] = title, note
+        title_cell(ws["A1"])
+        last = write_frame(ws, frame, 4, {})
+        for j, col in enumerate(frame.columns, start=1):  # per-row formats (units differ)
+            for i in range(5, last + 1):
+                if col in formats and ws.cell(i, j).value is not None:
+                    ws.cell(i, j).number_format = formats[col][i - 5]
+                if ws.cell(i, j).value in fills:
+                    ws.cell(i, j).fill = fills[ws.cell(i, j).value]
+        if any(head):  # a group row: the year over its value and verdict columns
+            for j, group in enumerate(head, start=1):
+                if group:
+                    ws.cell(3, j, group)
+                    ws.cell(4, j, str(frame.columns[j - 1]).split(" – ")[-1])
+                else:
+                    ws.cell(3, j, ws.cell(4, j).value)
+                    ws.merge_cells(start_row=3, start_column=j, end_row=4, end_column=j)
+            _merge_runs(ws, 3, head)
+        rows = (3, 4) if any(head) else 4
+        format_table(ws, rows, last_row=last, last_col=len(frame.columns), freeze_col=4)
+    neutralise_workbook(wb)  # labels and names from the config: text, never formulas
+    return save_workbook(wb, path)
+
+
+def _xlsx_value(value, unit: str):
+    """(number as stored, its format): percentages as fractions, points, counts."""
+    from analysis.xlsx_style import DECIMAL2, INTEGER, PERCENT
+
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None, ""
+    value = float(value)
+    if unit.startswith("%"):
+        return value / 100, PERCENT
+    if unit.startswith("số"):
+        return value, INTEGER
+    return value, DECIMAL2
+
+
+def _xlsx_long(scorecard: pd.DataFrame):
+    """Every scorecard cell: Vietnamese labels, commune names, numbers with their formats."""
+    from analysis.xlsx_style import INTEGER
+
+    sc = scorecard.reset_index(drop=True)
+    values = [_xlsx_value(v, u) for v, u in zip(sc["value"], sc["unit"], strict=True)]
+    limits = [_xlsx_value(v, u) for v, u in zip(sc["threshold"], sc["unit"], strict=True)]
+    frame = pd.DataFrame({
+        "STT": range(1, len(sc) + 1),
+        HEADERS_VI["target_id"]: sc["target_id"],
+        HEADERS_VI["target_label"]: sc["target_label"],
+        HEADERS_VI["level"]: sc["level"].map(LEVEL_LABELS_VI),
+        HEADERS_VI["commune_code"]: sc["commune_code"].where(sc["level"] != "district", ""),
+        HEADERS_VI["commune_name"]: sc["commune_name"],
+        HEADERS_VI["vintage"]: sc["vintage"],
+        HEADERS_VI["year"]: sc["year"],
+        HEADERS_VI["population"]: sc["population"].map(POPULATION_LABELS_VI),
+        HEADERS_VI["value"]: [v for v, _ in values],
+        HEADERS_VI["unit"]: sc["unit"],
+        HEADERS_VI["threshold"]: [v for v, _ in limits],
+        HEADERS_VI["numerator"]: sc["numerator"],
+        HEADERS_VI["denominator"]: sc["denominator"],
+        HEADERS_VI["status_vi"]: sc["status_vi"],
+    })  # fmt: skip
+    formats = {
+        HEADERS_VI["value"]: [f for _, f in values],
+        HEADERS_VI["threshold"]: [f for _, f in limits],
+        **{HEADERS_VI[c]: [INTEGER] * len(sc) for c in ("numerator", "denominator")},
+        **{HEADERS_VI[c]: ["0"] * len(sc) for c in ("year", "vintage")},
+        "STT": ["0"] * len(sc),
+    }
+    return frame, formats, [""] * len(frame.columns)
+
+
+def _xlsx_wide(scorecard: pd.DataFrame, level: str = "district"):
+    """Target x population rows; per year a value and a verdict column (group row: the year)."""
+    sc = scorecard[scorecard["level"] == level]
+    years = sorted(sc["year"].unique())
+    keys = ["target_id", "target_label", "population", "unit"]
+    fixed = ["STT", "Mã chỉ tiêu", "Chỉ tiêu", "Nhóm hộ", "Đơn vị tính", "Ngưỡng"]
+    rows, formats = [], {"STT": [], "Ngưỡng": []}
+    for n, ((tid, label, pop, unit), g) in enumerate(sc.groupby(keys, sort=False), start=1):
+        by_year = g.drop_duplicates("year").set_index("year")
+        limit, fmt = _xlsx_value(g["threshold"].iloc[0], unit)
+        row = [n, tid, label, POPULATION_LABELS_VI.get(pop, pop), unit, limit]
+        formats["STT"].append("0")
+        formats["Ngưỡng"].append(fmt)
+        for y in years:
+            v, f = _xlsx_value(by_year["value"].get(y), unit)
+            row += [v, by_year["status_vi"].get(y)]
+            formats.setdefault(f"{y} – Giá trị", []).append(f)
+        rows.append(row)
+    columns = fixed + [f"{y} – {k}" for y in years for k in ("Giá trị", "Đánh giá")]
+    frame = pd.DataFrame(rows, columns=columns)
+    head = [""] * len(fixed) + [f"Năm {y}" for y in years for _ in range(2)]
+    return frame, formats, head
+
+
+def _merge_runs(ws, row: int, groups: list[str]) -> None:
+    """Merge equal, non-empty neighbouring cells of a group header row."""
+    start = 0
+    for j in range(1, len(groups) + 1):
+        if j == len(groups) or groups[j] != groups[start]:
+            if groups[start] and j - start > 1:
+                ws.merge_cells(start_row=row, start_column=start + 1, end_row=row, end_column=j)
+            start = j
 
 
 def scorecard_html(scorecard: pd.DataFrame, config, level: str | None = "district") -> str:
