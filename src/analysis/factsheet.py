@@ -32,6 +32,7 @@ from analysis.schema import DEPRIVATIONS, DYNAMICS_LABELS_VI, POOR_DYNAMICS
 from analysis.vietnamese import ascii_key, format_number
 
 FACTSHEET_DIR = "factsheets"
+FACTSHEET_STEP = "07_commune_factsheet"  # the step name a failed run reports
 MAP_DPI = 150
 
 QUANTITY_LABELS_VI = {
@@ -50,6 +51,9 @@ class FactsheetError(UserError):
     def __init__(self, code: str, name: str, error: str):
         super().__init__(f"Phiếu thông tin xã {name} (mã {code}) không lập được: {error}")
         self.code, self.name, self.error = code, name, error
+
+    def __reduce__(self):  # raised in a worker process, re-raised in the run's
+        return (type(self), (self.code, self.name, self.error))
 
 
 @dataclass(frozen=True)
@@ -414,6 +418,7 @@ def build_factsheet(
 
 FACTSHEET_CSS = """
 <style>
+@page { @bottom-right { font-family: "DejaVu Sans", sans-serif; } }
 body { font-size: 8pt; line-height: 1.25; } h1 { font-size: 13pt; margin: 0 0 3pt 0; }
 h2 { font-size: 9.5pt; margin: 6pt 0 1pt 0; } p { margin: 1pt 0; }
 table { font-size: 7pt; margin: 1pt 0 3pt 0; } th, td { padding: 0.5pt 3pt; }
