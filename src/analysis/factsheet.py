@@ -103,9 +103,11 @@ def absorbed_units(registry: Registry) -> pd.DataFrame:
 
 
 def commune_years(indicators: pd.DataFrame, registry: Registry, commune: Commune) -> pd.DataFrame:
-    """The commune's indicator rows over the years, earlier vintages summed onto its unit."""
+    """The commune's indicator rows over the years, earlier vintages summed onto its unit
+    (rows of a later vintage, which cannot be split back, are left out)."""
     from analysis.geography import reaggregate
 
+    indicators = indicators[indicators["unit_vintage"].astype(int) <= commune.vintage]
     table = reaggregate(indicators, registry, commune.vintage)
     rows = table[table["commune_code"].astype(str) == commune.code]
     return rows.sort_values("year", ignore_index=True)
@@ -337,7 +339,7 @@ def build_factsheet(
     run_dir = Path(run_dir)
     registry = registry or registry_for(config)
     indicators = store.load_table(run_dir, "indicators")
-    years = commune_years(indicators, registry, commune)
+    years = commune_years(indicators[indicators["year"] <= year], registry, commune)
     if years.empty:
         raise UserError(f"bảng chỉ tiêu theo xã không có dòng nào của mã {commune.code}")
     d = config.district
