@@ -147,6 +147,9 @@ def test_run_factsheets__a_failing_commune_is_named(run, tmp_path):
     with pytest.raises(fs.FactsheetError) as caught:
         fs.run_factsheets(run["config_path"], 2024, tmp_path, codes=["18139"], max_workers=1)
     assert "Xã Sơn Hồng" in str(caught.value) and "18139" in str(caught.value)
+    with pytest.raises(fs.FactsheetError) as caught:  # from a worker process
+        fs.run_factsheets(run["config_path"], 2024, tmp_path, codes=["18139", "18136"])
+    assert "(mã 18139)" in str(caught.value) and "indicators" in str(caught.value)
     again = pickle.loads(pickle.dumps(caught.value))  # crosses the process pool intact
     assert str(again) == str(caught.value)
     assert fs.find_commune(config, 2024, "18139").name == "Sơn Hồng"
@@ -174,3 +177,28 @@ def test_flows_text__names_every_category_and_adds_up():
     assert "giảm khác 3" in text and "tăng khác 1" in text
     empty = fs.flows_text(pd.Series({"n_poor_start": pd.NA, "n_poor_end": pd.NA}), 2021)
     assert "chưa có số liệu biến động" in empty
+
+
+def test_notebook_07__parameters_pairing_and_one_commune_by_hand(run, tmp_path):
+    import json
+
+    import jupytext
+    import papermill as pm
+
+    from analysis.config import PROJECT_ROOT
+
+    path = PROJECT_ROOT / "notebooks" / f"{fs.FACTSHEET_STEP}.ipynb"
+    params = pm.inspect_notebook(str(path))
+    assert set(params) == {"config_path", "year", "run_dir", "commune_code", "out_dir"}
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    assert all(not c["outputs"] for c in nb["cells"] if c["cell_type"] == "code")
+    script = jupytext.read(path.with_suffix(".py"))
+    assert [c.source for c in jupytext.read(path).cells] == [c.source for c in script.cells]
+    out = tmp_path / "by_hand"
+    pm.execute_notebook(
+        str(path), str(tmp_path / "07.ipynb"), cwd=str(PROJECT_ROOT), progress_bar=False,
+        kernel_name="python3",
+        parameters={"config_path": str(run["config_path"]), "year": 2025,
+                    "run_dir": str(run["run_dir"]), "commune_code": "18133", "out_dir": str(out)},
+    )  # fmt: skip
+    assert (out / "factsheet.pdf").exists() and (out / "factsheet.docx").exists()

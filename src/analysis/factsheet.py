@@ -7,16 +7,18 @@ year, the poor households' deprivations, its target verdicts (read from the stor
 scorecard), its forecast, a locator map and its budget. Every number is read from the
 run's tables; nothing is recomputed differently from the briefing.
 
-The run renders the factsheets directly from this module in a small process pool
+The run renders the factsheets directly from this module in up to two worker processes
 (`run_factsheets`), into `<run dir>/factsheets/<code>_<slug>/`; notebook
 07_commune_factsheet renders one commune by hand with the same functions.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -494,26 +496,72 @@ def run_factsheets(
     codes: Iterable[str] | None = None,
     max_workers: int | None = None,
 ) -> list[Path]:
-    """Every commune's factsheet of the run, rendered in parallel processes (at most
-    min(2, CPUs)); the first failure is raised as FactsheetError naming its commune."""
-    import multiprocessing
+    """Every commune's factsheet of the run (pdf and docx paths, in commune order).
 
+    The communes are split over at most min(2, CPUs) worker processes
+    (`python -m analysis.factsheet`, each importing the libraries once); a process pool
+    would re-run the caller's main module in its workers (`python -m analysis run`).
+    The first failure is raised as FactsheetError naming its commune."""
     config = load_config(config_path)
-    codes = list(codes) if codes is not None else [c.code for c in communes(config, year)]
-    n = max_workers or workers()
-    args = (str(config_path), int(year), str(run_dir))
-    paths: list[Path] = []
+    chosen = communes(config, year)
+    if codes is not None:
+        chosen = [find_commune(config, year, code) for code in codes]
+    n = min(max_workers or workers(), len(chosen)) or 1
+    args = [str(config_path), str(int(year)), str(run_dir)]
     if n == 1:
+        for commune in chosen:
+            _one(str(config_path), int(year), str(run_dir), commune.code)
+    else:
+        _in_processes(args, [[c.code for c in chosen[i::n]] for i in range(n)], chosen)
+    folder = Path(run_dir) / FACTSHEET_DIR
+    return [
+        folder / folder_name(c) / name
+        for c in chosen
+        for name in ("factsheet.pdf", "factsheet.docx")
+    ]
+
+
+def _in_processes(args: list[str], chunks: list[list[str]], chosen: list[Commune]) -> None:
+    src = str(Path(__file__).resolve().parents[1])
+    path = os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "PYTHONPATH": path}
+    command = [sys.executable, "-m", "analysis.factsheet", *args]
+    procs = [
+        subprocess.Popen(command + chunk, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True, encoding="utf-8", env=env)
+        for chunk in chunks
+    ]  # fmt: skip
+    try:
+        results = [proc.communicate() for proc in procs]
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    for chunk, proc, (out, err) in zip(chunks, procs, results, strict=True):
+        lines = [line for line in out.splitlines() if line.startswith(FAILED_PREFIX)]
+        if lines:
+            raise FactsheetError(*json.loads(lines[-1][len(FAILED_PREFIX) :]))
+        if proc.returncode != 0:
+            names = ", ".join(c.full_name for c in chosen if c.code in chunk)
+            last = (err.strip().splitlines() or ["tiến trình dừng bất thường"])[-1]
+            raise FactsheetError(", ".join(chunk), f"một trong các xã {names}", last)
+
+
+FAILED_PREFIX = "FACTSHEET-FAILED "
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m analysis.factsheet CONFIG YEAR RUN_DIR CODE...`: one worker's communes."""
+    config_path, year, run_dir, *codes = argv if argv is not None else sys.argv[1:]
+    try:
         for code in codes:
-            paths += [Path(p) for p in _one(*args, code)]
-        return paths
-    with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(_one, *args, code) for code in codes]
-        try:
-            for future in futures:
-                paths += [Path(p) for p in future.result()]
-        except BaseException:
-            for f in futures:
-                f.cancel()
-            raise
-    return paths
+            _one(config_path, int(year), run_dir, code)
+    except FactsheetError as exc:
+        print(FAILED_PREFIX + json.dumps([exc.code, exc.name, exc.error], ensure_ascii=False))
+        return 3
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
