@@ -214,6 +214,8 @@ def _run_steps(
                 if executed.exists():  # a step may write no notebook (tests' fake steps)
                     reproducible.pin_notebook(executed, {str(work): str(final)})
             _export_briefing(work)
+            if BRIEFING_NOTEBOOK in notebooks:
+                _run_factsheets(config_path, year, work)
             _write_manifest(work, config, config_path, {**params, **budget}, started, notebooks,
                             day)  # fmt: skip
         run_folders.switch(final, work)
@@ -318,6 +320,17 @@ def _export_briefing(work: Path) -> None:
             html_to_pdf(body, work / "briefing.pdf")
         else:
             (work / "notebooks" / f"{nb_path.stem}.html").write_text(body, encoding="utf-8")
+
+
+def _run_factsheets(config_path: Path, year: int, work: Path) -> None:
+    """One factsheet per commune into <run>/factsheets/ (analysis.factsheet, in parallel
+    processes); a commune that fails fails the run, named."""
+    from analysis.factsheet import FACTSHEET_STEP, FactsheetError, run_factsheets
+
+    try:
+        run_factsheets(config_path, year, work)
+    except FactsheetError as exc:
+        raise _StepError(StepFailure(FACTSHEET_STEP, None, str(exc))) from None
 
 
 def _sha256(path: Path) -> str:
