@@ -460,7 +460,7 @@ def missed_targets_findings(
             worst = behind.sort_values("value", ascending=not ceiling).head(TOP_COMMUNES)
             what = _commune_value_words(config, r.target_id)
             names = ", ".join(
-                f"{c.commune_name} ({what}{format_number(c.value, 2)} {_unit(c.unit)})".rstrip()
+                f"{c.commune_name} ({what}{format_number(c.value, 2)} {_unit(c.unit)}".rstrip()
                 + ")"
                 for c in worst.itertuples()
             )
@@ -728,10 +728,8 @@ def build_briefing(
             [("", _quality_section(run_dir)), ("", _input_check_section(run_dir))],
         ),
     ]
+    annexes = [a for a in annexes if a]
+    for annex in annexes:
+        annex.new_page = True
     closing = doc.Section("", [doc.closing(config, year)])
-    return [
-        doc.header_section(config, year, day),
-        *[p for p in parts if p],
-        closing,
-        *[a for a in annexes if a],
-    ]
+    return [doc.header_section(config, year, day), *[p for p in parts if p], closing, *annexes]

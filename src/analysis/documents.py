@@ -101,6 +101,7 @@ class Closing:
 class Section:
     title: str  # empty: no heading (the letterhead and the closing)
     blocks: list = field(default_factory=list)
+    new_page: bool = False  # starts on a new page (the annexes)
 
 
 def _bold_html(text: str) -> str:
@@ -142,15 +143,38 @@ def nowrap_columns(header: list[str], rows: list[list[str]]) -> list[bool]:
     return [all(len(r[j]) <= NOWRAP_MAX_CHARS for r in rows) for j in range(len(header))]
 
 
-def column_widths(header: list[str], rows: list[list[str]]) -> list[float]:
-    """Column widths (fractions summing to 1) from the cells: a short column as wide as its
-    longest cell, the long-text columns share what is left."""
+TABLE_PT = 10.5  # table text; smaller for wide tables, never below TABLE_MIN_PT
+TABLE_MIN_PT = 8.0
+CHAR_EM = 0.7  # width of a (bold, serif) character in em, on the safe side
+CELL_PAD_PT = 7.0  # cell padding and borders, per column
+TEXT_WIDTH_PT = PAGE_TEXT_WIDTH_CM / 2.54 * 72
+
+
+def _column_chars(header: list[str], rows: list[list[str]]) -> list[int]:
+    """Characters each column must hold on one line: its longest header word (headers wrap
+    between words only) and, for short columns, its longest cell (never broken)."""
     nowrap = nowrap_columns(header, rows)
-    need = []
+    chars = []
     for j, name in enumerate(header):
         longest_word = max((len(w) for w in name.split()), default=1)
         cells = [len(r[j]) for r in rows] or [0]
-        need.append(max(longest_word, max(cells) if nowrap[j] else min(max(cells), 40), 3) + 1)
+        chars.append(max(longest_word, max(cells) if nowrap[j] else min(max(cells), 40), 3))
+    return chars
+
+
+def table_font_pt(header: list[str], rows: list[list[str]]) -> float:
+    """The table's font size: TABLE_PT, smaller when its columns would not fit the page."""
+    chars = _column_chars(header, rows)
+    room = TEXT_WIDTH_PT - CELL_PAD_PT * len(chars)
+    size = min(TABLE_PT, room / (CHAR_EM * sum(chars)))
+    return max(TABLE_MIN_PT, int(size * 2) / 2)
+
+
+def column_widths(header: list[str], rows: list[list[str]]) -> list[float]:
+    """Column widths (fractions summing to 1) at the table's font size: each column as wide
+    as the characters it must hold on one line, plus its padding."""
+    size = table_font_pt(header, rows)
+    need = [c * CHAR_EM * size + CELL_PAD_PT for c in _column_chars(header, rows)]
     total = sum(need)
     return [n / total for n in need]
 
@@ -159,6 +183,7 @@ def table_html(table: Table) -> str:
     header, rows = table_cells(table)
     numeric, nowrap = numeric_columns(header, rows), nowrap_columns(header, rows)
     widths = column_widths(header, rows)
+    size = table_font_pt(header, rows)
 
     def cls(j: int, head: bool = False) -> str:
         names = (["num"] if numeric[j] else []) + (["nowrap"] if nowrap[j] and not head else [])
@@ -172,7 +197,7 @@ def table_html(table: Table) -> str:
     )
     source = f'<p class="source">Nguồn: {escape(table.source)}</p>' if table.source else ""
     return (
-        f'<table class="vn-table"><caption>{escape(table.caption)}</caption>'
+        f'<table class="vn-table" style="font-size:{size}pt"><caption>{escape(table.caption)}</caption>'
         f"<colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
         f"</table>{source}"
     )
@@ -224,7 +249,8 @@ def block_html(block) -> str:
 
 
 def section_html(section: Section, level: int = 2) -> str:
-    title = f"<h{level}>{escape(section.title)}</h{level}>" if section.title else ""
+    new_page = ' class="new-page"' if section.new_page else ""
+    title = f"<h{level}{new_page}>{escape(section.title)}</h{level}>" if section.title else ""
     return title + "".join(block_html(b) for b in section.blocks)
 
 

@@ -21,15 +21,16 @@ body {{ max-width: 165mm; margin: 0 auto; }}
 p {{ text-align: justify; margin: 0 0 6pt 0; }}
 h1 {{ font-size: 14pt; text-align: center; margin: 18pt 0 0 0; }}
 h2 {{ font-size: 13pt; margin: 12pt 0 6pt 0; page-break-after: avoid; break-after: avoid; }}
+h2.new-page {{ page-break-before: always; break-before: page; }}
 h3 {{ font-size: 13pt; font-style: italic; }}
 p.doc-subject {{ font-weight: bold; text-align: center; font-size: 14pt; margin-bottom: 12pt; }}
 p.placeholder {{ font-style: italic; }}
 table.letterhead, table.closing {{ width: 100%; border-collapse: collapse; margin: 0; }}
 table.letterhead td, table.closing td {{ border: none; vertical-align: top; text-align: center;
   padding: 0; }}
-table.letterhead td.issuer {{ width: 42%; }}
+table.letterhead td.issuer {{ width: 40%; }}
 .issuer-name, .nation-name {{ font-weight: bold; }}
-.superior, .issuer-name, .number, .nation-name {{ font-size: 12.5pt; white-space: nowrap; }}
+.superior, .issuer-name, .number, .nation-name {{ font-size: 12pt; white-space: nowrap; }}
 .number {{ white-space: pre; margin-top: 4pt; }}
 .rule {{ width: 30%; margin: 2pt auto 0 auto; border-top: 0.75pt solid black; }}
 .motto span {{ font-weight: bold; font-size: 13.5pt; border-bottom: 0.75pt solid black; }}
@@ -39,12 +40,12 @@ table.closing td.recipients {{ text-align: left; width: 50%; font-size: 11pt; }}
 .recipients-title {{ font-weight: bold; font-style: italic; font-size: 12pt; }}
 table.closing td.signature {{ font-weight: bold; font-size: 13pt; }}
 .sign-space {{ font-weight: normal; font-style: italic; margin: 40pt 0 8pt 0; }}
-table.vn-table {{ border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 10.5pt;
+table.vn-table {{ border-collapse: collapse; width: 100%; table-layout: fixed;
   margin: 0 0 10pt 0; page-break-inside: auto; }}
 table.vn-table thead {{ display: table-header-group; }}
 table.vn-table tr {{ page-break-inside: avoid; break-inside: avoid; }}
 table.vn-table th, table.vn-table td {{ border: 0.5pt solid black; padding: 1.5pt 3pt;
-  text-align: left; vertical-align: top; overflow-wrap: break-word; }}
+  text-align: left; vertical-align: top; overflow-wrap: break-word; hyphens: manual; }}
 table.vn-table th {{ text-align: center; vertical-align: middle; font-weight: bold; }}
 table.vn-table td.num {{ text-align: right; }}
 table.vn-table .nowrap {{ white-space: nowrap; }}

@@ -33,12 +33,12 @@ from analysis.documents import (
     nowrap_columns,
     numeric_columns,
     table_cells,
+    table_font_pt,
 )
 from analysis.reproducible import save_docx
 
 FONT = "Times New Roman"
 BODY_PT = 13
-TABLE_PT = 11
 LANGUAGE = "vi-VN"
 MARGINS_MM = {"top_margin": 20, "bottom_margin": 20, "left_margin": 30, "right_margin": 15}
 
@@ -63,7 +63,7 @@ _STYLES = (
     ("subject", 14, True, False, WD_ALIGN_PARAGRAPH.CENTER),
     ("header", 13, False, False, WD_ALIGN_PARAGRAPH.CENTER),
     ("caption", 12, True, False, WD_ALIGN_PARAGRAPH.LEFT),
-    ("cell", TABLE_PT, False, False, WD_ALIGN_PARAGRAPH.LEFT),
+    ("cell", 10.5, False, False, WD_ALIGN_PARAGRAPH.LEFT),
     ("source", 11, False, True, WD_ALIGN_PARAGRAPH.LEFT),
     ("placeholder", BODY_PT, False, True, WD_ALIGN_PARAGRAPH.JUSTIFY),
     ("recipients", 11, False, False, WD_ALIGN_PARAGRAPH.LEFT),
@@ -222,6 +222,7 @@ def _add_table(document, table: Table, width_cm: float) -> None:
     header, rows = table_cells(table)
     numeric, nowrap = numeric_columns(header, rows), nowrap_columns(header, rows)
     widths = [width_cm * w for w in column_widths(header, rows)]
+    size = Pt(table_font_pt(header, rows))
     t = document.add_table(rows=1 + len(rows), cols=len(header))
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -235,12 +236,14 @@ def _add_table(document, table: Table, width_cm: float) -> None:
             trpr.append(OxmlElement("w:tblHeader"))
     for j, name in enumerate(header):
         cell = t.rows[0].cells[j]
-        p, _ = _first_paragraph(cell, name, "cell", bold=True)
+        p, run = _first_paragraph(cell, name, "cell", bold=True)
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run.font.size = size
     for i, values in enumerate(rows, start=1):
         cells = t.rows[i].cells
         for j, value in enumerate(values):
-            p, _ = _first_paragraph(cells[j], value, "cell")
+            p, run = _first_paragraph(cells[j], value, "cell")
+            run.font.size = size
             if numeric[j]:
                 p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             if nowrap[j]:
@@ -286,7 +289,8 @@ def write_docx(
     width_cm = (page.page_width - page.left_margin - page.right_margin) / 360000
     for section in sections:
         if section.title:
-            _para(document, section.title, "heading")
+            heading = _para(document, section.title, "heading")
+            heading.paragraph_format.page_break_before = section.new_page
         for block in section.blocks:
             if isinstance(block, Letterhead):
                 _add_letterhead(document, block, width_cm)
