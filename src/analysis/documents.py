@@ -138,9 +138,22 @@ def numeric_columns(header: list[str], rows: list[list[str]]) -> list[bool]:
     return out
 
 
-def nowrap_columns(header: list[str], rows: list[list[str]]) -> list[bool]:
-    """Columns of short cells (names, codes, numbers): never broken across lines."""
-    return [all(len(r[j]) <= NOWRAP_MAX_CHARS for r in rows) for j in range(len(header))]
+def _is_name_column(name: str) -> bool:
+    """Columns of place names and codes (never broken, whatever the table's width)."""
+    words = name.lower().split()
+    return bool(words) and (words[0] in ("xã", "mã", "tên", "huyện", "đơn") or name == "Năm")
+
+
+def _longest_word(texts) -> int:
+    return max((len(w) for t in texts for w in t.split()), default=1)
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    font_pt: float
+    widths: list[float]  # fractions of the text width, summing to 1
+    nowrap: list[bool]
+    numeric: list[bool]
 
 
 TABLE_PT = 10.5  # table text; smaller for wide tables, never below TABLE_MIN_PT
@@ -148,42 +161,73 @@ TABLE_MIN_PT = 8.0
 CHAR_EM = 0.7  # width of a (bold, serif) character in em, on the safe side
 CELL_PAD_PT = 7.0  # cell padding and borders, per column
 TEXT_WIDTH_PT = PAGE_TEXT_WIDTH_CM / 2.54 * 72
+LONG_TEXT_MIN_CHARS = 12  # a long-text column keeps at least this many characters a line
 
 
-def _column_chars(header: list[str], rows: list[list[str]]) -> list[int]:
-    """Characters each column must hold on one line: its longest header word (headers wrap
-    between words only) and, for short columns, its longest cell (never broken)."""
-    nowrap = nowrap_columns(header, rows)
-    chars = []
-    for j, name in enumerate(header):
-        longest_word = max((len(w) for w in name.split()), default=1)
-        cells = [len(r[j]) for r in rows] or [0]
-        chars.append(max(longest_word, max(cells) if nowrap[j] else min(max(cells), 40), 3))
-    return chars
+def table_layout(header: list[str], rows: list[list[str]]) -> TableLayout:
+    """Font size, column widths and which columns never wrap, from the cells.
+
+    Short columns (cells of at most NOWRAP_MAX_CHARS) are as wide as their longest cell and
+    never wrap; the long-text columns share what is left, never narrower than their longest
+    word. Headers wrap between words only. A table too wide for the page gets a smaller font,
+    then its short text columns other than names and codes may wrap between words."""
+    n = len(header)
+    numeric = numeric_columns(header, rows)
+    columns = [[r[j] for r in rows] for j in range(n)]
+    head_word = [_longest_word([h]) for h in header]
+    cell_word = [_longest_word(c) for c in columns]
+    longest = [max((len(v) for v in c), default=0) for c in columns]
+    nowrap = [m <= NOWRAP_MAX_CHARS for m in longest]
+
+    def chars(j: int) -> int:
+        if nowrap[j]:
+            return max(head_word[j], longest[j], 3)
+        return max(head_word[j], cell_word[j], min(longest[j], 40), 3)
+
+    def floor(j: int) -> int:
+        if nowrap[j]:
+            return chars(j)
+        return max(head_word[j], cell_word[j], min(longest[j], LONG_TEXT_MIN_CHARS), 3)
+
+    room = TEXT_WIDTH_PT - CELL_PAD_PT * n
+    size = max(
+        TABLE_MIN_PT, int(min(TABLE_PT, room / (CHAR_EM * sum(map(chars, range(n))))) * 2) / 2
+    )
+    # too wide even at the smallest font: short text columns (not names, not numbers) wrap
+    if sum(map(floor, range(n))) * CHAR_EM * size > room:
+        for j in range(n):
+            if nowrap[j] and not numeric[j] and not _is_name_column(header[j]):
+                nowrap[j] = False
+    need = [chars(j) * CHAR_EM * size + CELL_PAD_PT for j in range(n)]
+    excess = sum(need) - TEXT_WIDTH_PT
+    if excess > 0:
+        give = [max(0.0, need[j] - (floor(j) * CHAR_EM * size + CELL_PAD_PT)) for j in range(n)]
+        if sum(give) > 0:
+            share = min(1.0, excess / sum(give))
+            need = [w - g * share for w, g in zip(need, give, strict=True)]
+    total = sum(need)
+    return TableLayout(size, [w / total for w in need], nowrap, numeric)
 
 
-def table_font_pt(header: list[str], rows: list[list[str]]) -> float:
-    """The table's font size: TABLE_PT, smaller when its columns would not fit the page."""
-    chars = _column_chars(header, rows)
-    room = TEXT_WIDTH_PT - CELL_PAD_PT * len(chars)
-    size = min(TABLE_PT, room / (CHAR_EM * sum(chars)))
-    return max(TABLE_MIN_PT, int(size * 2) / 2)
+def nowrap_columns(header: list[str], rows: list[list[str]]) -> list[bool]:
+    """Columns never broken across lines (see `table_layout`)."""
+    return table_layout(header, rows).nowrap
 
 
 def column_widths(header: list[str], rows: list[list[str]]) -> list[float]:
-    """Column widths (fractions summing to 1) at the table's font size: each column as wide
-    as the characters it must hold on one line, plus its padding."""
-    size = table_font_pt(header, rows)
-    need = [c * CHAR_EM * size + CELL_PAD_PT for c in _column_chars(header, rows)]
-    total = sum(need)
-    return [n / total for n in need]
+    """Column widths as fractions of the text width (see `table_layout`)."""
+    return table_layout(header, rows).widths
+
+
+def table_font_pt(header: list[str], rows: list[list[str]]) -> float:
+    """The table's font size (see `table_layout`)."""
+    return table_layout(header, rows).font_pt
 
 
 def table_html(table: Table) -> str:
     header, rows = table_cells(table)
-    numeric, nowrap = numeric_columns(header, rows), nowrap_columns(header, rows)
-    widths = column_widths(header, rows)
-    size = table_font_pt(header, rows)
+    layout = table_layout(header, rows)
+    numeric, nowrap, widths, size = layout.numeric, layout.nowrap, layout.widths, layout.font_pt
 
     def cls(j: int, head: bool = False) -> str:
         names = (["num"] if numeric[j] else []) + (["nowrap"] if nowrap[j] and not head else [])

@@ -9,7 +9,10 @@ from analysis.reproducible import iso_stamp, pinned_clock
 # Times New Roman when installed; otherwise a serif with Vietnamese glyphs (Liberation Serif is
 # metric-compatible with it, DejaVu Serif is the usual Linux fallback). WeasyPrint embeds the
 # font it uses, so the PDF reads the same on any machine.
-SERIF = '"Times New Roman", "Liberation Serif", "Tinos", "DejaVu Serif", serif'
+SERIF = (
+    '"Times New Roman", "Liberation Serif", "Tinos", "DejaVu Serif Condensed", "DejaVu Serif", '
+    "serif"
+)
 
 # The administrative layout (Decree 30/2020/NĐ-CP): A4, margins top/bottom 20 mm, left 30 mm,
 # right 15 mm, body 13 pt, page numbers; used by the briefing HTML and its PDF.
@@ -30,7 +33,8 @@ table.letterhead td, table.closing td {{ border: none; vertical-align: top; text
   padding: 0; }}
 table.letterhead td.issuer {{ width: 40%; }}
 .issuer-name, .nation-name {{ font-weight: bold; }}
-.superior, .issuer-name, .number, .nation-name {{ font-size: 12pt; white-space: nowrap; }}
+.superior, .issuer-name, .number, .nation-name {{ font-size: 12pt; }}
+.nation-name {{ white-space: nowrap; }}
 .number {{ white-space: pre; margin-top: 4pt; }}
 .rule {{ width: 30%; margin: 2pt auto 0 auto; border-top: 0.75pt solid black; }}
 .motto span {{ font-weight: bold; font-size: 13.5pt; border-bottom: 0.75pt solid black; }}

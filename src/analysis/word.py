@@ -29,11 +29,8 @@ from analysis.documents import (
     Placeholder,
     Section,
     Table,
-    column_widths,
-    nowrap_columns,
-    numeric_columns,
     table_cells,
-    table_font_pt,
+    table_layout,
 )
 from analysis.reproducible import save_docx
 
@@ -220,9 +217,10 @@ def _add_closing(document, closing: Closing, width_cm: float) -> None:
 def _add_table(document, table: Table, width_cm: float) -> None:
     _para(document, table.caption, "caption")
     header, rows = table_cells(table)
-    numeric, nowrap = numeric_columns(header, rows), nowrap_columns(header, rows)
-    widths = [width_cm * w for w in column_widths(header, rows)]
-    size = Pt(table_font_pt(header, rows))
+    layout = table_layout(header, rows)
+    numeric, nowrap = layout.numeric, layout.nowrap
+    widths = [width_cm * w for w in layout.widths]
+    size = Pt(layout.font_pt)
     t = document.add_table(rows=1 + len(rows), cols=len(header))
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
