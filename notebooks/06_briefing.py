@@ -15,13 +15,14 @@
 # ---
 
 # %% [markdown]
-# # Báo cáo tóm tắt kết quả rà soát hộ nghèo, hộ cận nghèo
+# # Báo cáo kết quả rà soát hộ nghèo, hộ cận nghèo
 
 # %% tags=["parameters"]
 config_path = "config/huong_son.yaml"
 year = 2024
 run_dir = "outputs/huong-son/2024"
 allow_incomplete = False  # True: communes without a list are marked "thiếu số liệu"
+document_date = ""  # the report's date, dd/mm/yyyy; empty: the run's date
 
 # %%
 from pathlib import Path
@@ -29,8 +30,12 @@ from pathlib import Path
 from analysis import documents, word
 from analysis.briefing import build_briefing
 from analysis.config import load_config
+from analysis.reproducible import parse_run_date
 
 config = load_config(config_path)
-sections = build_briefing(config, year, run_dir)
-word.write_docx(sections, Path(run_dir) / "briefing.docx")
+day = parse_run_date(document_date) if document_date else None
+sections = build_briefing(config, year, run_dir, day)
+word.write_docx(
+    sections, Path(run_dir) / "briefing.docx", title=documents.document_title(config, year)
+)
 documents.display_briefing(sections)

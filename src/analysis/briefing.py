@@ -9,6 +9,7 @@ microdata-only analyses on summary-table input) says so instead of showing numbe
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -388,52 +389,347 @@ def _missing_texts(indicators: pd.DataFrame, year: int, config: Config) -> tuple
     return describe_missing(indicators, year), excluded
 
 
-def build_briefing(config: Config, year: int, run_dir: str | Path) -> list[doc.Section]:
-    """The sections of the briefing, in reading order."""
+def _sub(title: str) -> doc.Paragraph:
+    """A numbered sub-heading inside a part of the report (bold paragraph)."""
+    return doc.Paragraph(f"**{title}**")
+
+
+def _merge(title: str, parts: list[tuple[str, doc.Section | None]]) -> doc.Section | None:
+    """One part of the report from the existing sections, each under a numbered sub-heading."""
+    present = [(sub, s) for sub, s in parts if s is not None and s.blocks]
+    if not present:
+        return None
+    blocks: list = []
+    for i, (sub, section) in enumerate(present, start=1):
+        if len(present) > 1:
+            blocks.append(_sub(f"{i}. {sub or section.title}"))
+        blocks.extend(section.blocks)
+    return doc.Section(title, blocks)
+
+
+# ---------------------------------------------------------------- III. causes and shortcomings
+CAUSE_PLACEHOLDERS = (
+    "nguyên nhân khách quan (thiên tai, dịch bệnh, giá cả, việc làm) theo tình hình thực tế",
+    "nguyên nhân chủ quan (chỉ đạo, điều hành, phối hợp, nguồn lực) và trách nhiệm",
+    "bài học kinh nghiệm",
+)
+TOP_COMMUNES = 3
+
+
+def _names(rows: pd.DataFrame, fmt) -> str:
+    return ", ".join(fmt(r) for r in rows.itertuples())
+
+
+NOT_A_MISS = ("met", "on_track", "no_data")  # statuses that need no explanation
+# what a commune's value is, by the target's metric: "Sơn Kim 2 (tỷ lệ thiếu hụt 31,43 %)"
+COMMUNE_VALUE_VI = {
+    "commune_multidim_rate_pct": "tỷ lệ nghèo đa chiều",
+    "commune_multidim_rate_pct_above": "tỷ lệ nghèo đa chiều",
+    "deprivation_share_pct_max": "tỷ lệ hộ còn thiếu hụt",
+    "monitoring_share_pct_min": "đạt",
+    "count_ratio_to_baseline": "so với đầu kỳ",
+}
+
+
+def missed_targets_findings(
+    scorecard: pd.DataFrame, year: int, config: Config | None = None
+) -> list[str]:
+    """For each district target missed or behind in `year`: its verdict and the communes
+    furthest from the requirement (a commune's own value and unit)."""
+    from analysis.targets import POPULATION_LABELS_VI
+
+    this = scorecard[scorecard["year"] == year]
+    district = this[(this["level"] == "district") & ~this["status"].isin(NOT_A_MISS)]
+    several = this.groupby("target_id")["population"].nunique()
+    out = []
+    for r in district.itertuples():
+        label = r.target_label
+        if several.get(r.target_id, 1) > 1:
+            label += f" ({str(POPULATION_LABELS_VI.get(r.population, r.population)).lower()})"
+        same = this[
+            (this["level"] == "commune")
+            & (this["target_id"] == r.target_id)
+            & (this["population"] == r.population)
+            & (this["status"] != "no_data")
+        ]
+        behind = same[~same["status"].isin(NOT_A_MISS)].dropna(subset=["value", "threshold"])
+        text = f"{label}: {str(r.status_vi).lower()} trên toàn địa bàn"
+        if len(behind):
+            # a ceiling is missed from above, a floor from below: the furthest first
+            ceiling = bool((behind["value"] > behind["threshold"]).mean() >= 0.5)
+            worst = behind.sort_values("value", ascending=not ceiling).head(TOP_COMMUNES)
+            what = _commune_value_words(config, r.target_id)
+            names = ", ".join(
+                f"{c.commune_name} ({what}{format_number(c.value, 2)} {_unit(c.unit)}".rstrip()
+                + ")"
+                for c in worst.itertuples()
+            )
+            text += f"; {len(behind)}/{len(same)} xã chưa đạt yêu cầu, xa nhất: {names}"
+        out.append(text + ".")
+    return out
+
+
+def _commune_value_words(config: Config | None, target_id: str) -> str:
+    if config is None:
+        return ""
+    try:
+        words = COMMUNE_VALUE_VI.get(config.target(target_id).metric, "")
+    except KeyError:
+        return ""
+    return f"{words} " if words and words != "so với đầu kỳ" else ""
+
+
+def _unit(unit: object) -> str:
+    return unit if isinstance(unit, str) else ""
+
+
+def deprivation_findings(deprivations: pd.DataFrame | None, year: int) -> str:
+    """The indicators most poor households are deprived in, district-wide, this year."""
+    if deprivations is None:
+        return ""
+    from analysis.schema import DEPRIVATIONS
+
+    labels = {c: label for c, _, label in DEPRIVATIONS}
+    poor = deprivations[(deprivations["year"] == year) & (deprivations["population"] == "poor")]
+    if poor.empty:
+        return ""
+    sums = poor.groupby("indicator")[["n_deprived", "n_households"]].sum()
+    sums = sums[sums["n_households"] > 0]
+    rate = (sums["n_deprived"] / sums["n_households"]).sort_values(ascending=False).head(3)
+    parts = ", ".join(
+        f"{labels.get(i, i).lower()} ({format_number(sums.loc[i, 'n_deprived'])} hộ, {doc.pct(v)})"
+        for i, v in rate.items()
+    )
+    return f"Các chỉ số hộ nghèo thiếu hụt nhiều nhất năm {year}: {parts}."
+
+
+def inflow_findings(district: pd.DataFrame, indicators: pd.DataFrame, year: int) -> str:
+    """Relapses and newly poor this year, with the communes that had most of them."""
+    now = district[district["year"] == year]
+    if now.empty or pd.isna(now["n_poor_in_new"].iloc[0]):
+        return ""
+    row = now.iloc[0]
+    relapsed, new = int(row["n_poor_in_relapsed"]), int(row["n_poor_in_new"])
+    text = (
+        f"Năm {year} có {format_number(relapsed)} hộ tái nghèo và {format_number(new)} hộ nghèo "
+        f"phát sinh mới (trên {format_number(int(row['n_poor_start']))} hộ nghèo đầu năm)"
+    )
+    com = indicators[indicators["year"] == year].dropna(subset=["n_poor_in_new"])
+    com = com.assign(inflow=com["n_poor_in_relapsed"] + com["n_poor_in_new"])
+    com = com[com["inflow"] > 0].sort_values(["inflow", "commune_name"], ascending=[False, True])
+    if len(com):
+        names = _names(
+            com.head(TOP_COMMUNES),
+            lambda c: (
+                f"{c.commune_name} ({format_number(int(c.n_poor_in_relapsed))} tái nghèo, "
+                f"{format_number(int(c.n_poor_in_new))} phát sinh mới)"
+            ),
+        )
+        text += f"; nhiều nhất ở {names}"
+    return text + "."
+
+
+def rising_communes_findings(indicators: pd.DataFrame, year: int) -> str:
+    """Communes whose poor rate rose on last year (same unit vintage)."""
+    now = indicators[indicators["year"] == year].set_index("commune_code")
+    prev = indicators[indicators["year"] == year - 1]
+    prev = prev[prev["unit_vintage"].isin(now["unit_vintage"].unique())].set_index("commune_code")
+    change = (now["poor_rate"] - prev["poor_rate"].reindex(now.index)).dropna()
+    up = change[change > 0].sort_values(ascending=False)
+    if up.empty:
+        return ""
+    names = ", ".join(
+        f"{now.loc[c, 'commune_name']} ({doc.pp(v)})" for c, v in up.head(TOP_COMMUNES).items()
+    )
+    return (
+        f"{len(up)} xã có tỷ lệ hộ nghèo tăng so với năm {year - 1}"
+        f"{', tăng nhiều nhất: ' + names if names else ''}."
+    )
+
+
+def _causes_section(
+    run_dir: Path, district: pd.DataFrame, indicators: pd.DataFrame, year: int, config: Config
+) -> doc.Section:
+    blocks: list = []
+    scorecard = store.load_optional_table(run_dir, "scorecard")
+    texts = missed_targets_findings(scorecard, year, config) if scorecard is not None else []
+    texts += [
+        deprivation_findings(store.load_optional_table(run_dir, "deprivations"), year),
+        inflow_findings(district, indicators, year),
+        rising_communes_findings(indicators, year),
+    ]
+    texts = [t for t in texts if t]
+    if texts:
+        blocks.append(_sub("1. Những tồn tại thể hiện qua số liệu"))
+        blocks += [doc.Paragraph(t) for t in texts]
+    blocks.append(_sub(f"{2 if texts else 1}. Nguyên nhân và bài học kinh nghiệm"))
+    blocks += [doc.Placeholder(w) for w in CAUSE_PLACEHOLDERS]
+    return doc.Section("III. NGUYÊN NHÂN, TỒN TẠI, HẠN CHẾ", blocks)
+
+
+# ---------------------------------------------------------------- sources, method, annexes
+def _method_section(config: Config, year: int, source: str) -> doc.Section:
+    unverified = [
+        f"{t.label} ({t.source})" for t in config.targets if not getattr(t, "verified", True)
+    ]
+    blocks = [
+        doc.Paragraph(f"Nguồn số liệu: {source}"),
+        doc.Paragraph(
+            "Phương pháp: số hộ, tỷ lệ và biến động được tính từ danh sách rà soát của các xã "
+            "và tổng số hộ dân cư; đánh giá chỉ tiêu theo quy tắc của kế hoạch; dự báo theo mô "
+            "hình nêu ở mục IV. Số liệu chính thức là kết quả rà soát đã được phê duyệt; phân "
+            "loại tính lại theo chuẩn chỉ dùng để kiểm tra (Phụ lục 1)."
+        ),
+    ]
+    if unverified:
+        blocks.append(
+            doc.Paragraph("Giả định chưa được kiểm chứng: " + "; ".join(unverified) + ".")
+        )
+    if config.allocation is not None and config.allocation.illustrative:
+        blocks.append(
+            doc.Paragraph(
+                "Giả định chưa được kiểm chứng: nguồn vốn, tiêu chí và trọng số phân bổ ngân "
+                "sách chỉ mang tính minh họa."
+            )
+        )
+    return doc.Section("NGUỒN SỐ LIỆU, PHƯƠNG PHÁP VÀ GIẢ ĐỊNH", blocks)
+
+
+def _audit_annex(run_dir: Path, indicators: pd.DataFrame, year: int) -> doc.Section | None:
+    audit = store.load_optional_table(run_dir, "audit")
+    if audit is None:
+        return None
+    from analysis.measures import describe_audit
+    from analysis.schema import STATUS_LABELS_VI
+
+    households = store.load_optional_table(run_dir, "households")
+    n_reviewed = (
+        int((households["year"] == year).sum())
+        if households is not None and "year" in households
+        else int(indicators.loc[indicators["year"] == year, "n_households"].sum())
+    )
+    blocks: list = [
+        doc.Paragraph(
+            "Phụ lục này so sánh phân loại ghi trong danh sách rà soát với phân loại tính lại "
+            "theo chuẩn nghèo từ thu nhập và số chỉ số thiếu hụt của từng hộ. Đây là kết quả "
+            "kiểm tra, không thay thế kết quả rà soát đã được phê duyệt."
+        ),
+        doc.Paragraph(describe_audit(audit, n_reviewed, year)),
+    ]
+    if len(audit):
+        names = indicators.drop_duplicates("commune_code").set_index("commune_code")
+        table = (
+            audit.assign(
+                commune=audit["commune_code"]
+                .map(names["commune_name"])
+                .fillna(audit["commune_code"])
+            )
+            .groupby(["commune", "reported_status", "computed_status"])
+            .size()
+            .reset_index(name="n")
+            .sort_values(["commune", "reported_status"])
+        )
+        blocks.append(
+            doc.Table(
+                pd.DataFrame(
+                    {
+                        "Xã": table["commune"].astype(str),
+                        "Phân loại trong danh sách": table["reported_status"].map(STATUS_LABELS_VI),
+                        "Phân loại tính lại theo chuẩn": table["computed_status"].map(
+                            STATUS_LABELS_VI
+                        ),
+                        "Số hộ": table["n"].map(format_number),
+                    }
+                ),
+                f"Số hộ có phân loại khác kết quả tính lại theo chuẩn, năm {year}",
+                "Danh sách rà soát; tính lại theo chuẩn nghèo đa chiều.",
+            )
+        )
+    return doc.Section("PHỤ LỤC 1. KIỂM TRA PHÂN LOẠI HỘ TÍNH LẠI THEO CHUẨN", blocks)
+
+
+def _budget_section(run_dir: Path, config: Config) -> doc.Section | None:
+    if config.allocation is None or not store.table_path(run_dir, "allocation").exists():
+        return None
+    result = store.load_table(run_dir, "allocation")
+    missing = store.load_optional_table(run_dir, "allocation_missing")
+    weights = store.load_optional_table(run_dir, "allocation_weights")
+    return doc.Section(
+        "Phân bổ ngân sách",
+        [
+            doc.Paragraph(doc.allocation_text(result, config, missing, weights)),
+            doc.allocation_table(result, missing),
+        ],
+    )
+
+
+def _proposals_part(run_dir: Path, year: int) -> doc.Section:
+    proposals = _proposals_section(run_dir, year)
+    blocks: list = []
+    if proposals is not None:
+        blocks.append(_sub(f"1. {proposals.title}"))
+        blocks += proposals.blocks
+    n = 2 if proposals is not None else 1
+    blocks.append(_sub(f"{n}. Nhiệm vụ, giải pháp và kiến nghị"))
+    blocks += [
+        doc.Placeholder(f"nhiệm vụ, giải pháp trọng tâm năm {year + 1}"),
+        doc.Placeholder("kiến nghị, đề xuất với cấp trên"),
+    ]
+    return doc.Section("VII. ĐỀ XUẤT, KIẾN NGHỊ", blocks)
+
+
+def build_briefing(
+    config: Config, year: int, run_dir: str | Path, day: date | None = None
+) -> list[doc.Section]:
+    """The sections of the briefing in the order of a district report (Decree 30/2020 layout):
+    letterhead; I. results of the review; II. targets; III. causes and shortcomings; IV.
+    forecast; V. maps; VI. budget; VII. proposals; sources and method; the closing
+    (recipients, signature); annexes (status audit, data checks). `day`: the document's date
+    (default: the run's date)."""
     run_dir = Path(run_dir)
     source = doc.review_source(config, year)
     district = store.load_table(run_dir, "district")
     indicators = store.load_table(run_dir, "indicators")
-    sections = [
-        doc.header_section(config, year),
-        doc.Section(
-            "Kết quả chung của huyện",
-            [
-                doc.Paragraph(doc.key_figures_text(district, year)),
-                *[doc.Paragraph(t) for t in _missing_texts(indicators, year, config) if t],
-                *[doc.Paragraph(t) for t in (key_change_text(run_dir),) if t],
-                doc.district_trend_table(district, source),
-            ],
+    results = doc.Section(
+        "Kết quả chung",
+        [
+            doc.Paragraph(doc.key_figures_text(district, year)),
+            *[doc.Paragraph(t) for t in _missing_texts(indicators, year, config) if t],
+            *[doc.Paragraph(t) for t in (key_change_text(run_dir),) if t],
+            doc.district_trend_table(district, source),
+        ],
+    )
+    communes = doc.Section(
+        "Kết quả theo xã",
+        [doc.commune_table(_on_year_vintage(indicators, year, config), year, source)],
+    )
+    parts = [
+        _merge(
+            f"I. KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO NĂM {year}",
+            [("", results), ("", communes), ("", _profile_section(run_dir))],
         ),
-        doc.Section(
-            "Kết quả theo xã",
-            [doc.commune_table(_on_year_vintage(indicators, year, config), year, source)],
+        _merge(
+            "II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU",
+            [("", _final_section(run_dir, config)), ("", _targets_section(run_dir, year, config))],
+        ),
+        _causes_section(run_dir, district, indicators, year, config),
+        _merge(
+            "IV. DỰ BÁO VÀ TỐC ĐỘ GIẢM NGHÈO CẦN THIẾT", [("", _forecast_section(run_dir, config))]
+        ),
+        _merge("V. BẢN ĐỒ", [("", _maps_section(run_dir, year))]),
+        _merge("VI. NGÂN SÁCH", [("", _budget_section(run_dir, config))]),
+        _proposals_part(run_dir, year),
+        _method_section(config, year, source),
+    ]
+    annexes = [
+        _audit_annex(run_dir, indicators, year),
+        _merge(
+            "PHỤ LỤC 2. KIỂM TRA SỐ LIỆU VÀ DỮ LIỆU ĐẦU VÀO",
+            [("", _quality_section(run_dir)), ("", _input_check_section(run_dir))],
         ),
     ]
-    sections += [
-        s
-        for s in (
-            _profile_section(run_dir),
-            _maps_section(run_dir, year),
-            _final_section(run_dir, config),
-            _targets_section(run_dir, year, config),
-            _forecast_section(run_dir, config),
-            _proposals_section(run_dir, year),
-        )
-        if s
-    ]
-    if config.allocation is not None and store.table_path(run_dir, "allocation").exists():
-        result = store.load_table(run_dir, "allocation")
-        missing = store.load_optional_table(run_dir, "allocation_missing")
-        weights = store.load_optional_table(run_dir, "allocation_weights")
-        sections.append(
-            doc.Section(
-                "Phân bổ ngân sách",
-                [
-                    doc.Paragraph(doc.allocation_text(result, config, missing, weights)),
-                    doc.allocation_table(result, missing),
-                ],
-            )
-        )
-    sections += [s for s in (_quality_section(run_dir), _input_check_section(run_dir)) if s]
-    return sections
+    annexes = [a for a in annexes if a]
+    for annex in annexes:
+        annex.new_page = True
+    closing = doc.Section("", [doc.closing(config, year)])
+    return [doc.header_section(config, year, day), *[p for p in parts if p], closing, *annexes]

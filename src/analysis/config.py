@@ -212,6 +212,34 @@ class Allocation(_Frozen):
         return self
 
 
+class Issuer(YearRange):
+    """Who issues the year's report (Decree 30/2020/NĐ-CP header and signature block).
+
+    Every key is optional: a missing one takes the default derived from the district
+    (`analysis.documents.issuer_for`). Person names are never configured: the signature
+    block always carries a placeholder."""
+
+    superior: str | None = None  # the issuer's superior, e.g. "UBND TỈNH HÀ TĨNH"
+    issuer: str | None = None  # e.g. "UBND HUYỆN HƯƠNG SƠN"
+    symbol: str | None = None  # the document symbol after "Số: …/", e.g. "BC-UBND"
+    place: str | None = None  # the place before the date, e.g. "Hương Sơn"
+    area: str | None = None  # how the text names the area, e.g. "địa bàn huyện Hương Sơn (cũ)"
+    recipients: list[str] | None = None  # "Nơi nhận:" lines
+    signature: list[str] | None = None  # e.g. ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", ...]
+
+
+class Documents(_Frozen):
+    """Optional `documents:` section: the issuer of the report by year range."""
+
+    issuers: list[Issuer] = Field(default_factory=list)
+
+    def issuer_for(self, year: int) -> Issuer | None:
+        for issuer in self.issuers:
+            if issuer.covers(year):
+                return issuer
+        return None
+
+
 class Config(_Frozen):
     district: District
     language: Literal["vi", "en"] = "vi"
@@ -224,6 +252,7 @@ class Config(_Frozen):
     maps: Maps = Maps()
     targets: list[Target] = Field(default_factory=list)
     allocation: Allocation | None = None
+    documents: Documents = Documents()
     source_path: Path | None = None
 
     def standard_for(self, year: int) -> str:

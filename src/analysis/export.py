@@ -6,22 +6,72 @@ from pathlib import Path
 
 from analysis.reproducible import iso_stamp, pinned_clock
 
-PRINT_CSS = """
-@page { size: A4; margin: 18mm 15mm 18mm 15mm;
-        @bottom-right { content: "Trang " counter(page) "/" counter(pages); font-size: 8pt; color: #555; } }
-body { font-family: "DejaVu Sans", sans-serif; font-size: 9.5pt; line-height: 1.35; }
-h1 { font-size: 17pt; } h2 { font-size: 13pt; margin-top: 1.2em; } h3 { font-size: 11pt; }
-table { border-collapse: collapse; font-size: 8pt; margin: 0.5em 0 1em 0; page-break-inside: auto; }
-tr { page-break-inside: avoid; }
-th, td { border: 0.5pt solid #bbb; padding: 2pt 4pt; }
-th { background: #eef2f6; }
-td { text-align: right; }
-table.vn-table td:nth-child(-n+2), table.vn-table th:nth-child(-n+2) { text-align: left !important; }
-caption { caption-side: top; font-weight: bold; text-align: left; padding-bottom: 3pt; }
-img { max-width: 100%; }
-blockquote { border-left: 3pt solid #c0392b; margin-left: 0; padding-left: 8pt; color: #333; }
-.jp-InputPrompt, .jp-OutputPrompt { display: none; }
+# Times New Roman when installed; otherwise a serif with Vietnamese glyphs (Liberation Serif is
+# metric-compatible with it, DejaVu Serif is the usual Linux fallback). WeasyPrint embeds the
+# font it uses, so the PDF reads the same on any machine.
+SERIF = (
+    '"Times New Roman", "Liberation Serif", "Tinos", "DejaVu Serif Condensed", "DejaVu Serif", '
+    "serif"
+)
+
+# The administrative layout (Decree 30/2020/NĐ-CP): A4, margins top/bottom 20 mm, left 30 mm,
+# right 15 mm, body 13 pt, page numbers; used by the briefing HTML and its PDF.
+PRINT_CSS = f"""
+@page {{ size: A4; margin: 20mm 15mm 20mm 30mm;
+        @bottom-center {{ content: counter(page); font-family: {SERIF}; font-size: 11pt; }} }}
+html {{ font-family: {SERIF}; font-size: 13pt; line-height: 1.3; }}
+body {{ max-width: 165mm; margin: 0 auto; }}
+p {{ text-align: justify; margin: 0 0 6pt 0; }}
+h1 {{ font-size: 14pt; text-align: center; margin: 18pt 0 0 0; }}
+h2 {{ font-size: 13pt; margin: 12pt 0 6pt 0; page-break-after: avoid; break-after: avoid; }}
+h2.new-page {{ page-break-before: always; break-before: page; }}
+h3 {{ font-size: 13pt; font-style: italic; }}
+p.doc-subject {{ font-weight: bold; text-align: center; font-size: 14pt; margin-bottom: 12pt; }}
+p.placeholder {{ font-style: italic; }}
+table.letterhead, table.closing {{ width: 100%; border-collapse: collapse; margin: 0; }}
+table.letterhead td, table.closing td {{ border: none; vertical-align: top; text-align: center;
+  padding: 0; }}
+table.letterhead td.issuer {{ width: 40%; }}
+.issuer-name, .nation-name {{ font-weight: bold; }}
+.superior, .issuer-name, .number, .nation-name {{ font-size: 12pt; }}
+.nation-name {{ white-space: nowrap; }}
+.number {{ white-space: pre; margin-top: 4pt; }}
+.rule {{ width: 30%; margin: 2pt auto 0 auto; border-top: 0.75pt solid black; }}
+.motto span {{ font-weight: bold; font-size: 13.5pt; border-bottom: 0.75pt solid black; }}
+.place-date {{ font-style: italic; margin-top: 8pt; }}
+table.closing {{ margin-top: 18pt; page-break-inside: avoid; break-inside: avoid; }}
+table.closing td.recipients {{ text-align: left; width: 50%; font-size: 11pt; }}
+.recipients-title {{ font-weight: bold; font-style: italic; font-size: 12pt; }}
+table.closing td.signature {{ font-weight: bold; font-size: 13pt; }}
+.sign-space {{ font-weight: normal; font-style: italic; margin: 40pt 0 8pt 0; }}
+table.vn-table {{ border-collapse: collapse; width: 100%; table-layout: fixed;
+  margin: 0 0 10pt 0; page-break-inside: auto; }}
+table.vn-table thead {{ display: table-header-group; }}
+table.vn-table tr {{ page-break-inside: avoid; break-inside: avoid; }}
+table.vn-table th, table.vn-table td {{ border: 0.5pt solid black; padding: 1.5pt 3pt;
+  text-align: left; vertical-align: top; overflow-wrap: break-word; hyphens: manual; }}
+table.vn-table th {{ text-align: center; vertical-align: middle; font-weight: bold; }}
+table.vn-table td.num {{ text-align: right; }}
+table.vn-table .nowrap {{ white-space: nowrap; }}
+caption {{ caption-side: top; font-weight: bold; text-align: left; padding-bottom: 3pt;
+  font-size: 12pt; }}
+p.source {{ font-style: italic; font-size: 11pt; }}
+figure {{ margin: 6pt 0; text-align: center; page-break-inside: avoid; }}
+figcaption {{ font-style: italic; font-size: 11pt; }}
+img {{ max-width: 100%; }}
 """
+
+
+def html_document(body: str, title: str, language: str = "vi") -> str:
+    """A standalone HTML page: language, title, the print stylesheet, `body`."""
+    from html import escape
+
+    return (
+        f'<!DOCTYPE html>\n<html lang="{language}">\n<head>\n<meta charset="utf-8"/>\n'
+        f"<title>{escape(title)}</title>\n"
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"/>\n'
+        f"<style>{PRINT_CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
 
 
 def html_to_pdf(html: str, pdf_path: Path, base_url: Path | None = None) -> Path:

@@ -37,8 +37,9 @@ from tqdm import tqdm
 import analysis
 from analysis import preflight, reproducible, run_folders
 from analysis.config import PROJECT_ROOT, Config, load_config
+from analysis.documents import document_title
 from analysis.errors import FileSystemError, UserError, fs_error, parse_os_error_text
-from analysis.export import html_to_pdf
+from analysis.export import html_document, html_to_pdf
 
 MISSING_LISTS_FLAG = "--allow-incomplete"  # in the ingest's message for communes without a list
 
@@ -213,7 +214,7 @@ def _run_steps(
                 executed = work / "notebooks" / f"{name}.ipynb"
                 if executed.exists():  # a step may write no notebook (tests' fake steps)
                     reproducible.pin_notebook(executed, {str(work): str(final)})
-            _export_briefing(work)
+            _export_briefing(work, config, year)
             if BRIEFING_NOTEBOOK in notebooks:
                 _run_factsheets(config_path, year, work)
             _write_manifest(work, config, config_path, {**params, **budget}, started, notebooks,
@@ -307,18 +308,20 @@ def _message(text: str, max_lines: int = 25) -> str:
     return "\n".join(lines[:max_lines]) + more
 
 
-def _export_briefing(work: Path) -> None:
-    """The briefing as HTML and PDF without code cells, and every notebook as HTML for reading."""
+def _export_briefing(work: Path, config: Config, year: int) -> None:
+    """The briefing as HTML and PDF (its notebook's displayed sections in the administrative
+    layout, titled, in Vietnamese), and every other notebook as HTML for reading."""
     exporter = HTMLExporter(
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
     )
     for nb_path in sorted((work / "notebooks").glob("*.ipynb")):
         nb = nbformat.read(nb_path, as_version=4)
-        body, _ = exporter.from_notebook_node(nb)
         if nb_path.stem == BRIEFING_NOTEBOOK:
+            body = html_document(_html_outputs(nb), document_title(config, year))
             (work / "briefing.html").write_text(body, encoding="utf-8")
             html_to_pdf(body, work / "briefing.pdf")
         else:
+            body, _ = exporter.from_notebook_node(nb)
             (work / "notebooks" / f"{nb_path.stem}.html").write_text(body, encoding="utf-8")
 
 
@@ -331,6 +334,17 @@ def _run_factsheets(config_path: Path, year: int, work: Path) -> None:
         run_factsheets(config_path, year, work)
     except FactsheetError as exc:
         raise _StepError(StepFailure(FACTSHEET_STEP, None, str(exc))) from None
+
+
+def _html_outputs(nb) -> str:
+    """The HTML the notebook displayed, in order (the briefing's sections)."""
+    parts = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            html = output.get("data", {}).get("text/html")
+            if html:
+                parts.append(html if isinstance(html, str) else "".join(html))
+    return "\n".join(parts)
 
 
 def _sha256(path: Path) -> str:
