@@ -208,16 +208,20 @@ def draw_deprivation_maps(
     scheme = "natural_breaks" if maps_config.scheme == "fixed" else maps_config.scheme
     pooled = pd.concat(panels.values(), ignore_index=True)
     shared = classify(pooled, scheme, maps_config.k, None, "cividis_r", "%", ctx.lang, decimals=0)
-    for grids in PANELS_PER_PAGE.values():
-        pages, fits = _deprivation_pages(indicators, panels, shared, gdf, ctx, _grid(gdf, grids))
-        if fits:
+    options = list(PANELS_PER_PAGE.values())
+    for n, grids in enumerate(options, start=1):
+        last = n == len(options)
+        pages = _deprivation_pages(indicators, panels, shared, gdf, ctx, _grid(gdf, grids), last)
+        if pages:
             break
     return pages
 
 
-def _deprivation_pages(indicators, panels, shared, gdf, ctx, grid) -> tuple[list[Figure], bool]:
-    """The pages of the small multiples on a `grid` (columns, rows), and whether every
-    panel's labels fit without overlapping."""
+def _deprivation_pages(
+    indicators, panels, shared, gdf, ctx, grid, anyway: bool = False
+) -> list[Figure]:
+    """The pages of the small multiples on a `grid` (columns, rows); empty as soon as a
+    panel's labels do not fit, unless `anyway`."""
     cols, rows = grid
     per_page = cols * rows
     chunks = [indicators[i : i + per_page] for i in range(0, len(indicators), per_page)]
@@ -252,6 +256,8 @@ def _deprivation_pages(indicators, panels, shared, gdf, ctx, grid) -> tuple[list
             moved = sum(a.arrow_patch is not None for a in anns)
             fits = fits and moved <= MAX_MOVED * len(anns)
             fits = fits and not overlapping_pairs(anns, fig.canvas.get_renderer())
+            if not (fits or anyway):
+                return []
         # Scale bar and north arrow beside the panels, on an empty axes at the panels' scale.
         key = map_axes(fig, (PANEL_X, 0.37, 0.22, 0.13))
         _same_scale(key, ax)
@@ -263,7 +269,7 @@ def _deprivation_pages(indicators, panels, shared, gdf, ctx, grid) -> tuple[list
         )
         add_footer(fig, ctx, shared.decimals)
         pages.append(fig)
-    return pages, fits
+    return pages
 
 
 def _same_scale(key: Axes, panel: Axes) -> None:
