@@ -319,6 +319,7 @@ def test_make_map_set__schematic_2024_writes_every_map_and_the_pack(tmp_path):
     assert len(re.findall(rb"/Type /Page\b(?!s)", result.pack.read_bytes())) == 6 + len(pages)
     assert result.boundaries.is_schematic and result.skipped == []
     assert_small_multiples_legible(pages, result.boundaries.gdf, 12)
+    assert len(pages) > 1  # 22 named communes do not fit legibly on 12 panels of one page
 
 
 def assert_small_multiples_legible(pages, gdf, n_panels):
@@ -504,7 +505,9 @@ def test_make_map_set__2025_maps_say_which_years_were_summed_from_former_units(t
     assert REAGGREGATED.format(2025) in texts["deprivation"]
     assert REAGGREGATED.format(2025) in texts["budget_per_poor"]
     assert "cộng dồn" not in texts["poor_rate"]  # the 2025 review is on the new communes
-    assert_small_multiples_legible(result.pages_of("deprivation"), result.boundaries.gdf, 12)
+    pages = result.pages_of("deprivation")
+    assert_small_multiples_legible(pages, result.boundaries.gdf, 12)
+    assert len(pages) == 1  # 9 communes: the 12 panels fit on one page
 
 
 def test_draw_rate_map__commune_labels_legible_at_a4_and_apart():

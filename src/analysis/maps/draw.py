@@ -172,11 +172,12 @@ def draw_disbursement_map(
 
 
 # Panels per page tried in turn: the first whose commune labels all fit without
-# overlapping, with at most MAX_MOVED of them moved off their commune on a leader line,
-# is used (12 indicators take 1, 2 or 3 pages); the last is used anyway. For each, the
-# grid of (columns, rows) that draws the district largest.
+# overlapping, with at most MAX_MOVED of them (or MIN_MOVED, for few communes) moved off
+# their commune on a leader line, is used (12 indicators take 1, 2 or 3 pages); the last
+# is used anyway. For each, the grid of (columns, rows) that draws the district largest.
 PANELS_PER_PAGE = {12: ((4, 3), (3, 4)), 6: ((3, 2), (2, 3)), 4: ((2, 2),)}
 MAX_MOVED = 0.4
+MIN_MOVED = 4
 
 
 def _grid(gdf: gpd.GeoDataFrame, grids) -> tuple[int, int]:
@@ -254,7 +255,7 @@ def _deprivation_pages(
             ]
             anns = place_labels(ax, anchors, texts, order, None, PANEL_LABEL_PT, MIN_PT)
             moved = sum(a.arrow_patch is not None for a in anns)
-            fits = fits and moved <= MAX_MOVED * len(anns)
+            fits = fits and moved <= max(MAX_MOVED * len(anns), MIN_MOVED)
             fits = fits and not overlapping_pairs(anns, fig.canvas.get_renderer())
             if not (fits or anyway):
                 return []
