@@ -29,6 +29,8 @@ run_dir = "outputs/huong-son/2024"
 allow_incomplete = False  # True: communes without a list are marked "thiếu số liệu"
 
 # %%
+from IPython.display import display
+
 from analysis import documents, maps
 from analysis.config import load_config
 from analysis.registry import registry_for
@@ -91,10 +93,12 @@ map_set.figures.get("target_status") or (
 )
 
 # %% [markdown]
-# Tỷ lệ hộ nghèo thiếu hụt theo 12 chỉ số.
+# Tỷ lệ hộ nghèo thiếu hụt theo 12 chỉ số, mỗi ô ghi tên và tỷ lệ của từng xã; khi nhiều xã, các ô
+# được chia sang vài trang để chữ đủ lớn khi in khổ A4.
 
 # %%
-map_set.figures.get("deprivation")
+for page in map_set.pages_of("deprivation"):
+    display(page)
 
 # %% [markdown]
 # Kinh phí bình quân mỗi hộ nghèo.

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from PIL import Image
 
@@ -29,7 +30,7 @@ from analysis.maps import (
 from analysis.maps.classify import jenks_uppers, nice_step
 from analysis.maps.interactive import write_interactive_map
 from analysis.maps.labels import overlapping_pairs, place_labels
-from analysis.maps.layout import map_axes, new_page
+from analysis.maps.layout import MIN_PT, map_axes, new_page
 from analysis.maps.text import fmt_number, fmt_range
 from analysis.registry import registry_for
 from analysis.schema import DEPRIVATION_COLUMNS
@@ -93,6 +94,7 @@ def side_tables():
 
 def figure_text(fig: Figure) -> str:
     texts = [t.get_text() for t in fig.texts]
+    texts += [a.get_text() for a in fig.artists if hasattr(a, "get_text")]  # boxed notes
     for ax in fig.axes:
         texts += [t.get_text() for t in ax.texts]
     for legend in fig.legends:
@@ -117,13 +119,85 @@ def test_fmt_range__issue_example():
 
 def test_classify__fixed_bins_keep_every_class_and_add_the_top():
     classes = classify(pd.Series([1.0, 3.0, 7.0, np.nan]), "fixed", bins=[2, 5], unit="%")
-    assert classes.labels == ["0,0 – 2,0 %", "2,0 – 5,0 %", "5,0 – 7,0 %"]
+    assert classes.labels == ["0,0 – 2,0 %", "2,1 – 5,0 %", "5,1 – 7,0 %"]
     assert classes.codes.tolist() == [0, 1, 2, -1]
 
 
-def test_classify__value_on_a_bound_goes_to_the_lower_class():
-    classes = classify(pd.Series([2.0, 2.0001]), "fixed", bins=[2, 5])
-    assert classes.codes.tolist() == [0, 1]
+def test_classify__value_is_classed_as_written_on_the_map():
+    # 2,04 is written "2,0" so it is in "0,0 – 2,0"; 2,06 is written "2,1": "2,1 – 5,0"
+    classes = classify(pd.Series([2.0, 2.04, 2.06, 5.0, 5.04]), "fixed", bins=[2, 5])
+    assert classes.codes.tolist() == [0, 0, 1, 1, 1]
+    assert classes.labels == ["0,0 – 2,0", "2,1 – 5,0"]
+
+
+def _number(text: str) -> float:
+    return float(text.replace(".", "").replace(",", ".").replace("\u2212", "-").replace("+", ""))
+
+
+def _label_range(label: str) -> tuple[float, float]:
+    """(low, high) of a Vietnamese legend label such as '2,1 – 4,5 %' or '4,3 %'."""
+    ends = [_number(x.split()[0]) for x in label.split(" – ")]
+    return ends[0], ends[-1]
+
+
+def assert_classes_read_right(values: pd.Series, classes) -> None:
+    """Ranges do not overlap and each value, as written, lies in the class it is coloured."""
+    ranges = [_label_range(lab) for lab in classes.labels]
+    assert all(lo <= hi for lo, hi in ranges), classes.labels
+    assert all(a[1] < b[0] for a, b in zip(ranges, ranges[1:], strict=False)), classes.labels
+    for value, code in zip(values, classes.codes, strict=True):
+        if pd.isna(value):
+            assert code == -1
+            continue
+        written = _number(classes.fmt(value))
+        lo, hi = ranges[code]
+        assert lo <= written <= hi, (value, classes.labels[code])
+
+
+@pytest.mark.parametrize(
+    ("scheme", "values", "bins"),
+    [
+        # natural breaks: every break is a data value, so values sit on every break
+        ("natural_breaks", [1.0, 1.2, 2.0, 4.5, 4.55, 6.0, 9.96, 10.0, 14.5, np.nan], None),
+        # quantiles of 1..21 in 4 classes break at 6, 11, 16: data values
+        ("quantiles", [float(x) for x in range(1, 22)], None),
+        ("fixed", [0.0, 1.96, 2.0, 2.04, 2.05, 2.06, 4.5, 4.54, 4.56, 12.0], [2.0, 4.5]),
+    ],
+)
+def test_classify__value_on_a_break_is_in_the_class_its_label_shows(scheme, values, bins):
+    series = pd.Series(values)
+    classes = classify(series, scheme, k=4, bins=bins, unit="%")
+    assert_classes_read_right(series, classes)
+    uppers = [_label_range(lab)[1] for lab in classes.labels]
+    on_break = [v for v in values if v in uppers]
+    assert on_break  # the data do have values exactly on a break
+    for v in on_break:
+        code = classes.codes[values.index(v)]
+        assert _label_range(classes.labels[code])[1] == v  # the class it closes
+
+
+def test_classify_diverging__value_on_a_break_is_in_the_class_its_label_shows():
+    values = pd.Series([-5.0, -2.5, -2.46, -0.04, 0.0, 0.04, 0.06, 2.5, 2.54, 4.9])
+    classes = classify_diverging(values, unit="điểm %")
+    assert_classes_read_right(values, classes)
+    assert classes.labels[classes.codes[4]].endswith("0,0 điểm %")  # 0 closes the class below
+
+
+@given(
+    st.lists(st.floats(0, 100, allow_nan=False), min_size=1, max_size=30),
+    st.sampled_from(["natural_breaks", "quantiles", "fixed"]),
+    st.integers(2, 6),
+)
+def test_classify__ranges_never_overlap_and_hold_their_values(values, scheme, k):
+    series = pd.Series(values)
+    bins = [5.0, 12.5, 30.0] if scheme == "fixed" else None
+    assert_classes_read_right(series, classify(series, scheme, k=k, bins=bins))
+
+
+@given(st.lists(st.floats(-40, 40, allow_nan=False), min_size=1, max_size=30))
+def test_classify_diverging__ranges_never_overlap_and_hold_their_values(values):
+    series = pd.Series(values)
+    assert_classes_read_right(series, classify_diverging(series))
 
 
 def test_classify__fewer_distinct_values_than_k_gives_fewer_classes():
@@ -144,7 +218,8 @@ def test_classify_diverging__zero_is_a_class_bound_and_colours_mirror():
     assert classes.codes.tolist() == sorted(classes.codes.tolist())
     zero = classes.edges.index(0.0)
     assert classes.colors[zero - 1] != classes.colors[zero]
-    assert classes.labels[zero].startswith("0,0 – +")
+    assert classes.labels[zero].startswith("+0,1 – +")
+    assert classes.labels[zero - 1].endswith("0,0")
 
 
 def test_classify_status__no_data_and_unknown_are_hatched():
@@ -227,21 +302,44 @@ def test_make_map_set__schematic_2024_writes_every_map_and_the_pack(tmp_path):
     result = make_map_set(
         indicators(), 2024, CONFIG, REGISTRY, tmp_path, status, dep, alloc, made_on=DAY
     )
-    stems = sorted({p.stem for p in result.paths if p.suffix != ".html"})
-    assert stems == sorted(
+    stems = {p.stem for p in result.paths if p.suffix != ".html"}
+    pages = result.pages_of("deprivation")
+    extra = {f"2024_deprivation_{n}" for n in range(2, len(pages) + 1)}
+    assert stems == extra | {
         f"2024_{s}"
         for s in (
             "poor_rate", "near_poor_rate", "multidim_rate", "change_poor_rate",
             "target_status", "deprivation", "budget_per_poor",
         )
-    )  # fmt: skip
+    }  # fmt: skip
     assert {p.suffix for p in result.paths} == {".png", ".svg", ".pdf", ".html"}
     assert all(p.exists() and p.stat().st_size > 0 for p in result.paths)
     with Image.open(tmp_path / "2024_poor_rate.png") as im:
         assert round(im.info["dpi"][0]) == 300
-    pages = re.findall(rb"/Type /Page\b(?!s)", result.pack.read_bytes())
-    assert len(pages) == 7
+    assert len(re.findall(rb"/Type /Page\b(?!s)", result.pack.read_bytes())) == 6 + len(pages)
     assert result.boundaries.is_schematic and result.skipped == []
+    assert_small_multiples_legible(pages, result.boundaries.gdf, 12)
+    assert len(pages) > 1  # 22 named communes do not fit legibly on 12 panels of one page
+
+
+def assert_small_multiples_legible(pages, gdf, n_panels):
+    """Every deprivation panel names every commune with its value, labels at least
+    MIN_PT on the A4 page and none overlapping; the pages hold every indicator once."""
+    for fig in pages:
+        fig.canvas.draw()  # label positions as rendered (the map pack drew them at 72 dpi)
+    panels = [ax for fig in pages for ax in fig.axes if ax.get_title()]
+    assert len(panels) == n_panels
+    for ax in panels:
+        texts = [t.get_text() for t in ax.texts]
+        assert sorted(t.split("\n")[0] for t in texts) == sorted(gdf["name"])
+        assert all(re.fullmatch(r"[^\n]+\n\d+", t) for t in texts), texts
+        assert min(t.get_fontsize() for t in ax.texts) >= MIN_PT
+        assert overlapping_pairs(ax.texts, ax.figure.canvas.get_renderer()) == []
+    for n, fig in enumerate(pages, start=1):
+        title = fig.texts[0].get_text()
+        assert (
+            title.endswith(f"(trang {n}/{len(pages)})") if len(pages) > 1 else "trang" not in title
+        )
 
 
 def nine_commune_config(tmp_path, suffix):
@@ -265,7 +363,7 @@ def test_make_map_set__2025_boundary_file_redraws_2024_data_on_nine_communes(tmp
     text = figure_text(result.figures["poor_rate"])
     assert "Hương Sơn" in text and "Tứ Mỹ" in text and "Phố Châu" not in text
     assert "Sơ đồ minh họa" not in text and f"xa_2025{suffix}" in text
-    assert "kỳ 2024 được gộp theo các xã kỳ 2025" in text
+    assert "Số liệu năm 2024 của các đơn vị cũ được cộng dồn theo xã mới." in text
     assert set(result.boundaries.gdf["name"]) == set(REGISTRY.names(2025).values())
     # the 2024 target statuses cannot be merged: that map is skipped, with the reason
     assert len(result.skipped) == 1 and "không gộp được" in result.skipped[0]
@@ -387,3 +485,48 @@ def test_make_map_set__commune_without_polygon_is_listed(tmp_path):
     )
     assert result.boundaries.report.missing_units == ["18202 Tứ Mỹ"]
     assert any("Tứ Mỹ" in s and "Không có ranh giới" in s for s in result.skipped)
+
+
+REAGGREGATED = "Số liệu năm {} của các đơn vị cũ được cộng dồn theo xã mới."
+
+
+def test_make_map_set__2025_maps_say_which_years_were_summed_from_former_units(tmp_path):
+    current = reaggregate(indicators((2024,)), REGISTRY, 2025).assign(year=2025)
+    baseline = indicators((2021,))  # the 2021 review, on the 22 former units
+    _, dep, alloc = side_tables()  # 2024 unit codes, no unit_vintage: the 2024 vintage
+    data = pd.concat([current, baseline], ignore_index=True)
+    result = make_map_set(
+        data, 2025, CONFIG, REGISTRY, tmp_path, None, dep.assign(unit_vintage=2024),
+        alloc.assign(unit_vintage=2025 - 1), made_on=DAY, formats=(), interactive=False,
+    )  # fmt: skip
+    texts = {key: figure_text(fig) for key, fig in result.figures.items()}
+    assert len(result.boundaries.gdf) == 9
+    assert REAGGREGATED.format(2021) in texts["change_poor_rate"]
+    assert REAGGREGATED.format(2025) in texts["deprivation"]
+    assert REAGGREGATED.format(2025) in texts["budget_per_poor"]
+    assert "cộng dồn" not in texts["poor_rate"]  # the 2025 review is on the new communes
+    pages = result.pages_of("deprivation")
+    assert_small_multiples_legible(pages, result.boundaries.gdf, 12)
+    assert len(pages) == 1  # 9 communes: the 12 panels fit on one page
+
+
+def test_draw_rate_map__commune_labels_legible_at_a4_and_apart():
+    bounds = boundaries_for(CONFIG, REGISTRY, 2024)
+    ctx = map_context(CONFIG, 2024, bounds, 2024, DAY)
+    fig = draw_rate_map(indicators((2024,)), bounds, ctx, "poor_rate", CONFIG.maps)
+    assert tuple(round(x, 2) for x in fig.get_size_inches()) == (11.69, 8.27)  # A4: pt = pt
+    labels = [t for t in fig.axes[0].texts if "\n" in t.get_text()]  # not the north arrow
+    assert len(labels) == 22 and min(t.get_fontsize() for t in labels) >= MIN_PT
+    assert overlapping_pairs(labels, fig.canvas.get_renderer()) == []
+    # each commune's written value lies in the legend class of its polygon's colour
+    legend = fig.legends[0]
+    ranges = {
+        to_hex(h.get_facecolor()): _label_range(t.get_text())
+        for h, t in zip(legend.legend_handles, legend.get_texts(), strict=True)
+    }
+    written = {t.get_text().split("\n")[0]: t.get_text().split("\n")[1] for t in labels}
+    fills = fig.axes[0].collections[0].get_facecolors()  # filled polygons, in gdf order
+    for name, fill in zip(bounds.gdf["name"], fills, strict=True):
+        lo, hi = ranges[to_hex(fill)]
+        assert lo <= _number(written[name].split()[0]) <= hi, (name, written[name], lo, hi)
+    assert "mỗi lớp gồm cả hai số ở nhãn" in figure_text(fig)

@@ -2,11 +2,18 @@
 
 Every class scheme uses colour-blind-safe palettes (ColorBrewer YlOrRd/YlOrBr/RdPu/
 PuOr, cividis; Okabe-Ito for categories). Missing values get class -1, drawn hatched.
+
+Numeric classes do not overlap, in the precision the map writes its values: a value is
+rounded to the legend's decimals (as its label on the map shows it) and falls in the
+class whose two ends, both included, bracket it: "0,0 – 2,0 %", "2,1 – 4,5 %", ... So a
+commune labelled "2,0 %" is always coloured as the class "0,0 – 2,0 %", whatever the
+scheme (natural breaks, quantiles, fixed bins, diverging around 0).
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import mapclassify
@@ -15,7 +22,7 @@ import pandas as pd
 from matplotlib import colormaps
 from matplotlib.colors import to_hex
 
-from analysis.maps.text import fmt_number, fmt_range, tr
+from analysis.maps.text import fmt_number, fmt_range, rounded, tr
 
 STATUSES = ("met", "on_track", "at_risk", "off_track")
 STATUS_COLORS = {  # Okabe-Ito: distinguishable with the common colour-vision deficiencies
@@ -34,14 +41,37 @@ class Classes:
     colors: list[str]
     codes: np.ndarray
     edges: list[float] | None = None  # k + 1 numbers for numeric classes
+    decimals: int | None = None  # numeric classes: values are classed as written so
+
+    def fmt(self, value: float, lang: str = "vi", signed: bool = False) -> str:
+        """`value` written in the classes' precision (the text its colour agrees with)."""
+        return fmt_number(value, self.decimals if self.decimals is not None else 1, lang, signed)
 
     def color_of(self) -> list[str | None]:
         return [self.colors[c] if c >= 0 else None for c in self.codes]
 
 
-def _decimals(edges: list[float]) -> int:
-    span = max(edges) - min(edges) if edges else 0
-    return 0 if span >= 100 else 1
+def _decimals(values: np.ndarray, bins: list[float] | None = None) -> int:
+    """1 decimal, none for spans of 100 or more; more when fixed bins need them (max 2)."""
+    span = float(values.max() - values.min()) if values.size else 0.0
+    base = 0 if span >= 100 else 1
+    for d in range(base, 3):
+        if all(rounded(b, d) == float(b) for b in bins or []):
+            return d
+    return 2
+
+
+def _shown(values: pd.Series, decimals: int) -> np.ndarray:
+    """The values as the map writes them (NaN stays NaN)."""
+    arr = values.to_numpy(dtype=float)
+    return np.array([x if np.isnan(x) else rounded(x, decimals) for x in arr], dtype=float)
+
+
+def _class_ranges(lower: float, uppers: list[float], decimals: int) -> list[tuple[float, float]]:
+    """(first, last) written value of each class: the next class starts one step higher."""
+    step = 10.0**-decimals
+    lows = [lower, *(rounded(u + step, decimals) for u in uppers[:-1])]
+    return list(zip(lows, uppers, strict=True))
 
 
 def _sample(cmap: str, n: int, lo: float = 0.15, hi: float = 0.95) -> list[str]:
@@ -51,9 +81,8 @@ def _sample(cmap: str, n: int, lo: float = 0.15, hi: float = 0.95) -> list[str]:
     return [to_hex(colours(x)) for x in np.linspace(lo, hi, n)]
 
 
-def _codes(values: pd.Series, uppers: list[float]) -> np.ndarray:
-    """Class index of each value for classes (.., uppers[i]]; -1 where missing."""
-    arr = values.to_numpy(dtype=float)
+def _codes(arr: np.ndarray, uppers: list[float]) -> np.ndarray:
+    """Class index of each (written) value for classes (.., uppers[i]]; -1 where missing."""
     codes = np.searchsorted(np.asarray(uppers, dtype=float), arr, side="left")
     codes = np.minimum(codes, len(uppers) - 1)
     return np.where(np.isnan(arr), -1, codes)
@@ -67,7 +96,9 @@ def _uppers(valid: np.ndarray, scheme: str, k: int, bins: list[float] | None) ->
     if k < 2:
         return [top]
     if scheme == "quantiles":
-        return list(mapclassify.Quantiles(valid, k=k).bins)
+        with warnings.catch_warnings():  # "not enough unique values": fewer classes is fine
+            warnings.simplefilter("ignore", UserWarning)
+            return list(mapclassify.Quantiles(valid, k=k).bins)
     return jenks_uppers(valid, k)
 
 
@@ -111,19 +142,24 @@ def classify(
     cmap: str = "YlOrRd",
     unit: str = "",
     lang: str = "vi",
+    decimals: int | None = None,
 ) -> Classes:
-    """Sequential classes of `values` (already in display units, e.g. percent)."""
-    valid = values.dropna().to_numpy(dtype=float)
-    if valid.size == 0:
+    """Sequential classes of `values` (already in display units, e.g. percent), chosen
+    on the values as written with `decimals` (default: 1, 0 for spans of 100 or more)."""
+    raw = values.dropna().to_numpy(dtype=float)
+    if raw.size == 0:
         return Classes([], [], np.full(len(values), -1))
-    uppers = sorted(set(_uppers(valid, scheme, k, bins)))
+    if decimals is None:
+        decimals = _decimals(raw, bins if scheme == "fixed" else None)
+    shown = _shown(values, decimals)
+    valid = shown[~np.isnan(shown)]
+    uppers = sorted({rounded(u, decimals) for u in _uppers(valid, scheme, k, bins)})
     lower = 0.0 if scheme == "fixed" and valid.min() >= 0 else float(valid.min())
-    edges = [min(lower, uppers[0]), *uppers]
-    decimals = _decimals(edges)
-    labels = [
-        fmt_range(lo, hi, unit, decimals, lang) for lo, hi in zip(edges, edges[1:], strict=False)
-    ]
-    return Classes(labels, _sample(cmap, len(uppers)), _codes(values, uppers), edges)
+    ranges = _class_ranges(min(lower, uppers[0]), uppers, decimals)
+    labels = [fmt_range(lo, hi, unit, decimals, lang) for lo, hi in ranges]
+    edges = [ranges[0][0], *uppers]
+    codes = _codes(shown, uppers)
+    return Classes(labels, _sample(cmap, len(uppers)), codes, edges, decimals)
 
 
 def nice_step(span: float, parts: int) -> float:
@@ -136,12 +172,17 @@ def nice_step(span: float, parts: int) -> float:
 def classify_diverging(
     values: pd.Series, cmap: str = "PuOr_r", unit: str = "", lang: str = "vi", per_side: int = 3
 ) -> Classes:
-    """Classes of equal round width with a boundary at 0, colours centred on 0."""
-    valid = values.dropna().to_numpy(dtype=float)
-    if valid.size == 0:
+    """Classes of equal round width with a boundary at 0, colours centred on 0; a value
+    (as written) on a boundary belongs to the class below it, e.g. 0,0 to "−2,4 – 0,0"."""
+    raw = values.dropna().to_numpy(dtype=float)
+    if raw.size == 0:
         return Classes([], [], np.full(len(values), -1))
-    reach = max(abs(valid.min()), abs(valid.max()))
+    reach = max(abs(raw.min()), abs(raw.max()))
     step = nice_step(reach, per_side)
+    exact = next((d for d in range(4) if rounded(step, d) == step), 3)  # 2,5 needs 1
+    decimals = max(exact, 0 if step >= 10 else 1)
+    shown = _shown(values, decimals)
+    valid = shown[~np.isnan(shown)]
     n_neg = max(math.ceil(round(-valid.min() / step, 9)), 0)
     n_pos = max(math.ceil(round(valid.max() / step, 9)), 0)
     if n_neg + n_pos == 0:
@@ -151,13 +192,13 @@ def classify_diverging(
     half = max(n_neg, n_pos)
     mids = [(lo + hi) / 2 for lo, hi in zip(edges, edges[1:], strict=False)]
     colors = [to_hex(colours(0.5 + 0.45 * m / (half * step))) for m in mids]
-    decimals = 1 if step < 10 else 0
+    edges = [rounded(e, decimals) for e in edges]
     labels = [
         f"{fmt_number(lo, decimals, lang, signed=True)} – "
         f"{fmt_number(hi, decimals, lang, signed=True)} {unit}".rstrip()
-        for lo, hi in zip(edges, edges[1:], strict=False)
+        for lo, hi in _class_ranges(edges[0], edges[1:], decimals)
     ]
-    return Classes(labels, colors, _codes(values, edges[1:]), edges)
+    return Classes(labels, colors, _codes(shown, edges[1:]), edges, decimals)
 
 
 def classify_status(statuses: pd.Series, lang: str = "vi") -> Classes:

@@ -19,20 +19,23 @@ from analysis.geography import WEB_CRS, Boundaries
 from analysis.maps.classify import classify
 from analysis.maps.draw import RATE_PALETTES, values_by_polygon
 from analysis.maps.layout import MapContext
-from analysis.maps.text import fmt_date, fmt_number, tr
+from analysis.maps.text import class_rule, fmt_date, tr
 from analysis.reproducible import pin_element_ids
 
 STATIC = files("analysis.maps") / "static"
 
 
-def _legend_html(title: str, labels: list[str], colors: list[str], ctx: MapContext, missing: bool):
+def _legend_html(
+    title: str, labels: list[str], colors: list[str], ctx: MapContext, missing: bool, decimals=1
+):
     rows = "".join(
         f'<div><span style="background:{c}"></span>{html.escape(lab)}</div>'
         for c, lab in zip(colors, labels, strict=True)
     )
     if missing:
         rows += f'<div><span class="nodata"></span>{html.escape(tr("no_data", ctx.lang))}</div>'
-    notes = [tr("boundary", ctx.lang, source=ctx.boundary_source), ctx.source, *ctx.notes]
+    notes = [*ctx.notes, tr("boundary", ctx.lang, source=ctx.boundary_source), ctx.source]
+    notes.append(class_rule(decimals, ctx.lang))
     if ctx.synthetic:
         notes.append(tr("synthetic_note", ctx.lang))
     notes.append(tr("made_on", ctx.lang, date=fmt_date(ctx.made_on, ctx.lang)))
@@ -79,7 +82,7 @@ def write_interactive_map(
         RATE_PALETTES.get(measure, "YlOrRd"), "%", ctx.lang,
     )  # fmt: skip
     web = gdf.to_crs(WEB_CRS).assign(
-        value=[f"{fmt_number(v, 1, ctx.lang)} %" if pd.notna(v) else tr("no_data", ctx.lang)
+        value=[f"{classes.fmt(v, ctx.lang)} %" if pd.notna(v) else tr("no_data", ctx.lang)
                for v in values],
         color=[c or "#d9d9d9" for c in classes.color_of()],  # "Thiếu số liệu": grey
     )[["name", "value", "color", "geometry"]]  # fmt: skip
@@ -101,7 +104,7 @@ def write_interactive_map(
     root.add_child(folium.Element(f'<div class="map-title">{html.escape(title)}</div>'))
     legend = _legend_html(
         tr(measure, ctx.lang) + " (%)", classes.labels, classes.colors, ctx,
-        bool((classes.codes < 0).any()),
+        bool((classes.codes < 0).any()), classes.decimals,
     )  # fmt: skip
     root.add_child(folium.Element(legend))
     path = Path(path)

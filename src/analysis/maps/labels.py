@@ -3,7 +3,9 @@
 Labels are placed smallest unit first (small units have the least room). Each tries
 its anchor, then rings of offsets around it; the first position whose box clears the
 boxes already placed (and the obstacles, e.g. scale bar) and stays inside the axes is
-kept, with a leader line when it moved. If none clears, the least-overlapping is kept.
+kept, with a leader line when it moved. If none clears, the label is shrunk in half-point
+steps down to `min_fontsize` and tried again; failing that, the least-overlapping
+position at the smallest size is kept (`overlapping_pairs` finds such labels).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from matplotlib.transforms import Bbox
 RINGS_PT = (0.0, 16.0, 26.0, 38.0, 52.0, 68.0)
 DIRECTIONS = 12
 PAD_PX = 2.0
+HARD = 1e6  # weight of overlapping a placed label, against a later label's anchor spot
+OUTSIDE = 1e15  # leaving the axes
 
 
 def candidate_offsets() -> list[tuple[float, float]]:
@@ -70,28 +74,51 @@ def place_labels(
     order: list[int] | None = None,
     obstacles: list[Bbox] | None = None,
     fontsize: float = 7.0,
+    min_fontsize: float | None = None,
 ) -> list[Annotation]:
-    """Annotate `texts` at `anchors` (data coordinates) without overlaps; in input order."""
+    """Annotate `texts` at `anchors` (data coordinates) without overlaps; in input order.
+    Font sizes are in points (the figure's size is the printed size)."""
     renderer = ax.figure.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     placed: list[Bbox] = list(obstacles or [])
     result: dict[int, Annotation] = {}
-    for i in order if order is not None else range(len(texts)):
+    sizes = [fontsize]
+    while min_fontsize is not None and sizes[-1] - 0.5 >= min_fontsize - 1e-9:
+        sizes.append(sizes[-1] - 0.5)
+    sequence = list(order if order is not None else range(len(texts)))
+    # Each label's box at its own anchor: a label that moves avoids the spots where later
+    # labels would sit unmoved (a soft cost), so big units keep their name inside.
+    pending: dict[int, Bbox] = {}
+    for i in sequence:
+        probe = _annotate(ax, texts[i], anchors[i], (0.0, 0.0), fontsize)
+        probe.update_positions(renderer)
+        pending[i] = label_box(probe, renderer)
+        probe.remove()
+    for i in sequence:
+        pending.pop(i)
         ann = _annotate(ax, texts[i], anchors[i], (0.0, 0.0), fontsize)
-        best, best_cost = (0.0, 0.0), math.inf
-        for offset in candidate_offsets():
-            ann.xyann = offset
-            ann.update_positions(renderer)
-            box = label_box(ann, renderer)
-            cost = sum(_overlap(box, p) for p in placed) + (0 if _inside(box, frame) else 1e6)
-            if cost < best_cost:
-                best, best_cost = offset, cost
-            if cost == 0:
+        best, best_cost, size = (0.0, 0.0), math.inf, fontsize
+        for size in sizes:
+            ann.set_fontsize(size)
+            for offset in candidate_offsets():
+                ann.xyann = offset
+                ann.update_positions(renderer)
+                box = label_box(ann, renderer)
+                hard = sum(_overlap(box, p) for p in placed)
+                soft = sum(_overlap(box, p) for p in pending.values()) if offset != (0, 0) else 0
+                cost = HARD * hard + soft + (0 if _inside(box, frame) else OUTSIDE)
+                if cost < best_cost:
+                    best, best_cost = offset, cost
+                if cost == 0:
+                    break
+            if best_cost < HARD:  # clear of every placed label: no need to shrink
                 break
         ann.xyann = best
         if best != (0.0, 0.0):  # redraw with a leader line to the anchor
             ann.remove()
-            ann = _annotate(ax, texts[i], anchors[i], best, fontsize, leader=True)
+            ann = _annotate(ax, texts[i], anchors[i], best, size, leader=True)
+        else:
+            ann.set_fontsize(size)
         ann.update_positions(renderer)
         placed.append(label_box(ann, renderer))
         result[i] = ann

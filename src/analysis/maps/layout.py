@@ -14,12 +14,13 @@ from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.path import Path as MplPath
+from matplotlib.text import Annotation
 from matplotlib.transforms import Bbox
 from matplotlib_scalebar.scalebar import ScaleBar
 
 from analysis.geography import SCHEMATIC_NOTE
 from analysis.maps.classify import Classes
-from analysis.maps.text import fmt_date, tr
+from analysis.maps.text import class_rule, fmt_date, fmt_years, tr
 from analysis.registry import LEGACY_VINTAGE
 from analysis.reproducible import run_date
 
@@ -27,6 +28,12 @@ PAGE_IN = (11.69, 8.27)
 MAP_RECT = (0.02, 0.10, 0.65, 0.77)  # left, bottom, width, height (figure fraction)
 PANEL_X = 0.69
 FONT = "DejaVu Sans"  # matplotlib's default family; covers Vietnamese
+# Font sizes in points on the A4 page (the figure is A4, so matplotlib points are print
+# points): nothing a reader needs is smaller than MIN_PT.
+MIN_PT = 6.0
+LABEL_PT = 7.5  # commune name and value on a one-map page
+PANEL_LABEL_PT = 6.5  # commune name and value on a small-multiple panel
+NOTE_PT = 9.0  # the re-aggregation note
 NO_DATA_HATCH = "////"
 NO_DATA_FACE = "0.85"  # "Thiếu số liệu": hatched light grey, never a colour of the scale
 
@@ -51,9 +58,7 @@ def map_context(config, year: int, boundaries, data_vintage: int, made_on: date 
     d, lang = config.district, config.language
     key = "area_2024" if boundaries.vintage == LEGACY_VINTAGE else "area_2025"
     area = tr(key, lang, type=d.type, type_lower=d.type.lower(), name=d.name, province=d.province)
-    notes = ()
-    if data_vintage != boundaries.vintage:
-        notes = (tr("reaggregated", lang, src=data_vintage, dst=boundaries.vintage),)
+    notes = reaggregation_notes({year: data_vintage}, boundaries.vintage, lang)
     return MapContext(
         area=area,
         year=year,
@@ -65,6 +70,13 @@ def map_context(config, year: int, boundaries, data_vintage: int, made_on: date 
         lang=lang,
         notes=notes,
     )
+
+
+def reaggregation_notes(vintages: dict[int, int], map_vintage: int, lang: str) -> tuple[str, ...]:
+    """The note a map carries when data of earlier unit vintages ({data year: vintage})
+    were summed into its communes; none when every table is already at `map_vintage`."""
+    years = [y for y, v in vintages.items() if v is not None and int(v) != int(map_vintage)]
+    return (tr("reaggregated", lang, years=fmt_years(years, lang)),) if years else ()
 
 
 TITLE_CHARS = 66
@@ -203,14 +215,26 @@ def add_legend(fig: Figure, handles: list[Patch], title: str, top: float = 0.86)
     )  # fmt: skip
 
 
-def add_footer(fig: Figure, ctx: MapContext) -> None:
-    """Boundary source, notes and date in the side panel; the schematic stamp under the map."""
-    lines = [tr("boundary", ctx.lang, source=ctx.boundary_source), ctx.source, *ctx.notes]
+def add_footer(fig: Figure, ctx: MapContext, decimals: int | None = None) -> None:
+    """Boundary source, class rule and date in the side panel, the re-aggregation note in
+    bold above them; the schematic stamp under the map. `decimals`: of numeric classes."""
+    lines = [tr("boundary", ctx.lang, source=ctx.boundary_source), ctx.source]
+    if decimals is not None:
+        lines.append(class_rule(decimals, ctx.lang))
     if ctx.synthetic:
         lines.append(tr("synthetic_note", ctx.lang))
     lines.append(tr("made_on", ctx.lang, date=fmt_date(ctx.made_on, ctx.lang)))
-    fig.text(PANEL_X, 0.10, "\n".join(_wrap(x, 48) for x in lines), fontsize=8.5, va="bottom",
-             color="0.2", linespacing=1.35)  # fmt: skip
+    foot = fig.text(PANEL_X, 0.10, "\n".join(_wrap(x, 48) for x in lines), fontsize=8.5,
+                    va="bottom", color="0.2", linespacing=1.35)  # fmt: skip
+    if ctx.notes:
+        fig.add_artist(
+            Annotation(
+                "\n".join(_wrap(x, 44) for x in ctx.notes), (0, 1), xycoords=foot,
+                xytext=(0, 8), textcoords="offset points", va="bottom", ha="left",
+                fontsize=NOTE_PT, weight="bold", color="0.05", linespacing=1.3,
+                bbox={"boxstyle": "round,pad=0.4", "fc": "#F0F0F0", "ec": "0.35", "lw": 0.8},
+            )
+        )  # fmt: skip
     if ctx.is_schematic:
         fig.text(
             MAP_RECT[0] + MAP_RECT[2] / 2, 0.05, SCHEMATIC_NOTE, ha="center", va="center",

@@ -4,7 +4,7 @@ plus a map-pack PDF with one page per map."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from analysis.maps.draw import (
     draw_status_map,
 )
 from analysis.maps.interactive import write_interactive_map
-from analysis.maps.layout import PAGE_IN, map_context
+from analysis.maps.layout import PAGE_IN, map_context, reaggregation_notes
 from analysis.maps.text import tr
 
 FORMATS = ("png", "svg", "pdf")
@@ -43,6 +43,11 @@ class MapSet:
     skipped: list[str] = field(default_factory=list)
     boundaries: Boundaries | None = None
     figures: dict[str, Figure] = field(default_factory=dict)  # map key -> figure, for display
+
+    def pages_of(self, key: str) -> list[Figure]:
+        """The pages of a map drawn on several pages (`key`, `key`_2, ...), in order."""
+        first = [self.figures[key]] if key in self.figures else []
+        return first + [f for k, f in self.figures.items() if k.startswith(f"{key}_")]
 
 
 def save_figure(fig: Figure, out_dir: Path, stem: str, formats=FORMATS) -> list[Path]:
@@ -80,8 +85,9 @@ def _year_rows(indicators: pd.DataFrame, year: int, registry, vintage: int) -> p
 
 
 def _table_vintage(table: pd.DataFrame, default: int) -> int:
+    """The unit vintage of a table's rows (the earliest when they mix vintages)."""
     if "unit_vintage" in table.columns and table["unit_vintage"].notna().any():
-        return int(table["unit_vintage"].iloc[0])
+        return int(table["unit_vintage"].dropna().astype(int).min())
     return default
 
 
@@ -132,7 +138,11 @@ def make_map_set(
     if baseline.empty or baseline_year == year:
         result.skipped.append(tr("skipped_change", ctx.lang, baseline=baseline_year))
     else:
-        fig = draw_change_map(current, baseline, bounds, ctx, baseline_year)
+        then = indicators[indicators["year"] == baseline_year]
+        then_vintage = _table_vintage(then, config.vintage_for(baseline_year))
+        sources = {year: data_vintage, baseline_year: then_vintage}
+        change_ctx = replace(ctx, notes=reaggregation_notes(sources, vintage, ctx.lang))
+        fig = draw_change_map(current, baseline, bounds, change_ctx, baseline_year)
         figures.append(("change_poor_rate", fig))
     if status is not None:
         src = _table_vintage(status, data_vintage)
@@ -141,15 +151,19 @@ def make_map_set(
         else:
             figures.append(("target_status", draw_status_map(status, bounds, ctx, target_label)))
     if deprivation is not None:
-        dep = reaggregate_deprivation(
-            deprivation, registry, _table_vintage(deprivation, data_vintage), vintage
-        )
-        figures.append(("deprivation", draw_deprivation_maps(dep, bounds, ctx, config.maps)))
+        src = _table_vintage(deprivation, data_vintage)
+        dep = reaggregate_deprivation(deprivation, registry, src, vintage)
+        dep_ctx = replace(ctx, notes=reaggregation_notes({year: src}, vintage, ctx.lang))
+        pages = draw_deprivation_maps(dep, bounds, dep_ctx, config.maps)
+        figures += [
+            ("deprivation" if n == 1 else f"deprivation_{n}", page)
+            for n, page in enumerate(pages, start=1)
+        ]
     if allocation is not None:
-        alloc = reaggregate_allocation(
-            allocation, registry, _table_vintage(allocation, data_vintage), vintage
-        )
-        figures.append(("budget_per_poor", draw_budget_map(alloc, bounds, ctx, config.maps)))
+        src = _table_vintage(allocation, data_vintage)
+        alloc = reaggregate_allocation(allocation, registry, src, vintage)
+        alloc_ctx = replace(ctx, notes=reaggregation_notes({year: src}, vintage, ctx.lang))
+        figures.append(("budget_per_poor", draw_budget_map(alloc, bounds, alloc_ctx, config.maps)))
 
     for stem, fig in figures:
         result.paths += save_figure(fig, out_dir, f"{year}_{stem}", formats)

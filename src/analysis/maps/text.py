@@ -24,7 +24,13 @@ TEXT = {
         "budget_source": "Nguồn: phương án phân bổ kinh phí năm {year}",
         "area_2024": "{type} {name}, tỉnh {province}",
         "area_2025": "Các xã thuộc {type_lower} {name} cũ, tỉnh {province} (từ 01/07/2025)",
-        "reaggregated": "Số liệu theo đơn vị hành chính kỳ {src} được gộp theo các xã kỳ {dst}.",
+        "reaggregated": "Số liệu năm {years} của các đơn vị cũ được cộng dồn theo xã mới.",
+        "and": "và",
+        "page": "(trang {page}/{pages})",
+        "class_rule": "Giá trị làm tròn {precision} như ghi trên bản đồ; mỗi lớp gồm cả hai số ở nhãn.",
+        "precision_0": "đến hàng đơn vị",
+        "precision_1": "đến 1 chữ số thập phân",
+        "precision_2": "đến 2 chữ số thập phân",
         "no_data": "Thiếu số liệu",
         "made_on": "Ngày lập: {date}",
         "synthetic": "DỮ LIỆU MÔ PHỎNG",
@@ -63,7 +69,13 @@ TEXT = {
         "budget_source": "Source: budget allocation plan {year}",
         "area_2024": "{type} {name}, {province} province",
         "area_2025": "Communes of former {type_lower} {name}, {province} (from 01/07/2025)",
-        "reaggregated": "Data on {src} units re-aggregated to the {dst} communes.",
+        "reaggregated": "Data of {years} for the former units are summed into the new communes.",
+        "and": "and",
+        "page": "(page {page} of {pages})",
+        "class_rule": "Values rounded {precision} as written on the map; each class includes both numbers of its label.",
+        "precision_0": "to whole numbers",
+        "precision_1": "to one decimal place",
+        "precision_2": "to two decimal places",
         "no_data": "Missing data",
         "made_on": "Made on: {date}",
         "synthetic": "SIMULATED DATA",
@@ -101,7 +113,7 @@ def fmt_number(x: float, decimals: int = 1, lang: str = "vi", signed: bool = Fal
     """1234.5 -> '1.234,5' (vi) or '1,234.5' (en); minus as U+2212; '+' when signed."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
-    x = round(float(x), decimals) + 0.0  # drop the sign of -0.0
+    x = rounded(x, decimals)
     text = f"{abs(x):,.{decimals}f}"
     if lang == "vi":
         text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
@@ -109,8 +121,25 @@ def fmt_number(x: float, decimals: int = 1, lang: str = "vi", signed: bool = Fal
     return sign + text
 
 
+def rounded(x: float, decimals: int) -> float:
+    """`x` as it is written with `decimals` decimals (the value a class is chosen by)."""
+    return round(float(x), decimals) + 0.0  # + 0.0 drops the sign of -0.0
+
+
+def fmt_years(years, lang: str = "vi") -> str:
+    """[2021, 2024] -> '2021 và 2024'; [2024] -> '2024'."""
+    ys = [str(y) for y in sorted(set(years))]
+    return ys[0] if len(ys) == 1 else f"{', '.join(ys[:-1])} {tr('and', lang)} {ys[-1]}"
+
+
+def class_rule(decimals: int, lang: str = "vi") -> str:
+    """The sentence that says how a value falls into a class (legend note)."""
+    return tr("class_rule", lang, precision=tr(f"precision_{min(decimals, 2)}", lang))
+
+
 def fmt_range(lo: float, hi: float, unit: str = "", decimals: int = 1, lang: str = "vi") -> str:
-    """'2,5 – 5,0 %'; a class holding one value is shown as that value ('4,3 %')."""
+    """'2,5 – 5,0 %' (both ends included); a class holding one value is shown as that
+    value ('4,3 %')."""
     low, high = fmt_number(lo, decimals, lang), fmt_number(hi, decimals, lang)
     text = low if low == high else f"{low} – {high}"
     return f"{text} {unit}".rstrip()
