@@ -217,7 +217,7 @@ def test_final_evaluation__merged_commune_and_district_achieved_or_not():
     t1_avg = fe[(fe.target_id == "T1") & (fe.commune_code == "district")]
     assert t1_avg.value.item() == pytest.approx((7.0 - 3.0) / 4)
     assert t1_avg.basis.item().startswith("bình quân 2021–2025")
-    assert "2022: 1,00" in t1_avg.basis.item() and t1_avg.verdict_vi.item() == "Đạt"
+    assert "2022 giảm 1,00 điểm %" in t1_avg.basis.item() and t1_avg.verdict_vi.item() == "Đạt"
     # one row per target, household group and unit: one verdict each
     assert not fe.duplicated(["target_id", "population", "commune_code", "year"]).any()
     assert set(fe.loc[fe.target_id == "T5", "result_vi"]) == {"Không có số liệu"}

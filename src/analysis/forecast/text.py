@@ -245,15 +245,22 @@ def describe_final(final: pd.DataFrame) -> str:
     d = _cells(final, year)
     text = f"Đánh giá cuối kỳ năm {year}, {count_verdicts(final, year)}"
     failed = d[d["verdict"] == "not_met"]
+    groups = d.groupby("target_id")["population"].nunique()
     if len(failed):
         text += ". Không đạt: " + "; ".join(
-            dict.fromkeys(_lower_first(x) for x in failed["target_label"])
+            _lower_first(r.target_label)
+            + (
+                f" ({POPULATION_LABELS_VI.get(r.population, '')})"
+                if groups[r.target_id] > 1
+                else ""
+            )
+            for r in failed.itertuples()
         )
     t1 = d[d["basis"].astype(str).str.startswith("bình quân")]
     for r in t1.itertuples():
+        period, _, each = str(r.basis).partition("; ")
         text += (
-            f". Chỉ tiêu {_lower_first(r.target_label)} được đánh giá theo mức giảm "
-            f"{r.basis.replace('; từng năm', ', từng năm')}: {num(r.value, 2)} điểm %/năm, "
-            f"{r.verdict_vi.lower()}"
+            f". Chỉ tiêu {_lower_first(r.target_label)} được đánh giá theo mức giảm {period}: "
+            f"{num(r.value, 2)} điểm %/năm, {r.verdict_vi.lower()} ({each})"
         )
     return text + "."

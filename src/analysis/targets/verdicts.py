@@ -92,14 +92,21 @@ def _annual_average(rows: pd.DataFrame, t, config, year: int) -> pd.DataFrame:
         row = (g.loc[year] if year in g.index else g.iloc[-1]).to_dict()
         base = falls.get(b + 1, np.nan) + rate.get(b + 1, np.nan)
         value = (base - rate.get(year, np.nan)) / (year - b)
-        each = "; ".join(f"{y}: {num(v, 2) if v == v else '–'}" for y, v in falls.items())
+        each = ", ".join(_yearly(y, v) for y, v in falls.items())
         row.update(
             year=year, value=value, unit="điểm %/năm", numerator=np.nan, denominator=np.nan,
-            basis=f"bình quân {b}–{year}; từng năm (điểm %): {each}",
+            basis=f"bình quân {b}–{year}; từng năm: {each}",
             status="no_data" if value != value else "met" if value >= t.low - 1e-9 else "not_met",
         )  # fmt: skip
         out.append(row)
     return pd.DataFrame(out)
+
+
+def _yearly(year: int, fall: float) -> str:
+    if fall != fall:
+        return f"{year} không có số liệu"
+    verb = "giảm" if fall >= 0 else "tăng"
+    return f"{year} {verb} {num(abs(fall), 2)} điểm %"
 
 
 def _rows_for(t, rows: pd.DataFrame, config, year: int, all_rows: pd.DataFrame) -> pd.DataFrame:
