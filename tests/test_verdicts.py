@@ -77,7 +77,7 @@ def test_every_output_prints_the_same_verdict(run, tmp_path):
             r.population, "hộ nghèo và cận nghèo" if r.population != "poor" else ""
         )
         line = next(
-            s for s in summary[1:] if s[0] == r.target_id and (s[2] == label or s[2] is None)
+            s for s in summary[1:] if s[0] == r.target_label and (s[1] == label or s[1] is None)
         )
         assert str(line[head.index(r.year)]).endswith(r.verdict_vi)
 

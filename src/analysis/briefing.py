@@ -18,6 +18,7 @@ from analysis import documents as doc
 from analysis import store
 from analysis.config import Config
 from analysis.labels import vi_table
+from analysis.measures.describe import AF_TREND_CAVEAT_VI
 from analysis.measures.rates import describe_missing, exclude_missing
 from analysis.registry import MERGED_VINTAGE
 from analysis.reproducible import save_figure
@@ -124,7 +125,7 @@ def _profile_section(run_dir: Path) -> doc.Section | None:
             {
                 "Năm": af["year"].astype(int).astype(str),
                 "Số hộ được xét": af["n"].map(format_number),
-                "Số hộ nghèo đa chiều (q)": af["q"].map(format_number),
+                "Số hộ thiếu hụt từ k chỉ số (q)": af["q"].map(format_number),
                 "H (tỷ lệ)": af["H"].map(doc.pct),
                 "A (mức độ)": af["A"].map(doc.pct),
                 "M0 = H × A": af["M0"].map(lambda x: format_number(x, 3)),
@@ -132,10 +133,13 @@ def _profile_section(run_dir: Path) -> doc.Section | None:
         )
         blocks.append(
             doc.Table(
-                table, "Chỉ số nghèo đa chiều Alkire–Foster (k = 3 chỉ số, trọng số lồng nhau đều)"
+                table,
+                "Chỉ số nghèo đa chiều Alkire–Foster (M0) của các hộ trong danh sách rà soát "
+                "(k = 3 chỉ số, trọng số lồng nhau đều)",
+                AF_TREND_CAVEAT_VI,
             )
         )
-    return doc.Section("Biến động, thiếu hụt và nghèo đa chiều", blocks)
+    return doc.Section("Biến động và thiếu hụt của hộ nghèo, hộ cận nghèo", blocks)
 
 
 def _verdict_table(run_dir: Path, config: Config) -> pd.DataFrame | None:
@@ -175,7 +179,7 @@ def _targets_section(run_dir: Path, year: int, config: Config) -> doc.Section | 
     source = "Kết quả rà soát"
     if monitored:
         note = ", minh họa" if config.data.synthetic else ""
-        source += f"; sổ theo dõi chương trình ({', '.join(monitored)}{note})"
+        source += f"; sổ theo dõi chương trình ({len(monitored)} chỉ tiêu{note})"
     return doc.Section(
         "Thực hiện các chỉ tiêu của kế hoạch",
         [

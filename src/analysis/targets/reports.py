@@ -88,7 +88,7 @@ def wide_scorecard(table: pd.DataFrame, level: str | None = "district") -> pd.Da
     wide = wide[sorted(wide.columns)].reset_index()
     wide.columns.name = None
     wide["population"] = wide["population"].map(POPULATION_LABELS_VI)
-    return wide.rename(columns=HEADERS_VI)
+    return wide.drop(columns="target_id").rename(columns=HEADERS_VI)
 
 
 def _digits(unit: str) -> int:
