@@ -201,7 +201,8 @@ def test_plot_fan_chart__vietnamese_labels_source_and_target_line():
     assert ax.get_title().startswith("Tỷ lệ hộ nghèo (%) – Toàn huyện")
     labels = ax.get_legend_handles_labels()[1]
     assert {"Khoảng 80%", "Khoảng 95%", "Thực tế"} <= set(labels)
-    assert any("T1" in lab for lab in labels)
+    assert "Mục tiêu: giảm 0,6 điểm %/năm" in labels  # the target line, no internal id
+    assert not any("T1" in lab for lab in labels)
     footer = " ".join(t.get_text() for t in fig.texts)
     assert "Nguồn:" in footer and "Dữ liệu mô phỏng" in footer
     commune = plot_fan_chart(r, "n_poor", CONFIG, code=r.codes[0])
