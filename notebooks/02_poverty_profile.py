@@ -126,14 +126,15 @@ else:
 
 # %% [markdown]
 # Bốn nhóm theo chuẩn (nghèo, cận nghèo, mức sống trung bình, khác) và hộ có thu nhập thấp
-# theo Nghị định 30/2025/NĐ-CP, tính lại từ thu nhập và chỉ số thiếu hụt.
+# theo Nghị định 30/2025/NĐ-CP (chỉ từ kỳ rà soát năm 2025), tính lại từ thu nhập và chỉ số
+# thiếu hụt.
 
 # %%
 if has_microdata:
     whole = measures.covers_population(households, totals)
     classes = measures.living_standard_classes(this_flagged, standard)
     documents.show(documents.Paragraph(measures.describe_classes(classes, year, whole)))
-    display(vi_table(classes.drop(columns="class").rename(columns={"class_vi": "Nhóm"})))
+    display(vi_table(measures.classes_table(classes, year).rename(columns={"class_vi": "Nhóm"})))
 else:
     documents.show(documents.Paragraph(documents.NO_MICRODATA))
 

@@ -57,8 +57,8 @@ from analysis.forecast.text import (
 from analysis.labels import vi_table
 from analysis.proposals import display_table, propose_targets, write_proposals_docx, write_proposals_xlsx
 from analysis.registry import MERGED_VINTAGE, registry_for
-from analysis.targets import build_scorecard, read_monitoring
-from analysis.targets.reports import final_evaluation, wide_scorecard, write_scorecard_xlsx
+from analysis.targets import VERDICT_RULE_VI, build_scorecard, read_monitoring, verdicts
+from analysis.targets.reports import final_evaluation, vi_verdicts, wide_scorecard, write_scorecard_xlsx
 
 config = load_config(config_path)
 documents.show_data_note(config)
@@ -77,14 +77,20 @@ if missing_note:
     documents.show(documents.Paragraph(missing_note))
 
 # %% [markdown]
-# Bảng theo dõi thực hiện chỉ tiêu: mỗi chỉ tiêu, mỗi năm, với số liệu đằng sau và đánh giá.
+# Bảng theo dõi thực hiện chỉ tiêu: mỗi chỉ tiêu, mỗi năm, với số liệu đằng sau và một đánh giá
+# duy nhất (cùng bảng đánh giá được dùng cho bảng Excel, báo cáo và bản đồ). Từ năm mục tiêu,
+# đánh giá cuối kỳ (Đạt / Không đạt) được lập trên các đơn vị hành chính của năm mục tiêu.
 
 # %%
 scorecard = build_scorecard(indicators[indicators["year"] <= year], config, deprivations, monitoring, mapping=mapping)
-write_scorecard_xlsx(scorecard, out / f"bang_theo_doi_chi_tieu_{year}.xlsx", config, missing_note)
+final = final_evaluation(indicators, config, registry, deprivations, monitoring) if year >= config.periods.target_year else None
+verdict_table = verdicts(scorecard, config, final=final)
+write_scorecard_xlsx(scorecard, out / f"bang_theo_doi_chi_tieu_{year}.xlsx", config, missing_note, verdict_table)
 store.save_table(run_dir, "scorecard", scorecard)
-print(describe_scorecard(scorecard, year))
-wide_scorecard(scorecard).fillna("–")
+store.save_table(run_dir, "verdicts", verdict_table)
+print(VERDICT_RULE_VI)
+print(describe_scorecard(verdict_table, year))
+wide_scorecard(verdict_table).fillna("–")
 
 # %% [markdown]
 # Các chỉ tiêu không dự báo (đo bằng số liệu thiếu hụt, sổ theo dõi chương trình, danh sách xã cần
@@ -94,7 +100,7 @@ wide_scorecard(scorecard).fillna("–")
 projected = {t.id for t in forecast_targets(config)} if can_forecast else set()
 others = [t for t in config.targets if t.id not in projected]
 print(
-    " ".join(describe_target_status(scorecard, t.id, year, t.metric) for t in others)
+    " ".join(describe_target_status(verdict_table, t.id, year, t.metric) for t in others)
     or "Kế hoạch trong cấu hình không có chỉ tiêu nào ngoài các chỉ tiêu được dự báo."
 )
 
@@ -212,8 +218,7 @@ else:
 # Đánh giá cuối kỳ (khi đã có kết quả năm mục tiêu).
 
 # %%
-final = final_evaluation(indicators, config, registry, deprivations, monitoring) if year >= config.periods.target_year else None
 if final is not None:
     store.save_table(run_dir, "final_evaluation", final)
 print(describe_final(final) if final is not None else "Chưa đến năm đánh giá cuối kỳ.")
-vi_table(final) if final is not None else None
+vi_verdicts(final[final["level"] == "district"]) if final is not None else None

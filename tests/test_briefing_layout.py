@@ -190,7 +190,9 @@ def test_run__docx_layout_and_report_order(briefing_run):
     body = document.element.body
     text = "\n".join(t.text or "" for t in body.iter(qn("w:t")))
     where = _in_order(text)
-    assert all(i >= 0 for i in where) and where == sorted(where), list(zip(PARTS, where, strict=True))
+    assert all(i >= 0 for i in where) and where == sorted(where), list(
+        zip(PARTS, where, strict=True)
+    )
     assert "Hương Sơn, ngày 05 tháng 01 năm 2025" in text
     assert "[Phần do cơ quan soạn thảo bổ sung:" in text
     headers = [t for t in document.tables if t.style is not None and t.style.name == "Table Grid"]

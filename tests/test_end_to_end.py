@@ -213,3 +213,34 @@ def test_run__official_2025_boundary_file_draws_2024_data_on_the_9_communes(
     report = map_set.boundaries.report
     assert report is not None and not report.unmatched_features and not report.missing_units
     assert (run_dir / "maps" / "2024_poor_rate.png").exists()
+
+
+def _prose(page: str) -> str:
+    """The visible text of an HTML document (styles, scripts and tags dropped)."""
+    body = re.sub(r"(?s)<(style|script)\b.*?</\1>", " ", page)
+    return html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+def test_run__briefing_prose_has_no_internal_ids_or_unfilled_ellipsis(small_district):
+    from tests.text_rules import ELLIPSIS, TARGET_ID
+
+    prose = _prose((small_district["final"] / "briefing.html").read_text(encoding="utf-8"))
+    for pattern in (TARGET_ID, ELLIPSIS):
+        hits = [prose[max(0, m.start() - 40) : m.end() + 40] for m in pattern.finditer(prose)]
+        assert not hits, hits[:5]
+
+
+def test_run__one_verdict_per_target_and_year_in_table_workbook_and_briefing(small_district):
+    final = small_district["final"]
+    table = pd.read_parquet(next(final.rglob("verdicts.parquet")))
+    assert not table.duplicated(["target_id", "population", "commune_code", "year"]).any()
+    wb = openpyxl.load_workbook(next(final.rglob("bang_theo_doi_chi_tieu_2024.xlsx")))
+    rows = list(wb["Chi tiết"].iter_rows(min_row=3, values_only=True))
+    detail = pd.DataFrame(rows[1:], columns=rows[0])
+    assert detail["Đánh giá"].tolist() == table["verdict_vi"].tolist()
+    prose = _prose((final / "briefing.html").read_text(encoding="utf-8"))
+    district = table[(table["level"] == "district") & (table["year"] == 2024)]
+    for r in district.itertuples():
+        assert f"– {r.verdict_vi}" in prose or r.verdict_vi == "Không có số liệu"
+    wrong = {"Không đạt"}  # 2024 is before the target year: progress verdicts only
+    assert not wrong & set(table.loc[table["year"] == 2024, "verdict_vi"])

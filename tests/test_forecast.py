@@ -201,7 +201,8 @@ def test_plot_fan_chart__vietnamese_labels_source_and_target_line():
     assert ax.get_title().startswith("Tỷ lệ hộ nghèo (%) – Toàn huyện")
     labels = ax.get_legend_handles_labels()[1]
     assert {"Khoảng 80%", "Khoảng 95%", "Thực tế"} <= set(labels)
-    assert any("T1" in lab for lab in labels)
+    assert "Mục tiêu: giảm 0,6 điểm %/năm" in labels  # the target line, no internal id
+    assert not any("T1" in lab for lab in labels)
     footer = " ".join(t.get_text() for t in fig.texts)
     assert "Nguồn:" in footer and "Dữ liệu mô phỏng" in footer
     commune = plot_fan_chart(r, "n_poor", CONFIG, code=r.codes[0])
@@ -224,7 +225,9 @@ def test_describe_target__sentences_carry_the_numbers():
     rate = TABLE[TABLE.year == 2023].n_poor.sum() / TABLE[TABLE.year == 2023].n_households.sum()
     assert f"{100 * rate:.2f}".replace(".", ",") + "%" in t1 and "Xác suất" in t1
     t2 = describe_target("T2", r, CONFIG)
-    assert t2.count("đầu kỳ") == 3 and "hộ cận nghèo" in t2
+    label, body = t2.split(": ", 1)
+    assert label == CONFIG.target("T2").label and "T2" not in t2
+    assert body.count("đầu kỳ") == 3 and "hộ cận nghèo" in body
     assert "xã" in describe_target("T3", r, CONFIG)
     from analysis.proposals import propose_targets
 
@@ -252,22 +255,25 @@ def test_year_effects__falling_district_rate_gives_negative_slope():
     assert flat.slope == 0.0
 
 
-def test_describe_target_status__says_what_the_percentage_is():
+def test_describe_target_status__coverage_target_worded_as_coverage():
     import pandas as pd
 
     from analysis.forecast.text import describe_target_status
+    from analysis.targets import verdicts
 
     scorecard = pd.DataFrame(
         {
-            "target_id": ["T5"], "target_label": ["100% người có bảo hiểm y tế"], "level": ["district"],
-            "year": [2024], "value": [18.94], "unit": ["%"], "status": ["off_track"],
-            "status_vi": ["Chậm tiến độ"],
+            "target_id": ["T7"], "target_label": ["Ít nhất 95% hộ nghèo có nhà ở an toàn"],
+            "level": ["district"], "vintage": [pd.NA], "commune_code": ["district"],
+            "commune_name": ["Toàn huyện"], "year": [2024], "population": ["poor"],
+            "value": [4.8], "unit": ["%"], "threshold": [5.0], "numerator": [48],
+            "denominator": [1000], "status": ["met"], "status_vi": ["Đạt"],
         }
     )  # fmt: skip
-    text = describe_target_status(scorecard, "T5", 2024, "deprivation_share_pct_max")
-    assert (
-        text
-        == "T5 (100% người có bảo hiểm y tế), năm 2024: toàn huyện 18,9% số hộ còn thiếu hụt, chậm tiến độ."
+    text = describe_target_status(verdicts(scorecard, CONFIG), "T7", 2024)
+    assert text == (
+        "Chỉ tiêu ít nhất 95% hộ nghèo có nhà ở an toàn, năm 2024: toàn huyện đạt 95,2% "
+        "(mục tiêu ≥ 95,0%), đạt."
     )
 
 

@@ -225,7 +225,17 @@ def test_classify_diverging__zero_is_a_class_bound_and_colours_mirror():
 def test_classify_status__no_data_and_unknown_are_hatched():
     classes = classify_status(pd.Series(["met", "no_data", None, "off_track"]))
     assert classes.codes.tolist() == [0, -1, -1, 3]
-    assert classes.labels == ["Đã đạt", "Đúng tiến độ", "Có nguy cơ không đạt", "Chậm tiến độ"]
+    assert classes.labels == ["Đạt", "Đúng tiến độ", "Có nguy cơ", "Chậm tiến độ"]
+
+
+def test_classify_status__final_mode_only_met_or_not_met_with_the_verdict_labels():
+    from analysis.targets import VERDICT_LABELS_VI
+
+    classes = classify_status(pd.Series(["met", "not_met", "no_data"]), final=True)
+    assert classes.codes.tolist() == [0, 1, -1]
+    assert classes.labels == [VERDICT_LABELS_VI["met"], VERDICT_LABELS_VI["not_met"]]
+    progress = classify_status(pd.Series(["met"])).labels
+    assert progress == [VERDICT_LABELS_VI[k] for k in ("met", "on_track", "at_risk", "off_track")]
 
 
 @given(st.floats(0.001, 1e6), st.integers(1, 6))
@@ -421,7 +431,8 @@ def test_make_run_maps__reads_the_run_tables_and_narrows_status_to_one_target(tm
         [status.assign(target_id="T3"), status.assign(target_id="T1", status="met")]
     )
     save_table(tmp_path, "indicators", indicators())
-    save_table(tmp_path, "scorecard", two_targets.assign(year=2024, level="commune"))
+    verdict_table = two_targets.rename(columns={"status": "verdict"})
+    save_table(tmp_path, "verdicts", verdict_table.assign(year=2024, level="commune"))
     save_table(tmp_path, "allocation", alloc)
     result = make_run_maps(tmp_path, 2024, CONFIG, REGISTRY, made_on=DAY, formats=("svg",))
     assert set(result.figures) == {

@@ -21,7 +21,9 @@ def _district() -> pd.DataFrame:
         "n_poor_start": 500,
         "n_poor_out_above": 120,
         "n_poor_out_near_poor": 30,
+        "n_poor_out_other": 10,
         "n_poor_in_new": 40,
+        "n_poor_in_other": 10,
         "n_poor_end": 390,
     }
     rows = [
@@ -51,8 +53,25 @@ def test_describe_district__numbers_from_table():
 def test_describe_flows__first_year_and_later_year():
     assert "đầu tiên" in describe_flows(_district(), 2023)
     text = describe_flows(_district(), 2024)
-    assert "150 hộ ra khỏi danh sách hộ nghèo" in text
-    assert "từ 500 còn 390 hộ nghèo" in text
+    assert "giảm 160 hộ (120 thoát nghèo, 30 chuyển sang cận nghèo, 10 giảm khác)" in text
+    assert "tăng 50 hộ (40 phát sinh mới, 0 tái nghèo, 0 từ cận nghèo, 10 tăng khác)" in text
+    assert text.endswith("500 − 160 + 50 = 390 hộ nghèo.")
+
+
+def test_describe_flows__every_category_adds_up_or_the_gap_is_named():
+    import re
+
+    district = _district()
+    district.loc[1, "n_poor_end"] = 395
+    text = describe_flows(district, 2024)
+    assert "lệch 5 hộ so với 395 hộ cuối kỳ" in text
+    numbers = [
+        int(x.replace(".", ""))
+        for x in re.findall(
+            r"(\d[\d.]*) (?:thoát|chuyển|giảm khác|phát|tái|từ cận|tăng khác)", text
+        )
+    ]
+    assert sum(numbers[:3]) == 160 and sum(numbers[3:]) == 50
 
 
 def test_describe_communes__extremes_and_threshold():
@@ -75,9 +94,11 @@ def test_describe_alkire_foster__h_a_m0():
     hh = pd.DataFrame([{c: i < 6 for i, c in enumerate(DEPRIVATION_COLUMNS)}] * 2)
     hh.loc[1, list(DEPRIVATION_COLUMNS)] = False
     summary = alkire_foster(hh.assign(year=2024)).summary
-    text = describe_alkire_foster(summary, 2024, "hộ")
-    assert "50,00% hộ nghèo đa chiều (H)" in text
+    text = describe_alkire_foster(summary, 2024, "hộ nghèo và cận nghèo")
+    assert "chỉ số nghèo đa chiều Alkire–Foster (M0) của các hộ trong danh sách rà soát" in text
+    assert "(2 hộ nghèo và cận nghèo)" in text and "50,00% số hộ này" in text
     assert "M0 = H × A = 0,2500" in text
+    assert "không phải là xu hướng nghèo" in text and "tỷ lệ nghèo đa chiều chính thức" in text
 
 
 def test_describe_change__direction_and_percent():

@@ -214,8 +214,12 @@ def test_final_evaluation__merged_commune_and_district_achieved_or_not():
     assert m.result_vi == "Đạt"  # 60 <= 70
     t3 = fe[(fe.target_id == "T3") & (fe.commune_code == "M")].iloc[0]
     assert t3.result_vi == "Đạt"  # (60 + 60) / 2000 = 6 % <= 6 %
-    t1_avg = fe[fe.target_label.str.contains("bình quân") & (fe.commune_code == "district")]
+    t1_avg = fe[(fe.target_id == "T1") & (fe.commune_code == "district")]
     assert t1_avg.value.item() == pytest.approx((7.0 - 3.0) / 4)
+    assert t1_avg.basis.item().startswith("bình quân 2021–2025")
+    assert "2022 giảm 1,00 điểm %" in t1_avg.basis.item() and t1_avg.verdict_vi.item() == "Đạt"
+    # one row per target, household group and unit: one verdict each
+    assert not fe.duplicated(["target_id", "population", "commune_code", "year"]).any()
     assert set(fe.loc[fe.target_id == "T5", "result_vi"]) == {"Không có số liệu"}
     assert "Không đạt" in set(
         fe.loc[fe.target_id == "T2", "result_vi"]

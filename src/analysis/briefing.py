@@ -19,6 +19,7 @@ from analysis import documents as doc
 from analysis import store
 from analysis.config import Config
 from analysis.labels import vi_table
+from analysis.measures.describe import AF_TREND_CAVEAT_VI
 from analysis.measures.rates import describe_missing, exclude_missing
 from analysis.registry import MERGED_VINTAGE
 from analysis.reproducible import save_figure
@@ -125,7 +126,7 @@ def _profile_section(run_dir: Path) -> doc.Section | None:
             {
                 "Năm": af["year"].astype(int).astype(str),
                 "Số hộ được xét": af["n"].map(format_number),
-                "Số hộ nghèo đa chiều (q)": af["q"].map(format_number),
+                "Số hộ thiếu hụt từ k chỉ số (q)": af["q"].map(format_number),
                 "H (tỷ lệ)": af["H"].map(doc.pct),
                 "A (mức độ)": af["A"].map(doc.pct),
                 "M0 = H × A": af["M0"].map(lambda x: format_number(x, 3)),
@@ -133,17 +134,38 @@ def _profile_section(run_dir: Path) -> doc.Section | None:
         )
         blocks.append(
             doc.Table(
-                table, "Chỉ số nghèo đa chiều Alkire–Foster (k = 3 chỉ số, trọng số lồng nhau đều)"
+                table,
+                "Chỉ số nghèo đa chiều Alkire–Foster (M0) của các hộ trong danh sách rà soát "
+                "(k = 3 chỉ số, trọng số lồng nhau đều)",
+                AF_TREND_CAVEAT_VI,
             )
         )
-    return doc.Section("Biến động, thiếu hụt và nghèo đa chiều", blocks)
+    return doc.Section("Biến động và thiếu hụt của hộ nghèo, hộ cận nghèo", blocks)
 
 
-def _targets_section(run_dir: Path, year: int, config: Config) -> doc.Section | None:
+def _verdict_table(run_dir: Path, config: Config) -> pd.DataFrame | None:
+    """The run's one verdict table (targets.verdicts, saved by notebook 04); for runs
+    saved before it existed, computed from the scorecard and final evaluation."""
+    table = store.load_optional_table(run_dir, "verdicts")
+    if table is not None:
+        return table
     scorecard = store.load_optional_table(run_dir, "scorecard")
     if scorecard is None:
         return None
+    from analysis.targets import verdicts
+
+    final = store.load_optional_table(run_dir, "final_evaluation")
+    if final is not None and "verdict" not in final.columns:
+        final = None
+    return verdicts(scorecard, config, final=final)
+
+
+def _targets_section(run_dir: Path, year: int, config: Config) -> doc.Section | None:
+    scorecard = _verdict_table(run_dir, config)
+    if scorecard is None:
+        return None
     from analysis.forecast.text import describe_scorecard, describe_target_status
+    from analysis.targets import VERDICT_RULE_VI
     from analysis.targets.reports import wide_scorecard
 
     wide = wide_scorecard(scorecard).fillna("–").astype(str)
@@ -158,11 +180,12 @@ def _targets_section(run_dir: Path, year: int, config: Config) -> doc.Section | 
     source = "Kết quả rà soát"
     if monitored:
         note = ", minh họa" if config.data.synthetic else ""
-        source += f"; sổ theo dõi chương trình ({', '.join(monitored)}{note})"
+        source += f"; sổ theo dõi chương trình ({len(monitored)} chỉ tiêu{note})"
     return doc.Section(
         "Thực hiện các chỉ tiêu của kế hoạch",
         [
             doc.Paragraph(describe_scorecard(scorecard, year)),
+            doc.Paragraph(VERDICT_RULE_VI),
             doc.Table(
                 wide,
                 "Bảng theo dõi chỉ tiêu toàn huyện (giá trị – đánh giá)",
@@ -174,9 +197,10 @@ def _targets_section(run_dir: Path, year: int, config: Config) -> doc.Section | 
 
 
 def _final_section(run_dir: Path, config: Config) -> doc.Section | None:
-    final = store.load_optional_table(run_dir, "final_evaluation")
-    if final is None:
+    table = _verdict_table(run_dir, config)
+    if table is None or not (table["mode"] == "final").any():
         return None
+    final = table[(table["mode"] == "final") & (table["year"] == table["year"].max())]
     from analysis.forecast.text import describe_final
     from analysis.targets import POPULATION_LABELS_VI
 
@@ -189,17 +213,24 @@ def _final_section(run_dir: Path, config: Config) -> doc.Section | None:
         if pd.isna(value):
             return "–"
         unit = unit if isinstance(unit, str) else ""
-        return f"{format_number(value, 0 if 'số xã' in unit else 2)} {unit}".strip()
+        digits = 0 if "xã" in unit and "%" not in unit else 2
+        return f"{format_number(value, digits)} {unit}".strip()
 
     table = pd.DataFrame(
         {
-            "Mã": last["target_id"],
             "Chỉ tiêu": last["target_label"],
             "Nhóm hộ": last["population"].map(POPULATION_LABELS_VI).fillna("–"),
             "Năm": last["year"].astype(int).astype(str),
-            "Giá trị": [value_text(v, u) for v, u in zip(last["value"], last["unit"], strict=True)],
-            "Ngưỡng": last["threshold"].map(lambda x: format_number(x, 2)),
-            "Kết quả": last["result_vi"].fillna("–"),
+            "Giá trị": [
+                value_text(v, u)
+                for v, u in zip(last["shown_value"], last["shown_unit"], strict=True)
+            ],
+            "Mức chỉ tiêu": [
+                f"{c} {format_number(x, 2)}"
+                for c, x in zip(last["comparator"], last["shown_threshold"], strict=True)
+            ],
+            "Cách tính": last["basis"].fillna("").astype(str),
+            "Kết quả": last["verdict_vi"].fillna("–"),
         }
     )
     return doc.Section(
@@ -220,19 +251,21 @@ def _final_section(run_dir: Path, config: Config) -> doc.Section | None:
 def _final_commune_tables(final: pd.DataFrame, config: Config) -> list[doc.Table]:
     """Per merged commune, the count and commune-rate targets in the target year."""
     communes = final[(final["level"] == "commune") & (final["year"] == final["year"].max())]
-    ids = [
-        t.id for t in config.targets_with("count_ratio_to_baseline", "commune_multidim_rate_pct")
-    ]
+    targets = config.targets_with("count_ratio_to_baseline", "commune_multidim_rate_pct")
+    ids = [t.id for t in targets]
     communes = communes[communes["target_id"].isin(ids)]
+    short = {t.id: f"Chỉ tiêu {i}" for i, t in enumerate(config.targets, 1)}
     if communes.empty:
         return []
     cells = communes.assign(
-        column=communes["target_id"]
+        column=communes["target_id"].map(short)
         + " "
         + communes["population"].fillna("").map(_short_population),
         cell=[
             f"{format_number(v, 2)} – {r}"
-            for v, r in zip(communes["value"], communes["result_vi"].fillna("–"), strict=True)
+            for v, r in zip(
+                communes["shown_value"], communes["verdict_vi"].fillna("–"), strict=True
+            )
         ],
     )
     wide = cells.pivot_table(

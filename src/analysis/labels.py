@@ -37,7 +37,7 @@ COLUMN_LABELS_VI: dict[str, str] = {
     "reason": "Lý do",
     "k": "Ngưỡng k",
     "n": "Số hộ được xét",
-    "q": "Số hộ nghèo đa chiều",
+    "q": "Số hộ thiếu hụt từ k chỉ số trở lên",
     "score_sum": "Tổng điểm thiếu hụt",
     "H": "H (tỷ lệ)",
     "A": "A (mức độ)",

@@ -47,17 +47,17 @@ def target_line(result: ForecastResult, quantity: str, config, code: str = DISTR
             start = result.observed("poor_rate", result.run_year, code)
             years = np.arange(result.run_year, target_year + 1)
             values = np.maximum(start - t.low / 100 * (years - result.run_year), 0)
-            return years, values, f"Giảm {num(t.low, 1)} điểm %/năm ({t.id})"
+            return years, values, f"Mục tiêu: giảm {num(t.low, 1)} điểm %/năm"
         if t.metric == "count_ratio_to_baseline" and quantity.startswith("n_"):
             base = result.observed(quantity, base_year, code)
             return (
                 np.array([base_year, target_year]),
                 np.array([base, t.high * base]) * [1, 1],
-                (f"Mục tiêu {t.id}: {num(100 * t.high, 0)}% số đầu kỳ năm {target_year}"),
+                (f"Mục tiêu: {num(100 * t.high, 0)}% số đầu kỳ năm {target_year}"),
             )
         if t.metric == "commune_multidim_rate_pct" and quantity == "multidim_rate":
             years = np.array([base_year, target_year])
-            return years, np.full(2, t.high / 100), f"Ngưỡng {t.id}: {num(t.high, 1)}%"
+            return years, np.full(2, t.high / 100), f"Mục tiêu: không quá {num(t.high, 1)}%"
     return None
 
 
@@ -122,7 +122,7 @@ def plot_probabilities(
     ax.set_xlabel("Xác suất đạt (%)", family=FONT)
     label = next((t.label for t in config.targets if t.id == target_id), target_id)
     year = int(p["year"].max()) if len(p) else ""
-    ax.set_title(f"Xác suất đạt chỉ tiêu {target_id} năm {year}\n{label}", family=FONT, fontsize=10)
+    ax.set_title(f"Xác suất đạt chỉ tiêu năm {year}\n{label}", family=FONT, fontsize=10)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: num(v, 0)))
     ax.grid(axis="x", alpha=0.3)
     fig.subplots_adjust(left=0.22, bottom=0.12 + 0.5 / max(len(p), 1))

@@ -7,7 +7,7 @@ import pandas as pd
 
 from analysis.forecast.attainment import probabilities, required_reductions
 from analysis.forecast.result import ForecastResult
-from analysis.targets import DISTRICT_CODE, POPULATION_LABELS_VI, STATUS_LABELS_VI
+from analysis.targets import POPULATION_LABELS_VI, VERDICT_LABELS_VI
 from analysis.vietnamese import format_number as num
 from analysis.vietnamese import format_pct
 
@@ -19,13 +19,32 @@ def _interval(paths: np.ndarray, scale: float, digits: int, unit: str) -> str:
     return f"{num(mid, digits)}{unit} (khoảng 80%: {num(lo, digits)}–{num(hi, digits)}{unit})"
 
 
-def describe_scorecard(scorecard: pd.DataFrame, year: int) -> str:
-    d = scorecard[(scorecard["level"] == "district") & (scorecard["year"] == year)]
+def _cells(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    """District verdicts of `year`, one per target and household group."""
+    if "verdict_vi" not in table.columns:
+        raise TypeError("expected a verdict table (analysis.targets.verdicts)")
+    d = table[(table["level"] == "district") & (table["year"] == year)]
+    return d.drop_duplicates(["target_id", "population"])
+
+
+def count_verdicts(table: pd.DataFrame, year: int) -> str:
+    """'3 đạt, 2 có nguy cơ, ...' over the district verdicts of `year` (one per target and
+    household group); the same counting in the scorecard and the final evaluation."""
+    d = _cells(table, year)
+    counts = d["verdict"].value_counts()
+    parts = [
+        f"{counts[k]} {VERDICT_LABELS_VI[k].lower()}" for k in VERDICT_LABELS_VI if k in counts
+    ]
+    return f"trên {len(d)} chỉ tiêu (tính riêng từng nhóm hộ) của toàn huyện: " + ", ".join(parts)
+
+
+def describe_scorecard(table: pd.DataFrame, year: int) -> str:
+    """The year's verdicts counted; `table` is the verdict table (targets.verdicts)."""
+    d = _cells(table, year)
     if d.empty:
         return f"Năm {year} chưa có chỉ tiêu nào được đánh giá."
-    counts = d["status"].value_counts()
-    parts = [f"{counts[k]} {STATUS_LABELS_VI[k].lower()}" for k in STATUS_LABELS_VI if k in counts]
-    return f"Năm {year}, trên {len(d)} ô chỉ tiêu của toàn huyện: " + ", ".join(parts) + "."
+    kind = "đánh giá cuối kỳ" if (d["mode"] == "final").all() else "đánh giá theo tiến độ"
+    return f"Năm {year}, {kind} {count_verdicts(table, year)}."
 
 
 def _target(config, metric: str, target=None):
@@ -91,7 +110,7 @@ def describe_t3(result: ForecastResult, config, probs: pd.DataFrame, target=None
     t = _target(config, "commune_multidim_rate_pct", target)
     p = probs[probs["target_id"] == t.id]
     if p.empty:
-        return f"Chưa dự báo được chỉ tiêu {t.id} (năm mục tiêu đã qua hoặc thiếu số liệu)."
+        return f"Chưa dự báo được chỉ tiêu {_lower_first(t.label)} (năm mục tiêu đã qua hoặc thiếu số liệu)."
     d = p[p["level"] == "district"]["probability"].item()
     c = p[p["level"] == "commune"].sort_values("probability")
     text = (
@@ -116,8 +135,8 @@ def describe_target(target_id: str, result: ForecastResult, config) -> str:
     elif t.metric == "commune_multidim_rate_pct":
         text = describe_t3(result, config, probs, t)
     else:
-        return f"Chỉ tiêu {target_id} không được dự báo; xem bảng theo dõi."
-    return f"{t.id}: {text}"
+        return f"Chỉ tiêu {_lower_first(t.label)} không được dự báo; xem bảng theo dõi."
+    return f"{t.label.rstrip('.')}: {text}"
 
 
 METRIC_TOPIC_VI = {
@@ -130,8 +149,8 @@ METRIC_TOPIC_VI = {
 def no_target_text(metric: str) -> str:
     """The sentence for a forecast topic the plan has no target for."""
     return (
-        f"Kế hoạch trong cấu hình không có chỉ tiêu về {METRIC_TOPIC_VI.get(metric, metric)} "
-        f"(loại '{metric}'), nên phần này được bỏ qua."
+        f"Kế hoạch trong cấu hình không có chỉ tiêu về "
+        f"{METRIC_TOPIC_VI.get(metric, 'nội dung này')}, nên phần này được bỏ qua."
     )
 
 
@@ -148,32 +167,36 @@ def describe_metric(
     return " ".join(describe_target(t.id, result, config) for t in targets)
 
 
-METRIC_VALUE_VI = {
-    "deprivation_share_pct_max": "{value} số hộ còn thiếu hụt",
-    "monitoring_share_pct_min": "đạt {value}",
-}
+def _lower_first(text: str) -> str:
+    text = str(text).rstrip(".")
+    return text[:1].lower() + text[1:]
 
 
 def describe_target_status(
-    scorecard: pd.DataFrame, target_id: str, year: int, metric: str | None = None
+    table: pd.DataFrame, target_id: str, year: int, metric: str | None = None
 ) -> str:
-    """The sentence for a target read from the scorecard (those the forecast does not project)."""
-    rows = scorecard[(scorecard["target_id"] == target_id) & (scorecard["year"] == year)]
+    """The sentence for a target read from the verdict table (targets.verdicts), its value
+    worded as the target is (coverage for a coverage target)."""
+    rows = table[(table["target_id"] == target_id) & (table["year"] == year)]
     d = rows[rows["level"] == "district"]
-    if d.empty or (d["status"] == "no_data").all():
-        return f"Chỉ tiêu {target_id}: không có số liệu năm {year}."
+    if d.empty:
+        return f"Không có số liệu năm {year} cho một chỉ tiêu của kế hoạch."
     r = d.iloc[0]
+    label = _lower_first(r["target_label"])
+    if (d["verdict"] == "no_data").all():
+        return f"Chỉ tiêu {label}: không có số liệu năm {year}."
     communes = rows[rows["level"] == "commune"]
-    behind = communes[communes["status"].isin(["at_risk", "off_track"])]
-    if r["unit"] == "số xã trên ngưỡng":
-        value = f"{num(r['value'], 0)} xã trên ngưỡng"
-    else:
-        value = f"{num(r['value'], 1)}{'%' if r['unit'] == '%' else ' ' + r['unit']}"
-    value = METRIC_VALUE_VI.get(metric or "", "{value}").format(value=value)
-    label = str(r["target_label"]).rstrip(".")
-    text = f"{target_id} ({label[:1].lower() + label[1:]}), năm {year}: toàn huyện {value}, {r['status_vi'].lower()}"
+    behind = communes[communes["verdict"].isin(["at_risk", "off_track", "not_met"])]
+    unit = str(r["shown_unit"])
+    digits = 0 if "xã" in unit and "%" not in unit else 1
+    space = "" if unit.startswith("%") else " "
+    value = f"{num(r['shown_value'], digits)}{space}{unit}"
+    goal = f"{r['comparator']} {num(r['shown_threshold'], digits)}{space}{unit}"
+    value = f"đạt {value} (mục tiêu {goal})" if "%" in unit else f"{value} (mục tiêu {goal})"
+    text = f"Chỉ tiêu {label}, năm {year}: toàn huyện {value}, {r['verdict_vi'].lower()}"
     if len(behind):
-        text += f"; {len(behind)}/{len(communes)} xã có nguy cơ hoặc chậm tiến độ"
+        what = "không đạt" if (behind["mode"] == "final").all() else "có nguy cơ hoặc chậm tiến độ"
+        text += f"; {len(behind)}/{len(communes)} xã {what}"
     return text + "."
 
 
@@ -217,13 +240,27 @@ def describe_proposals(table: pd.DataFrame) -> str:
 
 
 def describe_final(final: pd.DataFrame) -> str:
-    d = final[(final["commune_code"] == DISTRICT_CODE) & (final["year"] == final["year"].max())]
-    met = (d["result_vi"] == "Đạt").sum()
-    missing = (d["result_vi"] == "Không có số liệu").sum()
-    failed = d[d["result_vi"] == "Không đạt"]["target_id"].unique()
-    text = f"Đánh giá cuối kỳ năm {int(final['year'].max())}, toàn huyện (cũ): đạt {met}/{len(d) - missing} chỉ tiêu có số liệu"
+    """The final evaluation counted like the scorecard (targets.verdicts rows)."""
+    year = int(final["year"].max())
+    d = _cells(final, year)
+    text = f"Đánh giá cuối kỳ năm {year}, {count_verdicts(final, year)}"
+    failed = d[d["verdict"] == "not_met"]
+    groups = d.groupby("target_id")["population"].nunique()
     if len(failed):
-        text += "; không đạt: " + ", ".join(failed)
-    if missing:
-        text += f"; {missing} chỉ tiêu không có số liệu"
+        text += ". Không đạt: " + "; ".join(
+            _lower_first(r.target_label)
+            + (
+                f" ({POPULATION_LABELS_VI.get(r.population, '')})"
+                if groups[r.target_id] > 1
+                else ""
+            )
+            for r in failed.itertuples()
+        )
+    t1 = d[d["basis"].astype(str).str.startswith("bình quân")]
+    for r in t1.itertuples():
+        period, _, each = str(r.basis).partition("; ")
+        text += (
+            f". Chỉ tiêu {_lower_first(r.target_label)} được đánh giá theo mức giảm {period}: "
+            f"{num(r.value, 2)} điểm %/năm, {r.verdict_vi.lower()} ({each})"
+        )
     return text + "."

@@ -286,13 +286,21 @@ def sorted_problems(problems: pd.DataFrame) -> pd.DataFrame:
 
 
 def problem_kinds(problems: pd.DataFrame) -> pd.DataFrame:
-    """Problems counted by severity and kind (the message without its particular values)."""
-    stem = problems["message"].str.replace(r"\s*\(.*$", "", regex=True)
-    stem = stem.str.replace(r"\d[\d.,]*", "…", regex=True)
+    """Problems counted by severity and kind (messages alike but for their numbers); each
+    kind is shown by its first message, numbers filled in (never an unfilled "…")."""
+    shown = problems["message"].str.replace(r"\s*\(.*$", "", regex=True)
+    stem = shown.str.replace(r"\d[\d.,]*", "#", regex=True)
     kinds = (
-        pd.DataFrame({"severity": problems["severity"], "message": stem, "file": problems["file"]})
-        .groupby(["severity", "message"], sort=False)
-        .agg(n=("file", "size"), files=("file", "nunique"))
+        pd.DataFrame(
+            {
+                "severity": problems["severity"],
+                "stem": stem,
+                "message": shown,
+                "file": problems["file"],
+            }
+        )  # fmt: skip
+        .groupby(["severity", "stem"], sort=False)
+        .agg(message=("message", "first"), n=("file", "size"), files=("file", "nunique"))
         .reset_index()
     )
     order = kinds["severity"].map(SEVERITY_ORDER)

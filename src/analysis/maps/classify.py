@@ -25,11 +25,13 @@ from matplotlib.colors import to_hex
 from analysis.maps.text import fmt_number, fmt_range, rounded, tr
 
 STATUSES = ("met", "on_track", "at_risk", "off_track")
+FINAL_STATUSES = ("met", "not_met")  # the target year's verdicts (analysis.targets.verdicts)
 STATUS_COLORS = {  # Okabe-Ito: distinguishable with the common colour-vision deficiencies
     "met": "#0072B2",
     "on_track": "#56B4E9",
     "at_risk": "#E69F00",
     "off_track": "#D55E00",
+    "not_met": "#D55E00",
 }
 
 
@@ -201,8 +203,10 @@ def classify_diverging(
     return Classes(labels, colors, _codes(shown, edges[1:]), edges, decimals)
 
 
-def classify_status(statuses: pd.Series, lang: str = "vi") -> Classes:
-    """Categorical classes for target status; anything else (no_data, missing) is -1."""
-    index = {s: i for i, s in enumerate(STATUSES)}
+def classify_status(statuses: pd.Series, lang: str = "vi", final: bool = False) -> Classes:
+    """Categorical classes for target verdicts (before the target year, or `final`: only
+    met / not met); anything else (no_data, missing) is -1."""
+    kinds = FINAL_STATUSES if final else STATUSES
+    index = {s: i for i, s in enumerate(kinds)}
     codes = np.array([index.get(s, -1) if isinstance(s, str) else -1 for s in statuses])
-    return Classes([tr(s, lang) for s in STATUSES], [STATUS_COLORS[s] for s in STATUSES], codes)
+    return Classes([tr(s, lang) for s in kinds], [STATUS_COLORS[s] for s in kinds], codes)

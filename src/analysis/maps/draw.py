@@ -125,7 +125,9 @@ def draw_status_map(
     status: pd.DataFrame, boundaries: Boundaries, ctx: MapContext, target_label: str | None = None
 ) -> Figure:
     """Target status per commune: met / on track / at risk / off track; else no data."""
-    classes = classify_status(values_by_polygon(boundaries.gdf, status, "status"), ctx.lang)
+    final = "mode" in status.columns and bool((status["mode"] == "final").any())
+    values = values_by_polygon(boundaries.gdf, status, "status")
+    classes = classify_status(values, ctx.lang, final)
     title = tr("status", ctx.lang) + (f": {target_label}" if target_label else "")
     texts = [""] * len(boundaries.gdf)
     return _choropleth(boundaries, classes, texts, ctx, title, tr("legend_status", ctx.lang))

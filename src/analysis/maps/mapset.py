@@ -186,7 +186,7 @@ STATUS_MAP_METRICS = ("commune_multidim_rate_pct", "commune_multidim_rate_pct_ab
 # Tables of a run (analysis.store names) that the map notebook reads, when present.
 RUN_TABLES = {
     "indicators": "indicators",
-    "status": "scorecard",
+    "status": "verdicts",  # analysis.targets.verdicts, saved by notebook 04
     "deprivation": "deprivations",
     "allocation": "allocation",
 }
@@ -210,6 +210,10 @@ def make_run_maps(
         if key == "indicators" or table_path(run_dir, name).exists()
     }
     status, label = tables.get("status"), None
+    if status is not None and "verdict" in status.columns:  # one verdict table for all outputs
+        status = status.drop(columns=["status"], errors="ignore").rename(
+            columns={"verdict": "status"}
+        )
     if target_id is None:
         commune_level = config.targets_with(*STATUS_MAP_METRICS)
         target_id = commune_level[0].id if commune_level else None

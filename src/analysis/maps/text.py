@@ -49,10 +49,12 @@ TEXT = {
         "no_polygon": "Không có ranh giới, không hiện trên bản đồ: {names}.",
         "skipped_change": "Không vẽ bản đồ thay đổi: thiếu số liệu năm đầu kỳ {baseline}.",
         "skipped_status": "Không vẽ bản đồ mục tiêu: tình trạng theo đơn vị kỳ {src} không gộp được sang kỳ {dst}.",
-        "met": "Đã đạt",
+        # the verdict labels of analysis.targets.verdicts.VERDICT_LABELS_VI
+        "met": "Đạt",
         "on_track": "Đúng tiến độ",
-        "at_risk": "Có nguy cơ không đạt",
+        "at_risk": "Có nguy cơ",
         "off_track": "Chậm tiến độ",
+        "not_met": "Không đạt",
         "pack_title": "Bộ bản đồ năm {year}",
     },
     "en": {
@@ -98,6 +100,7 @@ TEXT = {
         "on_track": "On track",
         "at_risk": "At risk",
         "off_track": "Off track",
+        "not_met": "Not met",
         "pack_title": "Map pack {year}",
     },
 }

@@ -21,7 +21,12 @@ from analysis.measures.alkire_foster import (
 )
 from analysis.measures.audit import audit_status
 from analysis.measures.change import change_over_time
-from analysis.measures.classes import describe_classes, living_standard_classes
+from analysis.measures.classes import (
+    classes_table,
+    describe_classes,
+    living_standard_classes,
+    low_income_applies,
+)
 from analysis.measures.deprivation import (
     POPULATION_LABELS_VI,
     commune_deprivations,
@@ -60,7 +65,9 @@ from analysis.measures.sources import indicators_from_inputs
 
 __all__ = [
     "district_flows",
+    "classes_table",
     "describe_classes",
+    "low_income_applies",
     "living_standard_classes",
     "indicators_from_inputs",
     "DISTRICT_LABEL_VI",

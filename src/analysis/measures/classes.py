@@ -40,12 +40,35 @@ def living_standard_classes(
     )
 
 
+# Decree 30/2025/NĐ-CP (low-income workers) was signed on 24/02/2025 and applies from that
+# date, so the first review it covers is the 2025 one (reviews are held at the year's end).
+LOW_INCOME_FROM_YEAR = 2025
+LOW_INCOME_NOTE_VI = (
+    "Hộ có thu nhập thấp theo Nghị định 30/2025/NĐ-CP (áp dụng từ ngày 24/02/2025) chỉ được "
+    f"tính từ kỳ rà soát năm {LOW_INCOME_FROM_YEAR}."
+)
+
+
+def low_income_applies(year: int) -> bool:
+    """Whether Decree 30/2025's low-income count applies to the review of `year`."""
+    return int(year) >= LOW_INCOME_FROM_YEAR
+
+
+def classes_table(classes: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The classes for display: the low-income count only for years the decree applies to."""
+    out = classes.drop(columns="class")
+    return out if low_income_applies(year) else out.drop(columns="n_low_income")
+
+
 def describe_classes(classes: pd.DataFrame, year: int, whole_population: bool) -> str:
     c = classes.set_index("class")
     scope = "toàn bộ hộ dân cư" if whole_population else "các hộ trong danh sách rà soát"
-    return (
+    text = (
         f"Năm {year}, tính theo chuẩn trên {scope}: {format_number(c.loc['poor', 'n_households'])} hộ nghèo, "
         f"{format_number(c.loc['near_poor', 'n_households'])} hộ cận nghèo, "
-        f"{format_number(c.loc['avg_living', 'n_households'])} hộ có mức sống trung bình; "
-        f"{format_number(int(c['n_low_income'].sum()))} hộ có thu nhập thấp theo Nghị định 30/2025/NĐ-CP."
+        f"{format_number(c.loc['avg_living', 'n_households'])} hộ có mức sống trung bình"
     )
+    if not low_income_applies(year):
+        return f"{text}. {LOW_INCOME_NOTE_VI}"
+    low = format_number(int(c["n_low_income"].sum()))
+    return f"{text}; {low} hộ có thu nhập thấp theo Nghị định 30/2025/NĐ-CP (áp dụng từ ngày 24/02/2025)."

@@ -27,7 +27,8 @@ def describe_district(district: pd.DataFrame, year: int) -> str:
     text = (
         f"Năm {year}, toàn huyện có {format_number(r['n_poor'])} hộ nghèo ({format_pct(r['poor_rate'], 2)}) "
         f"và {format_number(r['n_near_poor'])} hộ cận nghèo ({format_pct(r['near_poor_rate'], 2)}) trên "
-        f"{format_number(r['n_households'])} hộ dân cư; tỷ lệ nghèo đa chiều {format_pct(r['multidim_rate'], 2)}"
+        f"{format_number(r['n_households'])} hộ dân cư; tỷ lệ nghèo đa chiều (hộ nghèo và cận nghèo "
+        f"trên tổng số hộ dân cư) {format_pct(r['multidim_rate'], 2)}"
     )
     if (district["year"] == year - 1).any():
         change = r["poor_rate"] - _row(district, year - 1)["poor_rate"]
@@ -62,17 +63,29 @@ def describe_flows(district: pd.DataFrame, year: int, broken_years: Collection[i
         return (
             f"Năm {year} là kỳ rà soát đầu tiên trong dữ liệu: chưa có biến động so với năm trước."
         )
-    out = r["n_poor_out_near_poor"] + r["n_poor_out_above"] + r["n_poor_out_other"]
-    new_in = r["n_poor_in_from_near_poor"] + r["n_poor_in_relapsed"] + r["n_poor_in_new"]
-    new_in += r["n_poor_in_other"]
-    return (
-        f"Trong năm {year}, {format_number(out)} hộ ra khỏi danh sách hộ nghèo "
-        f"({format_number(r['n_poor_out_above'])} thoát hẳn, {format_number(r['n_poor_out_near_poor'])} "
-        f"chuyển sang cận nghèo) và {format_number(new_in)} hộ vào danh sách "
-        f"({format_number(r['n_poor_in_new'])} phát sinh mới, {format_number(r['n_poor_in_relapsed'])} tái "
-        f"nghèo, {format_number(r['n_poor_in_from_near_poor'])} từ cận nghèo): từ "
-        f"{format_number(r['n_poor_start'])} còn {format_number(r['n_poor_end'])} hộ nghèo."
+    n = {k: int(r[k]) if pd.notna(r[k]) else 0 for k in FLOW_COLUMNS}
+    out = n["n_poor_out_above"] + n["n_poor_out_near_poor"] + n["n_poor_out_other"]
+    new_in = n["n_poor_in_new"] + n["n_poor_in_relapsed"] + n["n_poor_in_from_near_poor"]
+    new_in += n["n_poor_in_other"]
+    start, end = int(r["n_poor_start"]), int(r["n_poor_end"])
+    f = format_number
+    text = (
+        f"Trong năm {year}, danh sách hộ nghèo giảm {f(out)} hộ ({f(n['n_poor_out_above'])} thoát "
+        f"nghèo, {f(n['n_poor_out_near_poor'])} chuyển sang cận nghèo, {f(n['n_poor_out_other'])} "
+        f"giảm khác) và tăng {f(new_in)} hộ ({f(n['n_poor_in_new'])} phát sinh mới, "
+        f"{f(n['n_poor_in_relapsed'])} tái nghèo, {f(n['n_poor_in_from_near_poor'])} từ cận nghèo, "
+        f"{f(n['n_poor_in_other'])} tăng khác): {f(start)} − {f(out)} + {f(new_in)} = "
+        f"{f(start - out + new_in)} hộ nghèo"
     )
+    if start - out + new_in != end:
+        text += f", lệch {f(abs(start - out + new_in - end))} hộ so với {f(end)} hộ cuối kỳ"
+    return text + "."
+
+
+FLOW_COLUMNS = (
+    "n_poor_out_above", "n_poor_out_near_poor", "n_poor_out_other",
+    "n_poor_in_new", "n_poor_in_relapsed", "n_poor_in_from_near_poor", "n_poor_in_other",
+)  # fmt: skip
 
 
 def flows_not_linkable(year: int) -> str:
@@ -111,12 +124,24 @@ def describe_deprivation(headcounts: pd.DataFrame, population: str = "poor") -> 
     )
 
 
+AF_NAME_VI = "chỉ số nghèo đa chiều Alkire–Foster (M0) của các hộ trong danh sách rà soát"
+AF_TREND_CAVEAT_VI = (
+    "Đây không phải tỷ lệ nghèo đa chiều chính thức (hộ nghèo và cận nghèo trên tổng số hộ dân "
+    "cư): chỉ số chỉ tính trên các hộ có trong danh sách rà soát, danh sách này thu hẹp dần khi "
+    "hộ thoát nghèo ra khỏi danh sách, nên xu hướng của chỉ số qua các năm không phải là xu "
+    "hướng nghèo."
+)
+
+
 def describe_alkire_foster(summary: pd.DataFrame, year: int, population_vi: str) -> str:
+    """The Alkire–Foster results named as such, with their population and why their trend
+    is not a poverty trend (for the analysts' annex)."""
     r = _row(summary, year)
     return (
-        f"Năm {year}, với ngưỡng k = {int(r['k'])} thiếu hụt, {format_pct(r['H'], 2)} {population_vi} "
-        f"nghèo đa chiều (H); mỗi hộ này thiếu hụt trung bình {format_pct(r['A'], 2)} tổng trọng số (A); "
-        f"chỉ số nghèo đa chiều điều chỉnh M0 = H × A = {format_number(r['M0'], 4)}."
+        f"Năm {year}, {AF_NAME_VI} ({format_number(int(r['n']))} {population_vi}): với ngưỡng "
+        f"k = {int(r['k'])} thiếu hụt, {format_pct(r['H'], 2)} số hộ này thiếu hụt từ k chỉ số "
+        f"trở lên (H); mỗi hộ đó thiếu hụt trung bình {format_pct(r['A'], 2)} tổng trọng số (A); "
+        f"M0 = H × A = {format_number(r['M0'], 4)}. " + AF_TREND_CAVEAT_VI
     )
 
 

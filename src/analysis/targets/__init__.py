@@ -1,7 +1,8 @@
 """Targets of the plan as data (config `targets:`), the scorecard and the final evaluation.
 
 Public API: build_scorecard, final_evaluation, read_monitoring, reaggregate,
-district_table, write_scorecard_xlsx, scorecard_html, STATUS_LABELS_VI.
+district_table, write_scorecard_xlsx, scorecard_html, STATUS_LABELS_VI, and
+verdicts (targets.verdicts): the one verdict per target, unit and year every output reads.
 """
 
 from analysis.targets.measures import (
@@ -22,6 +23,13 @@ from analysis.targets.scorecard import (
     build_scorecard,
     level_status,
 )
+from analysis.targets.verdicts import (
+    VERDICT_COLUMNS,
+    VERDICT_LABELS_VI,
+    VERDICT_RULE_VI,
+    verdict_of,
+    verdicts,
+)
 
 __all__ = [
     "DISTRICT_CODE",
@@ -30,6 +38,9 @@ __all__ = [
     "SCORECARD_COLUMNS",
     "STATUSES",
     "STATUS_LABELS_VI",
+    "VERDICT_COLUMNS",
+    "VERDICT_LABELS_VI",
+    "VERDICT_RULE_VI",
     "add_rates",
     "annual_fall_status",
     "build_scorecard",
@@ -38,4 +49,6 @@ __all__ = [
     "read_monitoring",
     "reaggregate",
     "validate_monitoring",
+    "verdict_of",
+    "verdicts",
 ]

@@ -10,13 +10,12 @@ import pandas as pd
 
 from analysis.errors import UserError
 from analysis.reproducible import run_date
-from analysis.targets.measures import DISTRICT_CODE, reaggregate
+from analysis.targets.measures import reaggregate
 from analysis.targets.scorecard import (
     POPULATION_LABELS_VI,
-    SCORECARD_COLUMNS,
-    STATUS_LABELS_VI,
     build_scorecard,
 )
+from analysis.targets.verdicts import VERDICT_LABELS_VI, VERDICT_RULE_VI, verdicts
 from analysis.vietnamese import format_number as num
 
 HEADERS_VI = {
@@ -36,32 +35,51 @@ HEADERS_VI = {
     "status": "Mã đánh giá",
     "status_vi": "Đánh giá",
     "result_vi": "Kết quả",
+    "mode": "Kỳ đánh giá",
+    "shown_value": "Giá trị (theo cách ghi chỉ tiêu)",
+    "shown_unit": "Đơn vị",
+    "shown_threshold": "Mức chỉ tiêu",
+    "comparator": "So sánh",
+    "basis": "Cách tính",
+    "verdict_vi": "Đánh giá",
 }
+MODE_LABELS_VI = {"progress": "Theo tiến độ", "final": "Cuối kỳ"}
 LEVEL_LABELS_VI = {"district": "Huyện", "commune": "Xã"}
 STATUS_COLOURS = {
     "met": "C6EFCE",
     "on_track": "E2F0D9",
     "at_risk": "FFEB9C",
     "off_track": "FFC7CE",
+    "not_met": "FFC7CE",
     "no_data": "EDEDED",
 }
-RESULT_LABELS_VI = {True: "Đạt", False: "Không đạt"}
 
 
-def _vi(scorecard: pd.DataFrame) -> pd.DataFrame:
-    out = scorecard.assign(
-        level=scorecard["level"].map(LEVEL_LABELS_VI),
-        population=scorecard["population"].map(POPULATION_LABELS_VI),
+def vi_verdicts(table: pd.DataFrame) -> pd.DataFrame:
+    """The verdict table with Vietnamese labels and headers (codes dropped)."""
+    out = table.assign(
+        level=table["level"].map(LEVEL_LABELS_VI),
+        population=table["population"].map(POPULATION_LABELS_VI),
+        mode=table["mode"].map(MODE_LABELS_VI),
     )
-    return out.drop(columns=["status"], errors="ignore").rename(columns=HEADERS_VI)
+    drop = ["status", "status_vi", "verdict", "result_vi", "unit", "threshold", "vintage"]
+    return out.drop(columns=drop, errors="ignore").rename(columns=HEADERS_VI)
 
 
-def wide_scorecard(scorecard: pd.DataFrame, level: str | None = "district") -> pd.DataFrame:
-    """Rows = target x population x unit, columns = years, cells = 'value – status'."""
-    sc = scorecard if level is None else scorecard[scorecard["level"] == level]
+def _check(table: pd.DataFrame) -> None:
+    if "verdict_vi" not in table.columns:
+        raise TypeError("expected a verdict table (analysis.targets.verdicts), not a scorecard")
+
+
+def wide_scorecard(table: pd.DataFrame, level: str | None = "district") -> pd.DataFrame:
+    """Rows = target x population x unit, columns = years, cells = 'value – verdict'.
+
+    `table` is the verdict table (targets.verdicts); values are worded as the target is."""
+    _check(table)
+    sc = table if level is None else table[table["level"] == level]
     cell = [
         f"{num(v, _digits(u))} – {s}" if v == v else s
-        for v, u, s in zip(sc["value"], sc["unit"], sc["status_vi"], strict=True)
+        for v, u, s in zip(sc["shown_value"], sc["shown_unit"], sc["verdict_vi"], strict=True)
     ]
     keys = ["target_id", "target_label", "population", "commune_name"]
     wide = sc.assign(cell=cell).pivot_table(
@@ -70,20 +88,27 @@ def wide_scorecard(scorecard: pd.DataFrame, level: str | None = "district") -> p
     wide = wide[sorted(wide.columns)].reset_index()
     wide.columns.name = None
     wide["population"] = wide["population"].map(POPULATION_LABELS_VI)
-    return wide.rename(columns=HEADERS_VI)
+    return wide.drop(columns="target_id").rename(columns=HEADERS_VI)
 
 
 def _digits(unit: str) -> int:
-    return 0 if unit.startswith("số") else 2 if unit.startswith("điểm") else 1
+    if unit.startswith("điểm"):
+        return 2
+    return 0 if "xã" in unit and "%" not in unit else 1
 
 
 def write_scorecard_xlsx(
-    scorecard: pd.DataFrame, path: str | Path, config, missing_note: str = ""
+    scorecard: pd.DataFrame,
+    path: str | Path,
+    config,
+    missing_note: str = "",
+    verdict_table: pd.DataFrame | None = None,
 ) -> Path:
     """Two sheets: the district summary (per year a value column and a verdict column,
     verdicts coloured) and every cell in long form with target labels and unit names.
     Values are numbers: percentages as fractions shown "0.0%", points and counts as numbers.
 
+    Both read `verdict_table` (targets.verdicts; computed from `scorecard` when None).
     `missing_note`: the sentence naming communes left out for "thiếu số liệu"."""
     from openpyxl import Workbook
     from openpyxl.styles import PatternFill
@@ -94,19 +119,22 @@ def write_scorecard_xlsx(
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    table = verdicts(scorecard, config) if verdict_table is None else verdict_table
     note = " ".join(t for t in (_source(config), missing_note) if t)
     title = f"Bảng theo dõi thực hiện chỉ tiêu giảm nghèo – {config.district.type} {config.district.name}"
     fills = {
-        lab: PatternFill("solid", fgColor=STATUS_COLOURS[k]) for k, lab in STATUS_LABELS_VI.items()
+        lab: PatternFill("solid", fgColor=STATUS_COLOURS[k]) for k, lab in VERDICT_LABELS_VI.items()
     }
+    # the one verdict table, in the scorecard's shape: its verdict is the status shown
+    shown = table.assign(status_vi=table["verdict_vi"])
     wb = Workbook()
     wb.remove(wb.active)
     for name, (frame, formats, head) in (
-        ("Tổng hợp huyện", _xlsx_wide(scorecard)),
-        ("Chi tiết", _xlsx_long(scorecard)),
+        ("Tổng hợp huyện", _xlsx_wide(shown)),
+        ("Chi tiết", _xlsx_long(shown)),
     ):
         ws = wb.create_sheet(name)
-        ws["A1"], ws["A2"] = title, note
+        ws["A1"], ws["A2"] = title, f"{note} {VERDICT_RULE_VI}".strip()
         title_cell(ws["A1"])
         last = write_frame(ws, frame, 4, {})
         for j, col in enumerate(frame.columns, start=1):  # per-row formats (units differ)
@@ -212,10 +240,19 @@ def _merge_runs(ws, row: int, groups: list[str]) -> None:
             start = j
 
 
-def scorecard_html(scorecard: pd.DataFrame, config, level: str | None = "district") -> str:
-    """A self-contained HTML table for the briefing, cells coloured by status."""
-    wide = wide_scorecard(scorecard, level)
-    colour = {lab: STATUS_COLOURS[k] for k, lab in STATUS_LABELS_VI.items()}
+def scorecard_html(
+    scorecard: pd.DataFrame,
+    config,
+    level: str | None = "district",
+    verdict_table: pd.DataFrame | None = None,
+) -> str:
+    """A self-contained HTML table for the briefing, cells coloured by verdict."""
+    table = verdicts(scorecard, config) if verdict_table is None else verdict_table
+    wide = wide_scorecard(table, level)
+    colour = {
+        lab: STATUS_COLOURS[k]
+        for k, lab in sorted(VERDICT_LABELS_VI.items(), key=lambda kv: -len(kv[1]))
+    }
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in wide.columns)
     rows = []
     for _, r in wide.iterrows():
@@ -247,7 +284,8 @@ def final_evaluation(
 ) -> pd.DataFrame:
     """Achieved / not achieved for every target in the target year, on the target year's
     units (earlier years re-aggregated through registry.to_merged()) and for the former
-    district as a whole; T1 adds every year of the period and the average annual fall."""
+    district as a whole: the verdict table (targets.verdicts) of the target year, where the
+    yearly-pace target is judged on its average fall over the period."""
     target_year = config.periods.target_year
     if target_year not in set(indicators["year"]):
         raise UserError(f"Chưa có kết quả rà soát năm {target_year}: chưa thể đánh giá cuối kỳ.")
@@ -256,44 +294,7 @@ def final_evaluation(
     names = registry.names(vintage) if vintage in set(registry.units["vintage"]) else {}
     same = reaggregate(indicators, mapping, vintage, names=names)
     sc = build_scorecard(same, config, deprivations, monitoring, mapping=mapping)
-    keep = (sc["year"] == target_year) | (sc["target_id"].isin(_t1_ids(config)))
-    out = pd.concat([sc[keep], _t1_average(same, config)], ignore_index=True)
-    achieved = out["status"].map({"met": True, "no_data": pd.NA}).fillna(False)
-    out["result_vi"] = [
-        "Không có số liệu" if s == "no_data" else RESULT_LABELS_VI[bool(a)]
-        for s, a in zip(out["status"], achieved, strict=True)
-    ]
-    return out[[*SCORECARD_COLUMNS, "result_vi"]].reset_index(drop=True)
-
-
-def _t1_ids(config) -> list[str]:
-    return [t.id for t in config.targets if t.metric == "poor_rate_annual_fall_pp"]
-
-
-def _t1_average(same: pd.DataFrame, config) -> pd.DataFrame:
-    """Average yearly fall of the poor rate over the period, per unit and for the district."""
-    b, t = config.periods.baseline_year, config.periods.target_year
-    rows = []
-    units = same.groupby("commune_code")
-    frames = [(code, g["commune_name"].iloc[0], "commune", g) for code, g in units]
-    district = same.groupby("year", as_index=False)[["n_poor", "n_households"]].sum()
-    frames.insert(0, (DISTRICT_CODE, "Toàn huyện", "district", district))
-    for tgt in config.targets:
-        if tgt.metric != "poor_rate_annual_fall_pp":
-            continue
-        for code, name, level, g in frames:
-            rate = (g.set_index("year")["n_poor"] / g.set_index("year")["n_households"]).reindex(
-                [b, t]
-            )
-            value = 100 * (rate[b] - rate[t]) / (t - b)
-            status = (
-                "no_data"
-                if np.isnan(value)
-                else ("met" if value >= tgt.low - 1e-9 else "off_track")
-            )
-            rows.append(dict(target_id=tgt.id, target_label=f"{tgt.label} (bình quân {b}–{t})",
-                             level=level, vintage=pd.NA, commune_code=code, commune_name=name,
-                             year=t, population="poor", value=value, unit="điểm %/năm",
-                             threshold=tgt.low, numerator=np.nan, denominator=np.nan,
-                             status=status, status_vi=STATUS_LABELS_VI[status]))  # fmt: skip
-    return pd.DataFrame(rows)
+    out = verdicts(sc, config, target_year)
+    # kept for readers of earlier runs' tables: the same verdict under its older names
+    out["status"], out["result_vi"] = out["verdict"], out["verdict_vi"]
+    return out.reset_index(drop=True)
