@@ -244,7 +244,8 @@ def test_document_dates_are_the_run_date(run_day):
     from analysis.proposals import source_note
 
     config = load_config("config/huong_son.yaml")
-    assert "Lập ngày 15/01/2025" in header_section(config, 2024).blocks[1].text
+    letterhead = header_section(config, 2024).blocks[0]  # the report's place and date
+    assert letterhead.place_date.endswith("ngày 15 tháng 01 năm 2025")
     assert "lập ngày 15/01/2025" in source_note(config)
 
 

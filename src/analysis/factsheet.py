@@ -4,7 +4,7 @@ Each factsheet shows one commune of the run year's units (the 22 units of 2024, 
 merged communes from 1 July 2025 with the former units each absorbed): its counts and
 rates over the years (earlier years summed onto the year's units), the flows of the
 year, the poor households' deprivations, its target verdicts (read from the stored
-scorecard), its forecast, a locator map and its budget. Every number is read from the
+verdict table), its forecast, a locator map and its budget. Every number is read from the
 run's tables; nothing is recomputed differently from the briefing.
 
 The run renders the factsheets directly from this module in up to two worker processes
@@ -396,7 +396,10 @@ def build_factsheet(
             [_deprivation_table(profile)] if len(profile) else [doc.Paragraph(doc.NO_MICRODATA)],
         )
     )
-    scorecard = store.load_optional_table(run_dir, "scorecard")
+    # the one verdict table every output reads (targets.verdicts); older runs: the scorecard
+    scorecard = store.load_optional_table(run_dir, "verdicts")
+    if scorecard is None:
+        scorecard = store.load_optional_table(run_dir, "scorecard")
     if scorecard is not None:
         table = targets_table(scorecard, commune, year)
         sections.append(
