@@ -235,12 +235,12 @@ def test_run__one_verdict_per_target_and_year_in_table_workbook_and_briefing(sma
     table = pd.read_parquet(next(final.rglob("verdicts.parquet")))
     assert not table.duplicated(["target_id", "population", "commune_code", "year"]).any()
     wb = openpyxl.load_workbook(next(final.rglob("bang_theo_doi_chi_tieu_2024.xlsx")))
-    rows = list(wb["Chi tiết"].iter_rows(min_row=3, values_only=True))
+    rows = list(wb["Chi tiết"].iter_rows(min_row=4, values_only=True))
     detail = pd.DataFrame(rows[1:], columns=rows[0])
     assert detail["Đánh giá"].tolist() == table["verdict_vi"].tolist()
     prose = _prose((final / "briefing.html").read_text(encoding="utf-8"))
     district = table[(table["level"] == "district") & (table["year"] == 2024)]
     for r in district.itertuples():
-        assert f"– {r.verdict_vi}" in prose or r.verdict_vi == "Không có số liệu"
+        assert f"- {r.verdict_vi}" in prose or r.verdict_vi == "Không có số liệu"  # plain hyphens
     wrong = {"Không đạt"}  # 2024 is before the target year: progress verdicts only
     assert not wrong & set(table.loc[table["year"] == 2024, "verdict_vi"])
