@@ -134,7 +134,8 @@ def test_run_factsheets__each_2025_commune_gets_a_pdf_and_a_docx_of_at_most_two_
     commune = fs.communes(config, 2025)[0]
     folder = run_dir / fs.FACTSHEET_DIR / fs.folder_name(commune)
     sections = fs.build_factsheet(config, 2025, run_dir, commune, folder)
-    pages = HTML(string=fs.factsheet_html(sections)).render(stylesheets=[CSS(string=PRINT_CSS)])
+    page_css = CSS(string=PRINT_CSS + fs.FACTSHEET_PAGE_CSS)  # as factsheet.pdf is rendered
+    pages = HTML(string=fs.factsheet_html(sections)).render(stylesheets=[page_css])
     assert 1 <= len(pages.pages) <= 2
     # the DOCX carries the same counts as the indicator table
     table = docx.Document(str(folder / "factsheet.docx")).tables[0]

@@ -74,9 +74,12 @@ def html_document(body: str, title: str, language: str = "vi") -> str:
     )
 
 
-def html_to_pdf(html: str, pdf_path: Path, base_url: Path | None = None) -> Path:
+def html_to_pdf(
+    html: str, pdf_path: Path, base_url: Path | None = None, extra_css: str = ""
+) -> Path:
     """Render `html` to an A4 PDF with the print stylesheet; no network access.
 
+    `extra_css` is added after the print stylesheet (e.g. the factsheets' compact page).
     The PDF is dated the run's date (created and modified), and the embedded font subsets
     too (fontTools reads SOURCE_DATE_EPOCH), so the same HTML gives the same bytes."""
     import logging
@@ -90,7 +93,7 @@ def html_to_pdf(html: str, pdf_path: Path, base_url: Path | None = None) -> Path
             string=html,
             base_url=str(base_url or pdf_path.parent),
             url_fetcher=URLFetcher(allowed_protocols={"file", "data"}),
-        ).render(stylesheets=[CSS(string=PRINT_CSS)])
+        ).render(stylesheets=[CSS(string=PRINT_CSS + extra_css)])
         document.metadata.created = document.metadata.modified = iso_stamp(stamp)
         document.write_pdf(pdf_path)
     return pdf_path

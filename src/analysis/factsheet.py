@@ -435,6 +435,21 @@ figure { margin: 0; text-align: center; } figure img { width: 6cm; } figcaption 
 """
 
 
+# A factsheet is one or two pages: narrower margins and smaller type than the report's.
+FACTSHEET_PAGE_CSS = """
+@page { size: A4; margin: 12mm 12mm 14mm 14mm; }
+html { font-size: 8pt; line-height: 1.25; }
+h1 { font-size: 13pt; margin: 0 0 3pt 0; } h2 { font-size: 9.5pt; margin: 6pt 0 1pt 0; }
+table, table.vn-table { font-size: 7pt !important; width: 100%; table-layout: auto !important;
+  margin: 0 0 3pt 0; }
+table.vn-table th, table.vn-table td, th, td { padding: 0.5pt 2pt; }
+caption { font-size: 8pt; padding-bottom: 1pt; }
+figure { margin: 2pt 0; } figure img { width: 5cm; }
+col { width: auto !important; }
+p.source, figcaption { font-size: 6.5pt; }
+"""
+
+
 def factsheet_html(sections: list[doc.Section]) -> str:
     body = "".join(doc.section_html(s, 1 if i == 0 else 2) for i, s in enumerate(sections))
     title = sections[0].title if sections else ""
@@ -461,7 +476,7 @@ def write_factsheet(
     out = Path(out_dir) if out_dir else run_dir / FACTSHEET_DIR / folder_name(commune)
     out.mkdir(parents=True, exist_ok=True)
     sections = build_factsheet(config, year, run_dir, commune, out, registry)
-    pdf = html_to_pdf(factsheet_html(sections), out / "factsheet.pdf")
+    pdf = html_to_pdf(factsheet_html(sections), out / "factsheet.pdf", extra_css=FACTSHEET_PAGE_CSS)
     docx = word.write_docx(sections, out / "factsheet.docx")
     return pdf, docx
 
