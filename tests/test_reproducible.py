@@ -292,7 +292,7 @@ def test_cycle_twice__same_run_date_gives_byte_identical_outputs(tmp_path, monke
     differing = _differing(kept, final)
     assert not differing, "outputs differ between two identical runs:\n" + "\n".join(differing)
     assert all(m["run_date"] == "2025-01-15" for m in manifests)
-    assert "Lập ngày 15/01/2025" in (final / "briefing.html").read_text(encoding="utf-8")
+    assert "ngày 15 tháng 01 năm 2025" in (final / "briefing.html").read_text(encoding="utf-8")
     assert "2025-01-15T00:00:00Z" in _core(final / "kiem_tra_du_lieu.xlsx")
     notebook = (final / "notebooks" / "01_ingest_validate.ipynb").read_text(encoding="utf-8")
     assert ".tmp-" not in notebook and str(final) in notebook
