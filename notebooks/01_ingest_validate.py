@@ -34,7 +34,7 @@ from IPython.display import HTML
 
 from analysis import documents, ingest, store
 from analysis.config import load_config
-from analysis.labels import vi_table
+from analysis.documents.labels import vi_table
 
 config = load_config(config_path)
 documents.show_data_note(config)

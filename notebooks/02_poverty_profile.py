@@ -31,9 +31,10 @@ from pathlib import Path
 
 from IPython.display import display
 
-from analysis import documents, history, ingest, measures, quality, store, summary_tables
-from analysis.briefing import save_profile_outputs
-from analysis.labels import vi_table
+from analysis import documents, history, ingest, measures, quality, store
+from analysis.documents import summary_tables
+from analysis.documents.briefing import save_profile_outputs
+from analysis.documents.labels import vi_table
 from analysis.config import load_config
 from analysis.registry import registry_for
 from analysis.schema import DIMENSION_LABELS_VI

@@ -32,7 +32,7 @@ from pathlib import Path
 from IPython.display import display
 
 from analysis import documents, history, measures, store
-from analysis.briefing import forecast_targets, save_forecast_outputs
+from analysis.documents.briefing import forecast_targets, save_forecast_outputs
 from analysis.config import load_config
 from analysis.forecast import (
     backtest,
@@ -54,7 +54,7 @@ from analysis.forecast.text import (
     describe_scorecard,
     describe_target_status,
 )
-from analysis.labels import vi_table
+from analysis.documents.labels import vi_table
 from analysis.proposals import display_table, propose_targets, write_proposals_docx, write_proposals_xlsx
 from analysis.registry import MERGED_VINTAGE, registry_for
 from analysis.targets import VERDICT_RULE_VI, build_scorecard, read_monitoring, verdicts

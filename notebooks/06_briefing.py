@@ -27,8 +27,9 @@ document_date = ""  # the report's date, dd/mm/yyyy; empty: the run's date
 # %%
 from pathlib import Path
 
-from analysis import documents, word
-from analysis.briefing import build_briefing
+from analysis import documents
+from analysis.documents import word
+from analysis.documents.briefing import build_briefing
 from analysis.config import load_config
 from analysis.reproducible import parse_run_date
 

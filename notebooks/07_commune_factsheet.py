@@ -31,7 +31,8 @@ commune_code = "18139"
 out_dir = ""  # để trống: <run_dir>/factsheets/<mã>_<tên>/
 
 # %%
-from analysis import documents, factsheet
+from analysis import documents
+from analysis.documents import factsheet
 from analysis.config import load_config
 
 config = load_config(config_path)

@@ -17,7 +17,7 @@ from docx.shared import Mm
 
 from analysis import documents as doc
 from analysis.config import load_config
-from analysis.word import STYLE_NAMES, write_docx
+from analysis.documents.word import STYLE_NAMES, write_docx
 from districts import sample_config, write_config
 
 SAMPLE = Path(__file__).resolve().parents[1] / "config" / "huong_son.yaml"

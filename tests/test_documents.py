@@ -2,7 +2,8 @@ import pandas as pd
 from docx import Document
 
 from analysis import documents as doc
-from analysis.word import write_docx
+from analysis.documents.word import write_docx
+from analysis.vietnamese import format_number
 
 
 def _district():
@@ -21,7 +22,7 @@ def _district():
 
 def test_pct_and_pp__vietnamese_format():
     assert doc.pct(0.05123) == "5,12%"
-    assert doc.format_number(12345) == "12.345"
+    assert format_number(12345) == "12.345"
     assert doc.pp(-0.0071) == "−0,71\u00a0điểm\u00a0%"
     assert doc.pp(0.01) == "+1,00\u00a0điểm\u00a0%"
     assert doc.pct(float("nan")) == "–"

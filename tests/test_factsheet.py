@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 from tests.districts import sample_config, write_config
 
-from analysis import factsheet as fs
 from analysis import pipeline, store
 from analysis.config import load_config
+from analysis.documents import factsheet as fs
 from analysis.documents import pct
 from analysis.pipeline import run_cycle
 from analysis.registry import registry_for
@@ -120,7 +120,7 @@ def test_2025_factsheets__earlier_years_are_the_sums_of_the_absorbed_units(run, 
 def test_run_factsheets__each_2025_commune_gets_a_pdf_and_a_docx_of_at_most_two_pages(run):
     from weasyprint import CSS, HTML
 
-    from analysis.export import PRINT_CSS
+    from analysis.documents.html import PRINT_CSS
 
     config, run_dir = run["config"], run["run_dir"]
     paths = fs.run_factsheets(run["config_path"], 2025, run_dir)

@@ -306,7 +306,7 @@ def test_read_review__changed_key_against_earlier_outputs_warns_loudly(
 ):
     import json
 
-    from analysis.briefing import key_change_text
+    from analysis.documents.briefing import key_change_text
     from analysis.ingest.privacy import key_fingerprint
     from analysis.store import save_table
 

@@ -1,6 +1,6 @@
 import pandas as pd
 
-from analysis.labels import vi_table
+from analysis.documents.labels import vi_table
 
 
 def test_vi_table__headers_codes_and_numbers_in_vietnamese():

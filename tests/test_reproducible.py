@@ -134,7 +134,7 @@ def test_write_docx__two_writes_identical_with_pinned_core_properties(run_day, t
     from docx import Document
 
     from analysis.documents import Paragraph, Section
-    from analysis.word import write_docx
+    from analysis.documents.word import write_docx
 
     sections = [Section("Báo cáo", [Paragraph("Tỷ lệ hộ nghèo **5,12%**.")])]
     a, b = _two_writes(lambda p: write_docx(sections, p), tmp_path, ".docx")
@@ -175,7 +175,7 @@ def test_map_pack__dated_the_run_date(run_day, tmp_path):
 
 def test_html_to_pdf__two_renders_identical_and_dated_the_run_date(monkeypatch, tmp_path):
     """Without SOURCE_DATE_EPOCH in the environment (the run date is today) too."""
-    from analysis.export import html_to_pdf
+    from analysis.documents.pdf import html_to_pdf
 
     monkeypatch.delenv(reproducible.RUN_DATE_ENV, raising=False)
     html = "<h1>Báo cáo tóm tắt</h1><p>Tỷ lệ hộ nghèo 5,12% · Hương Sơn</p>"

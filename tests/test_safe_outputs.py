@@ -9,8 +9,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from analysis.config import load_config
-from analysis.ingest import validate_path
-from analysis.safe_xlsx import (
+from analysis.documents.safe_xlsx import (
     csv_text,
     excel_writer,
     formula_cell,
@@ -20,6 +19,7 @@ from analysis.safe_xlsx import (
     set_text,
     write_csv,
 )
+from analysis.ingest import validate_path
 from corpus.builders import household, write_list
 
 CONFIG = load_config(Path(__file__).resolve().parents[1] / "config" / "huong_son.yaml")

@@ -2,9 +2,9 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from analysis.documents.summary_tables import FIRST_DATA_ROW, HEADER_ROW, write_summary_tables
 from analysis.measures import commune_indicators
 from analysis.schema import DEPRIVATION_COLUMNS, DYNAMICS_LABELS_VI, POOR_DYNAMICS
-from analysis.summary_tables import FIRST_DATA_ROW, HEADER_ROW, write_summary_tables
 
 SHEETS = [
     "Kết quả",

@@ -5,8 +5,8 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import briefing, store
-from analysis.documents import Table
+from analysis import store
+from analysis.documents import Table, briefing
 from analysis.forecast.text import (
     count_verdicts,
     describe_final,

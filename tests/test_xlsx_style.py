@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from analysis.xlsx_style import (
+from analysis.documents.xlsx_style import (
     PERCENT,
     format_table,
     save_workbook_cached,
@@ -98,7 +98,7 @@ def test_format_table__formats_widths_print_setup(tmp_path):
 
 
 def test_save_workbook_cached__formulas_keep_values_and_bytes(tmp_path):
-    from analysis.safe_xlsx import formula_cell
+    from analysis.documents.safe_xlsx import formula_cell
 
     def build(name):
         wb = Workbook()
@@ -145,7 +145,11 @@ def _summary_inputs(codes=("1", "2"), names=("Sơn Kim 1", "Sơn Kim 2")):
 
 
 def test_summary_tables_workbook__form_reference_and_signature(tmp_path):
-    from analysis.summary_tables import APPROVER_VI, FORM_REFERENCE_VI, write_summary_tables
+    from analysis.documents.summary_tables import (
+        APPROVER_VI,
+        FORM_REFERENCE_VI,
+        write_summary_tables,
+    )
 
     hh, communes = _summary_inputs()
     path = write_summary_tables(tmp_path / "bieu.xlsx", communes, 2024,
@@ -159,8 +163,8 @@ def test_summary_tables_workbook__form_reference_and_signature(tmp_path):
 
 
 def test_summary_tables_workbook__still_read_back_as_input(tmp_path, monkeypatch):
+    from analysis.documents.summary_tables import write_summary_tables
     from analysis.ingest import read_review
-    from analysis.summary_tables import write_summary_tables
     from test_ingest import make_config
 
     monkeypatch.setenv("POVERTY_PSEUDONYM_KEY", "k" * 40)

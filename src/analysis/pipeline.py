@@ -38,8 +38,9 @@ import analysis
 from analysis import preflight, reproducible, run_folders
 from analysis.config import PROJECT_ROOT, Config, load_config
 from analysis.documents import document_title
+from analysis.documents.html import html_document
+from analysis.documents.pdf import html_to_pdf
 from analysis.errors import FileSystemError, UserError, fs_error, parse_os_error_text
-from analysis.export import html_document, html_to_pdf
 
 MISSING_LISTS_FLAG = "--allow-incomplete"  # in the ingest's message for communes without a list
 
@@ -326,9 +327,9 @@ def _export_briefing(work: Path, config: Config, year: int) -> None:
 
 
 def _run_factsheets(config_path: Path, year: int, work: Path) -> None:
-    """One factsheet per commune into <run>/factsheets/ (analysis.factsheet, in parallel
+    """One factsheet per commune into <run>/factsheets/ (analysis.documents.factsheet, in parallel
     processes); a commune that fails fails the run, named."""
-    from analysis.factsheet import FACTSHEET_STEP, FactsheetError, run_factsheets
+    from analysis.documents.factsheet import FACTSHEET_STEP, FactsheetError, run_factsheets
 
     try:
         run_factsheets(config_path, year, work)

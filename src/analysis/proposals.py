@@ -178,15 +178,15 @@ def write_proposals_xlsx(
 ) -> Path:
     """Editable workbook: change a commune's target and its rates and the totals follow.
     Every formula carries its computed value (shown by readers that do not recalculate);
-    rates are fractions shown as percent, STT integers; look from `analysis.xlsx_style`.
+    rates are fractions shown as percent, STT integers; look from `analysis.documents.xlsx_style`.
 
     `missing_note`: the sentence naming communes left out for "thiếu số liệu"."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    from analysis.safe_xlsx import formula_cell, neutralise_sheet, set_text
-    from analysis.xlsx_style import INTEGER, format_table, save_workbook_cached, wrap_note
+    from analysis.documents.safe_xlsx import formula_cell, neutralise_sheet, set_text
+    from analysis.documents.xlsx_style import INTEGER, format_table, save_workbook_cached, wrap_note
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

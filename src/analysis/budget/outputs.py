@@ -3,7 +3,7 @@ table for the People's Council resolution.
 
 Numbers are stored as numbers with Vietnamese display formats (#.##0: the workbook's
 format code "#,##0" shows dot thousands under a Vietnamese locale; Excel stores the same
-code whatever the locale). Formats and page setup come from `analysis.xlsx_style`. Every sheet: title rows, frozen header, column widths, header
+code whatever the locale). Formats and page setup come from `analysis.documents.xlsx_style`. Every sheet: title rows, frozen header, column widths, header
 rows repeated on each printed page, A4 landscape fitted to the page width.
 """
 
@@ -24,9 +24,9 @@ from openpyxl.utils import get_column_letter
 
 from analysis.budget.beneficiaries import RULES_VI
 from analysis.budget.rules import Rules
+from analysis.documents.safe_xlsx import neutralise_workbook
+from analysis.documents.xlsx_style import DECIMAL, INTEGER, PERCENT, print_setup
 from analysis.reproducible import save_docx, save_workbook
-from analysis.safe_xlsx import neutralise_workbook
-from analysis.xlsx_style import DECIMAL, INTEGER, PERCENT, print_setup
 
 ILLUSTRATIVE_VI = (
     "Số liệu nguồn vốn, tiêu chí và trọng số chỉ mang tính minh họa, chưa phải hệ số chính thức "

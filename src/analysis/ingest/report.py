@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.documents.safe_xlsx import excel_writer, md_text
+from analysis.documents.xlsx_style import format_table
 from analysis.ingest.headers import SKIP
 from analysis.ingest.problems import PROBLEM_COLUMNS, PROBLEM_LABELS_VI, SEVERITY_LABELS_VI
 from analysis.reproducible import pin_zip
-from analysis.safe_xlsx import excel_writer, md_text
 from analysis.schema import (
     DYNAMICS_LABELS_VI,
     HOUSEHOLD_COLUMNS,
@@ -21,7 +22,6 @@ from analysis.schema import (
     TOTALS_COLUMNS,
 )
 from analysis.vietnamese import format_number
-from analysis.xlsx_style import format_table
 
 TABLE_LABELS_VI = {"households": "Danh sách hộ", "totals": "Tổng số hộ", "summary": "Biểu tổng hợp"}
 FILE_LABELS_VI = {

@@ -20,9 +20,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.config import PROJECT_ROOT, Config
+from analysis.documents.safe_xlsx import write_csv
 from analysis.errors import UserError
 from analysis.registry import LEGACY_VINTAGE, MERGED_VINTAGE
-from analysis.safe_xlsx import write_csv
 from analysis.synthetic.lists import list_categories, slugify, write_list, write_totals
 from analysis.synthetic.simulate import Simulation, simulate
 from analysis.vietnamese import format_number
@@ -227,8 +227,8 @@ def write_summary_workbooks(
     config: Config, sim: Simulation, listed: pd.DataFrame, truth: pd.DataFrame, folder: Path
 ) -> pd.DataFrame:
     """The district's summary tables of every year, as offices keep them when lists are lost."""
+    from analysis.documents.summary_tables import write_summary_tables
     from analysis.measures import commune_indicators
-    from analysis.summary_tables import write_summary_tables
 
     indicators = commune_indicators(
         listed,

@@ -113,9 +113,9 @@ def write_scorecard_xlsx(
     from openpyxl import Workbook
     from openpyxl.styles import PatternFill
 
+    from analysis.documents.safe_xlsx import neutralise_workbook
+    from analysis.documents.xlsx_style import format_table, title_cell, write_frame
     from analysis.reproducible import save_workbook
-    from analysis.safe_xlsx import neutralise_workbook
-    from analysis.xlsx_style import format_table, title_cell, write_frame
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -160,7 +160,7 @@ def write_scorecard_xlsx(
 
 def _xlsx_value(value, unit: str):
     """(number as stored, its format): percentages as fractions, points, counts."""
-    from analysis.xlsx_style import DECIMAL2, INTEGER, PERCENT
+    from analysis.documents.xlsx_style import DECIMAL2, INTEGER, PERCENT
 
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return None, ""
@@ -174,7 +174,7 @@ def _xlsx_value(value, unit: str):
 
 def _xlsx_long(scorecard: pd.DataFrame):
     """Every scorecard cell: Vietnamese labels, commune names, numbers with their formats."""
-    from analysis.xlsx_style import INTEGER
+    from analysis.documents.xlsx_style import INTEGER
 
     sc = scorecard.reset_index(drop=True)
     values = [_xlsx_value(v, u) for v, u in zip(sc["value"], sc["unit"], strict=True)]

@@ -9,7 +9,7 @@ the column headers in row 6, data from row 7; "Mã xã" in column A, "Tên xã" 
 Rates are fractions shown as percent with 2 decimals. Each sheet names its form
 (`FORM_REFERENCE_VI`, top right of row 1) and ends with a signature block ("Người lập
 biểu" / "TM. ỦY BAN NHÂN DÂN") two rows below the table; look and printing:
-`analysis.xlsx_style`.
+`analysis.documents.xlsx_style`.
 """
 
 from __future__ import annotations
@@ -24,6 +24,15 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
+from analysis.documents.safe_xlsx import neutralise_workbook
+from analysis.documents.xlsx_style import (
+    INTEGER,
+    PERCENT2,
+    format_table,
+    print_setup,
+    signature_block,
+    title_cell,
+)
 from analysis.measures import (
     DISTRICT_LABEL_VI,
     MISSING_FLAG,
@@ -34,17 +43,8 @@ from analysis.measures import (
     headcounts_wide,
 )
 from analysis.reproducible import save_workbook
-from analysis.safe_xlsx import neutralise_workbook
 from analysis.schema import DYNAMICS_LABELS_VI, INDICATOR_COLUMNS, NEAR_POOR_DYNAMICS, POOR_DYNAMICS
 from analysis.standard import DEFAULT_STANDARD, Standard, get_standard
-from analysis.xlsx_style import (
-    INTEGER,
-    PERCENT2,
-    format_table,
-    print_setup,
-    signature_block,
-    title_cell,
-)
 
 SYNTHETIC_NOTE_VI = "Dữ liệu mô phỏng – không phải số liệu thật"
 NO_MICRODATA_VI = "Không có danh sách hộ năm này (chỉ có bảng tổng hợp): không lập được biểu này."

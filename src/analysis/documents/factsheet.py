@@ -469,8 +469,8 @@ def write_factsheet(
 ) -> tuple[Path, Path]:
     """factsheet.pdf and factsheet.docx of one commune into `out_dir` (default
     <run dir>/factsheets/<code>_<slug>/); returns their paths."""
-    from analysis import word
-    from analysis.export import html_to_pdf
+    from analysis.documents import word
+    from analysis.documents.pdf import html_to_pdf
 
     run_dir = Path(run_dir)
     out = Path(out_dir) if out_dir else run_dir / FACTSHEET_DIR / folder_name(commune)
@@ -517,7 +517,7 @@ def run_factsheets(
     """Every commune's factsheet of the run (pdf and docx paths, in commune order).
 
     The communes are split over at most min(2, CPUs) worker processes
-    (`python -m analysis.factsheet`, each importing the libraries once); a process pool
+    (`python -m analysis.documents.factsheet`, each importing the libraries once); a process pool
     would re-run the caller's main module in its workers (`python -m analysis run`).
     The first failure is raised as FactsheetError naming its commune."""
     config = load_config(config_path)
@@ -543,7 +543,7 @@ def _in_processes(args: list[str], chunks: list[list[str]], chosen: list[Commune
     src = str(Path(__file__).resolve().parents[1])
     path = os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH", "")) if p)
     env = {**os.environ, "PYTHONPATH": path}
-    command = [sys.executable, "-m", "analysis.factsheet", *args]
+    command = [sys.executable, "-m", "analysis.documents.factsheet", *args]
     procs = [
         subprocess.Popen(command + chunk, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          text=True, encoding="utf-8", env=env)
@@ -570,7 +570,7 @@ FAILED_PREFIX = "FACTSHEET-FAILED "
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m analysis.factsheet CONFIG YEAR RUN_DIR CODE...`: one worker's communes."""
+    """`python -m analysis.documents.factsheet CONFIG YEAR RUN_DIR CODE...`: one worker's communes."""
     config_path, year, run_dir, *codes = argv if argv is not None else sys.argv[1:]
     try:
         for code in codes:

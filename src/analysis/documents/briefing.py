@@ -18,7 +18,7 @@ import pandas as pd
 from analysis import documents as doc
 from analysis import store
 from analysis.config import Config
-from analysis.labels import vi_table
+from analysis.documents.labels import vi_table
 from analysis.measures.describe import AF_TREND_CAVEAT_VI
 from analysis.measures.rates import describe_missing, exclude_missing
 from analysis.registry import MERGED_VINTAGE

@@ -83,7 +83,7 @@ def write_frame(ws: Worksheet, frame: pd.DataFrame, row: int,
     """`frame` with its header at `row` (columns as text) and its values below: strings as
     text (never formulas), numbers as numbers with `formats[column]` when given. Returns
     the last row written."""
-    from analysis.safe_xlsx import set_text
+    from analysis.documents.safe_xlsx import set_text
 
     formats = formats or {}
     for j, col in enumerate(frame.columns, start=1):
