@@ -42,7 +42,10 @@ config = load_config(config_path)
 documents.show_data_note(config)
 registry = registry_for(config)
 # communes marked "thiếu số liệu" get no share until their list is in (said below), never a 0 count
-budget, no_budget = budget_or_reason(config, run_dir, year, budget_year, envelope_file, scenario, registry)
+budget, no_budget = budget_or_reason(
+    config, run_dir, year,
+    budget_year=budget_year, envelope_file=envelope_file, scenario=scenario, registry=registry,
+)
 weights = store.load_table(run_dir, "allocation_weights") if budget is not None else None
 if budget is None:
     documents.show(documents.Paragraph(no_budget))

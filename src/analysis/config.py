@@ -291,21 +291,27 @@ def _key_path(loc: tuple) -> str:
     return out or "(gốc)"
 
 
-def load_config(path: str | Path) -> Config:
-    """Read and validate a district config; raise UserError naming file and key."""
-    path = Path(path)
-    if not path.is_absolute() and not path.exists():
-        path = PROJECT_ROOT / path
+def read_yaml(path: Path, missing: str) -> object:
+    """The YAML document in `path`; UserError "`missing`: path" when there is no such file, and one
+    naming the line and column of a syntax error."""
     if not path.exists():
-        raise UserError(f"Không tìm thấy tệp cấu hình: {path}")
+        raise UserError(f"{missing}: {path}")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
         raise UserError(
             f"{path}{where}: YAML không hợp lệ ({getattr(exc, 'problem', exc)})"
         ) from None
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a district config; raise UserError naming file and key."""
+    path = Path(path)
+    if not path.is_absolute() and not path.exists():
+        path = PROJECT_ROOT / path
+    raw = read_yaml(path, "Không tìm thấy tệp cấu hình")
     if not isinstance(raw, dict):
         raise UserError(f"{path}: tệp cấu hình phải là một bảng khóa: giá trị")
     try:

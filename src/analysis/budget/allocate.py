@@ -122,10 +122,10 @@ def by_commune(long: pd.DataFrame, criteria: pd.DataFrame) -> pd.DataFrame:
     return wide
 
 
-def by_project(long: pd.DataFrame) -> pd.DataFrame:
-    """Project × source amounts (million VND)."""
+def _by_source_columns(long: pd.DataFrame, index: list[str]) -> pd.DataFrame:
+    """`index` rows × one column per source (million VND), and their total."""
     t = long.pivot_table(
-        index=["project", "project_name"], columns="source_name",
+        index=index, columns="source_name",
         values="amount_million_vnd", aggfunc="sum", sort=False,
     ).reset_index()  # fmt: skip
     t.columns.name = None
@@ -133,19 +133,16 @@ def by_project(long: pd.DataFrame) -> pd.DataFrame:
     t[srcs] = t[srcs].fillna(0).astype("int64")
     t["Tổng"] = t[srcs].sum(axis=1)
     return t
+
+
+def by_project(long: pd.DataFrame) -> pd.DataFrame:
+    """Project × source amounts (million VND)."""
+    return _by_source_columns(long, ["project", "project_name"])
 
 
 def by_source(long: pd.DataFrame) -> pd.DataFrame:
     """Commune × source amounts (million VND)."""
-    t = long.pivot_table(
-        index=["commune_code", "commune_name"], columns="source_name",
-        values="amount_million_vnd", aggfunc="sum", sort=False,
-    ).reset_index()  # fmt: skip
-    t.columns.name = None
-    srcs = list(dict.fromkeys(long["source_name"]))
-    t[srcs] = t[srcs].fillna(0).astype("int64")
-    t["Tổng"] = t[srcs].sum(axis=1)
-    return t
+    return _by_source_columns(long, ["commune_code", "commune_name"])
 
 
 def criteria_weights(rules: Rules) -> pd.DataFrame:

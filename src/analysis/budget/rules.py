@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from analysis.config import Allocation, Config
+from analysis.config import Allocation, Config, read_yaml
 from analysis.errors import UserError
 
 ELIGIBLE_STATUSES = ("poor", "near_poor", "newly_escaped")
@@ -124,14 +123,7 @@ class Rules:
 
 
 def load_envelope_file(path: Path) -> EnvelopeFile:
-    if not path.exists():
-        raise UserError(f"Không tìm thấy tệp nguồn vốn phân bổ: {path}")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", dòng {mark.line + 1}" if mark else ""
-        raise UserError(f"{path}{where}: YAML không hợp lệ") from None
+    raw = read_yaml(path, "Không tìm thấy tệp nguồn vốn phân bổ")
     try:
         return EnvelopeFile.model_validate(raw)
     except ValidationError as exc:

@@ -50,20 +50,15 @@ def default_input(config: Config, given: Path | None, sample_name: str) -> Path 
 
 
 def budget_or_reason(
-    config: Config,
-    run_dir: str | Path,
-    year: int,
-    budget_year: int | None = None,
-    envelope_file: str | Path | None = None,
-    scenario: str | None = None,
-    registry=None,
+    config: Config, run_dir: str | Path, year: int, **options
 ) -> tuple[BudgetRun | None, str]:
     """(the budget run, "") or, when the envelope file has nothing for the budget year (an
-    earlier year's run), (None, the sentence saying no allocation is made and why)."""
+    earlier year's run), (None, the sentence saying no allocation is made and why). `options` are
+    `run_budget`'s."""
     from analysis.budget.rules import NoEnvelopes
 
     try:
-        return run_budget(config, run_dir, year, budget_year, envelope_file, scenario, registry), ""
+        return run_budget(config, run_dir, year, **options), ""
     except NoEnvelopes as exc:
         return None, f"Không phân bổ ngân sách trong lần chạy này: {exc}"
 

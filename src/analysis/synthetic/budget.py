@@ -162,17 +162,24 @@ def beneficiary_rows(
                                                   ignore_index=True)  # fmt: skip
 
 
+def _titled_sheet(sheet: str, title: str, header: list, config: Config):
+    """A workbook as an office sends it: title, the synthetic-data note, a blank row, the header."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet
+    ws.append([title])
+    ws.append(["Dữ liệu mô phỏng, không phải số liệu thật." if config.data.synthetic else None])
+    ws.append([])
+    ws.append(header)
+    return wb, ws
+
+
 def _write_beneficiaries(
     path: Path, rows: pd.DataFrame, names: pd.Series, stype_names: dict, config: Config
 ) -> None:
     project = rows["project"].iloc[0]
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Danh sach"
-    ws.append([f"DANH SÁCH HỘ ĐƯỢC HỖ TRỢ - DỰ ÁN {project} - NĂM {BENEFICIARY_YEAR}"])
-    ws.append(["Dữ liệu mô phỏng, không phải số liệu thật." if config.data.synthetic else None])
-    ws.append([])
-    ws.append(BENEFICIARY_HEADER)
+    title = f"DANH SÁCH HỘ ĐƯỢC HỖ TRỢ - DỰ ÁN {project} - NĂM {BENEFICIARY_YEAR}"
+    wb, ws = _titled_sheet("Danh sach", title, BENEFICIARY_HEADER, config)
     rows = rows.sort_values(["commune_code", "household_id"])
     for i, r in enumerate(rows.itertuples(index=False), start=1):
         stype = stype_names.get(r.support_type, r.support_type)
@@ -193,13 +200,8 @@ def _write_disbursement(config, rules, listed, indicators, path: Path, rng) -> N
     idle = set(rng.choice(sorted(crit["commune_code"]), size=2, replace=False))
     part[long["commune_code"].isin(idle).to_numpy()] = 0.0
     long["disbursed"] = np.floor(long["amount_million_vnd"] * part).astype("int64")
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Giai ngan"
-    ws.append([f"TÌNH HÌNH GIẢI NGÂN VỐN CHƯƠNG TRÌNH GIẢM NGHÈO NĂM {BENEFICIARY_YEAR}"])
-    ws.append(["Dữ liệu mô phỏng, không phải số liệu thật." if config.data.synthetic else None])
-    ws.append([])
-    ws.append(DISBURSEMENT_HEADER)
+    title = f"TÌNH HÌNH GIẢI NGÂN VỐN CHƯƠNG TRÌNH GIẢM NGHÈO NĂM {BENEFICIARY_YEAR}"
+    wb, ws = _titled_sheet("Giai ngan", title, DISBURSEMENT_HEADER, config)
     for i, r in enumerate(long[long["amount_million_vnd"] > 0].itertuples(index=False), start=1):
         ws.append([i, BENEFICIARY_YEAR, r.commune_code, r.commune_name, f"Dự án {r.project}",
                    r.source, int(r.disbursed)])  # fmt: skip
