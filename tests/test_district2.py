@@ -263,3 +263,24 @@ def test_run__huong_son_in_its_first_sample_year_finishes_and_says_what_is_missi
     nb02 = _outputs_text(final / "notebooks" / "02_poverty_profile.ipynb")
     assert "Thay đổi qua các năm cần số liệu rà soát của ít nhất 2 năm" in nb02
     assert "kỳ rà soát đầu tiên" in nb02  # flows between reviews
+
+
+def test_preflight__broken_envelope_file_is_an_error_naming_file_and_envelope(district, tmp_path):
+    env = yaml.safe_load(
+        (PROJECT_ROOT / "data/reference/allocation_envelopes_sample.yaml").read_text()
+    )
+    assert not errors(check_config(load_config(PROJECT_ROOT / "config/huong_son.yaml"), data=False))
+    env["envelopes"][1]["criteria"] = [{"name": "so_ho_ngheo", "weight": 1}]
+    path = tmp_path / "envelopes.yaml"
+    path.write_text(yaml.safe_dump(env, allow_unicode=True), encoding="utf-8")
+    raw = yaml.safe_load((PROJECT_ROOT / "config/huong_son.yaml").read_text(encoding="utf-8"))
+    raw["allocation"]["envelope_file"] = str(path)
+    cfg_path = tmp_path / "c.yaml"
+    cfg_path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    found = errors(check_config(load_config(cfg_path), data=False))
+    assert len(found) == 1
+    message = found[0]["message"]
+    assert str(path) in message and "so_ho_ngheo" in message and "dự án 3.1" in message
+    path.write_text("envelopes: [\n", encoding="utf-8")
+    found = errors(check_config(load_config(cfg_path), data=False))
+    assert "YAML không hợp lệ" in found[0]["message"]

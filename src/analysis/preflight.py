@@ -83,7 +83,28 @@ def check_allocation(config: Config) -> list[dict]:
                                     f"được; các tiêu chí hợp lệ: {', '.join(ALLOCATION_CRITERIA)}."))  # fmt: skip
     if config.allocation.criteria and sum(c.weight for c in config.allocation.criteria) <= 0:
         out.append(_item(ERROR, "allocation.criteria: tổng trọng số phải dương."))
-    return out
+    return out + check_envelope_file(config)
+
+
+def check_envelope_file(config: Config) -> list[dict]:
+    """The envelope file opens, validates, and every budget year in it gives rules (sources
+    known, support types declared, criteria computable and weighted)."""
+    from analysis.budget.criteria import check_names
+    from analysis.budget.rules import load_envelope_file, load_rules
+
+    if config.allocation is None or config.allocation.envelope_file is None:
+        return []
+    try:
+        path = config.resolve(config.allocation.envelope_file)
+        data = load_envelope_file(path)
+        for year in sorted({e.budget_year for e in data.envelopes}):
+            rules = load_rules(config, year)
+            for e in rules.envelopes:
+                where = f"{path}: năm {year}, dự án {e.project}, nguồn {e.source_name}"
+                check_names(list(e.criteria), where)
+    except UserError as exc:
+        return [_item(ERROR, str(exc))]
+    return []
 
 
 def check_boundaries(config: Config) -> list[dict]:
