@@ -303,6 +303,11 @@ def describe_model_choice(
     trends = [m for m in available if m in TREND_MODELS]
     if reference is not None and not reference.empty:
         parts.append(describe_reference_backtest(reference, trends))
+        if model == "flow":
+            parts.append(
+                "Mô hình dòng chuyển không kiểm định được trên số liệu công bố (các số liệu này "
+                "không có biến động hộ nghèo nhiều năm), chỉ trên lịch sử của huyện."
+            )
     own = summary[summary["model"].isin(available)] if "model" in summary else summary.iloc[0:0]
     if len(own):
         items = []
