@@ -466,3 +466,24 @@ def test_choose_model__trend_scale_from_published_series_flow_against_it_on_hist
     assert "mô hình xu thế tuyến tính" in text and "lịch sử của huyện (30 so sánh" in text
     no_ref, _ = choose_model(own, ("flow", "trend", "trend_logit", "trend_log"))
     assert no_ref == "trend"
+
+
+def test_forecast__never_joins_or_extrapolates_across_a_standard_change_silently():
+    old = TABLE[TABLE.year == 2021].assign(year=2020)  # a 2016-2020 standard review
+    old = old.assign(n_poor=(old["n_poor"] * 0.4).round().astype(int))
+    joined = pd.concat([old, TABLE], ignore_index=True)
+    r = run_model("trend_logit", joined, CONFIG, 2022, 300, 0)
+    assert 2020 not in set(r.history["year"]) and 2020 not in set(r.district_history["year"])
+    assert "năm 2020 đo theo chuẩn nghèo 2016–2020" in r.notes[0]
+    same = run_model("trend_logit", TABLE, CONFIG, 2022, 300, 0)
+    assert np.array_equal(r.poor, same.poor)  # the old year changes nothing
+    pva = predicted_vs_actual(joined, CONFIG, 2020, n_paths=100)
+    assert pva.empty  # 2020 is never used to predict 2021 across the change
+    # a 2026 run reaches 2027, measured under the 2027-2030 standard: said so
+    late = pd.concat([TABLE, TABLE[TABLE.year == 2024].assign(year=2025),
+                      TABLE[TABLE.year == 2024].assign(year=2026)], ignore_index=True)  # fmt: skip
+    far = run_model("trend", late, CONFIG, 2026, 100, 0)
+    assert list(far.years) == [2027]
+    assert any("năm 2027 áp dụng chuẩn nghèo 2027–2030" in n for n in far.notes)
+    auto = forecast(late, CONFIG, 2026, n_paths=100, seed=0)
+    assert "không so sánh được với kết quả rà soát theo chuẩn mới" in auto.choice_reason

@@ -95,7 +95,9 @@ def predicted_vs_actual(
     vintage when `mapping` (registry.to_merged()) is given: simulated commune counts are
     summed path by path onto the merged communes. The district is always compared.
     """
-    later = sorted(y for y in indicators["year"].unique() if y > run_year)
+    # never compared across a change of poverty standard
+    same = set(config.same_standard_years(indicators["year"].unique(), run_year))
+    later = sorted(y for y in indicators["year"].unique() if y > run_year and y in same)
     if not later:
         return pd.DataFrame(columns=BACKTEST_COLUMNS)
     district = district_table(indicators).set_index("year")
@@ -130,13 +132,14 @@ def backtest(
     parts = [
         predicted_vs_actual(indicators, config, int(t), mapping, names, n_paths, seed)
         for t in years[MIN_YEARS - 1 : -1]
-        if _enough_history(indicators, int(t))
+        if _enough_history(indicators, int(t), config)
     ]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=BACKTEST_COLUMNS)
 
 
-def _enough_history(indicators: pd.DataFrame, run_year: int) -> bool:
-    rows = indicators[indicators["year"] <= run_year]
+def _enough_history(indicators: pd.DataFrame, run_year: int, config) -> bool:
+    same = config.same_standard_years(indicators["year"].unique(), run_year)
+    rows = indicators[(indicators["year"] <= run_year) & indicators["year"].isin(same)]
     vintage = rows.loc[rows["year"] == run_year, "unit_vintage"]
     return (
         len(vintage) > 0

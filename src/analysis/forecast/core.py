@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -153,6 +154,51 @@ def variation_note(
     )
 
 
+def standard_label(standard: str) -> str:
+    """'vn-2022-2025' -> 'chuẩn nghèo 2022–2025'."""
+    return "chuẩn nghèo " + standard.removeprefix("vn-").replace("-", "–")
+
+
+def _standard_of(config, year: int) -> str | None:
+    try:
+        return config.standard_for(int(year))
+    except UserError:
+        return None
+
+
+def same_standard_rows(indicators: pd.DataFrame, config, run_year: int) -> tuple[pd.DataFrame, str]:
+    """The rows measured under the run year's poverty standard, and a sentence naming the
+    years left out because another standard measured them ('' when none)."""
+    years = sorted(int(y) for y in indicators["year"].unique())
+    keep = config.same_standard_years(years, run_year)
+    dropped = [y for y in years if y < run_year and y not in keep]
+    if not dropped:
+        return indicators[indicators["year"].isin(keep)], ""
+    others = sorted({_standard_of(config, y) or "" for y in dropped} - {""})
+    what = ", ".join(standard_label(o) for o in others) or "chuẩn nghèo khác"
+    note = (
+        f"Số liệu năm {', '.join(map(str, dropped))} đo theo {what}, khác "
+        f"{standard_label(config.standard_for(run_year))} của năm {run_year}, nên không được "
+        "nối vào chuỗi số liệu để dự báo."
+    )
+    return indicators[indicators["year"].isin(keep)], note
+
+
+def horizon_note(config, run_year: int, years) -> str:
+    """A sentence when the forecast reaches years measured under another standard."""
+    own = config.standard_for(run_year)
+    crossed = [int(y) for y in years if _standard_of(config, int(y)) != own]
+    if not crossed:
+        return ""
+    nxt = _standard_of(config, crossed[0])
+    then = standard_label(nxt) if nxt else "một chuẩn nghèo chưa có trong cấu hình"
+    return (
+        f"Dự báo cho năm {', '.join(map(str, crossed))} vẫn theo {standard_label(own)}; từ năm "
+        f"{crossed[0]} áp dụng {then}, nên các con số đó chỉ là xu thế theo chuẩn hiện hành kéo "
+        "dài ra, không so sánh được với kết quả rà soát theo chuẩn mới."
+    )
+
+
 def run_model(
     model: str,
     indicators: pd.DataFrame,
@@ -163,6 +209,7 @@ def run_model(
     mapping: Mapping[str, str] | None = None,
     end: int | None = None,
 ) -> ForecastResult:
+    indicators, dropped = same_standard_rows(indicators, config, run_year)
     history, district, vintage = prepare_history(indicators, run_year, mapping)
     if history["year"].nunique() < MIN_YEARS:
         raise UserError(
@@ -179,5 +226,9 @@ def run_model(
     rng = np.random.default_rng(seed)
     years = horizon(run_year, config, end)
     if model == "flow":
-        return run_flow(history, district, vintage, run_year, years, n_paths, rng)
-    return run_trend(history, district, vintage, run_year, years, n_paths, rng, TREND_MODELS[model])
+        result = run_flow(history, district, vintage, run_year, years, n_paths, rng)
+    else:
+        scale = TREND_MODELS[model]
+        result = run_trend(history, district, vintage, run_year, years, n_paths, rng, scale)
+    notes = [n for n in (dropped, horizon_note(config, run_year, years)) if n]
+    return replace(result, notes=(*notes, *result.notes))
