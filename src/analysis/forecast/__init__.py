@@ -6,7 +6,8 @@ schema.DYNAMICS_COLUMNS for the flow model), from microdata or summary tables al
     result = forecast(indicators, config, year=2024)            # ForecastResult
     projections(result); probabilities(result, config); required_reductions(result, config)
     backtest(indicators, config); predicted_vs_actual(indicators, config, 2023)
-    calibration(backtest(indicators, config))  # error and 80 % coverage by level, horizon
+    calibration(backtest(indicators, config))  # error, 80/95 % coverage by level, horizon
+    reference_calibration(reference_backtest())  # the trend models on published figures
 """
 
 from __future__ import annotations
