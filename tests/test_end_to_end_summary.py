@@ -50,5 +50,7 @@ def test_summary_only__briefing_rate_forecast_and_honest_gaps(summary_run):
     assert f"{format_number(100 * rate, 2)}%" in briefing
     # the district forecast works from counts and dynamics
     assert "IV. DỰ BÁO" in briefing and "dự báo năm 2025" in briefing
+    # the forecast section names its model and the backtest on published (real) figures
+    assert "Dự báo dùng mô hình" in briefing and "số liệu công bố thật" in briefing
     assert NO_MICRODATA.split(":")[0] in briefing  # microdata analyses say so, no invented numbers
     assert (summary_run["final"] / "maps" / "2024_poor_rate.png").exists()

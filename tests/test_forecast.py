@@ -96,15 +96,19 @@ def test_forecast__intervals_ordered_and_contain_median():
 
 def test_forecast__choice_reason_is_vietnamese_and_names_model():
     r = forecast(TABLE, CONFIG, 2024, n_paths=500, seed=1)
-    assert r.model in ("flow", "trend") and r.alternative is not None
+    assert r.model in ("flow", "trend", "trend_logit", "trend_log") and r.alternative is not None
+    assert {r.model, r.alternative.model} & {"flow"} and r.alternative.model != r.model
     assert "Dự báo dùng" in r.choice_reason and "80%" in r.choice_reason
+    # the published-series backtest is stated with its number of cases
+    assert "số liệu công bố thật" in r.choice_reason and "trường hợp" in r.choice_reason
 
 
 def test_forecast__summary_tables_without_dynamics_use_trend():
     summary_only = TABLE.copy()
     summary_only[list(DYNAMICS_COLUMNS)] = np.nan
     r = forecast(summary_only, CONFIG, 2024, n_paths=500, seed=1)
-    assert r.model == "trend" and r.alternative is None
+    assert r.model.startswith("trend") and r.alternative is None
+    assert "không dùng được mô hình dòng chuyển" in r.choice_reason
     assert np.isfinite(r.paths("poor_rate")).all()
     with pytest.raises(UserError, match="biến động"):
         run_model("flow", summary_only, CONFIG, 2024, 100, 0)
@@ -139,7 +143,10 @@ def test_required_reductions__t2_district_per_year():
 
 def test_predicted_vs_actual__2023_run_compares_2024():
     pva = predicted_vs_actual(TABLE, CONFIG, 2023, n_paths=400)
-    assert set(pva["year"]) == {2024} and set(pva["model"]) == {"flow", "trend"}
+    assert set(pva["year"]) == {2024}
+    assert set(pva["model"]) == {"flow", "trend", "trend_logit", "trend_log"}
+    assert (pva["p2_5"] <= pva["p10"]).all() and (pva["p90"] <= pva["p97_5"]).all()
+    assert (pva["covered80"] <= pva["covered95"]).all()
     d = pva[(pva.level == "district") & (pva.quantity == "poor_rate") & (pva.model == "flow")]
     actual = TABLE[TABLE.year == 2024]
     assert d["actual"].item() == pytest.approx(actual.n_poor.sum() / actual.n_households.sum())
@@ -365,7 +372,118 @@ def test_year_effects__common_trend_leaves_no_commune_trend():
 def test_calibration__one_row_per_model_level_horizon():
     rows = pd.DataFrame({"model": ["flow"] * 3 + ["trend"], "level": ["commune"] * 4,
                          "horizon": [1, 1, 2, 1], "error_pp": [-1.0, 3.0, 2.0, 0.5],
-                         "covered80": [True, False, True, True]})  # fmt: skip
+                         "covered80": [True, False, True, True],
+                         "covered95": [True, True, True, True]})  # fmt: skip
     c = calibration(rows).set_index(["model", "horizon"])
     assert c.loc[("flow", 1), "mae_pp"] == 2.0 and c.loc[("flow", 1), "coverage80"] == 0.5
+    assert c.loc[("flow", 1), "coverage95"] == 1.0
     assert c.loc[("flow", 2), "n_comparisons"] == 1 and len(c) == 3
+
+
+# ------------------------------------------------------------ trend models on three scales
+def test_simulate_trend__logit_keeps_a_proportional_decline():
+    years = np.array([2021.0, 2022, 2023])
+    rates = np.array([[0.100, 0.080, 0.064]])  # falling by a fifth each year
+    kw = dict(prior_sd=0.01, households=None, prior_dof=30)
+    lin = simulate_trend(
+        years, rates, np.array([2024.0, 2025]), 4000, np.random.default_rng(0), **kw
+    )
+    logit = simulate_trend(years, rates, np.array([2024.0, 2025]), 4000, np.random.default_rng(0),
+                           scale="logit", **kw)  # fmt: skip
+    assert np.median(lin[:, 0, 1]) == pytest.approx(0.028, abs=0.004)  # 1.8 points a year
+    assert np.median(logit[:, 0, 1]) == pytest.approx(0.041, abs=0.004)  # about 0.8 x 0.8
+    assert (logit > 0).all() and (logit < 1).all()
+
+
+def _width(paths) -> float:
+    lo, hi = np.quantile(paths, [0.1, 0.9])
+    return hi - lo
+
+
+def test_simulate_trend__two_years_give_wide_intervals():
+    rng = np.random.default_rng(0)
+    five = np.array([[0.10, 0.09, 0.08, 0.07, 0.06]])
+    two = five[:, 3:]
+    w5 = _width(simulate_trend(np.arange(2020.0, 2025), five, np.array([2025.0]), 4000, rng,
+                               scale="logit")[:, 0, 0])  # fmt: skip
+    w2 = _width(simulate_trend(np.arange(2023.0, 2025), two, np.array([2025.0]), 4000, rng,
+                               scale="logit")[:, 0, 0])  # fmt: skip
+    assert w2 > 1.4 * w5  # slope from two points: sqrt(6) sigma at one year ahead
+    # a commune of 200 households wobbles more than a province of 200,000
+    small = simulate_trend(np.arange(2023.0, 2025), two, np.array([2025.0]), 4000, rng,
+                           scale="logit", households=[200])  # fmt: skip
+    assert _width(small[:, 0, 0]) > 1.3 * w2
+
+
+def test_trend_models__variation_from_data_or_from_published_series():
+    from analysis.forecast.trend import pooled_prior, reference_prior
+
+    ref = reference_prior("logit")
+    assert ref.source == "reference" and ref.n_series >= 15 and 0.01 < ref.sd < 0.2
+    x = np.array([2021.0, 2022])
+    rates = TABLE.pivot(index="commune_code", columns="year", values="poor_rate")
+    assert pooled_prior(x, rates[[2021, 2022]].to_numpy(), None, "logit", ref) == ref
+    three = pooled_prior(np.array([2021.0, 2022, 2023]), rates[[2021, 2022, 2023]].to_numpy(),
+                         None, "logit", ref)  # fmt: skip
+    assert three.source == "data+reference" and three.dof > ref.dof
+    short = run_model("trend_logit", TABLE[TABLE.year <= 2022], CONFIG, 2022, 200, 0)
+    assert "chưa đủ để ước lượng biến động hằng năm" in short.notes[0]
+    assert "chuỗi số liệu công bố" in short.notes[0]
+    longer = run_model("trend_logit", TABLE, CONFIG, 2024, 200, 0)
+    assert "ước lượng từ chính số liệu 4 năm của 8 xã" in longer.notes[0]
+    assert np.isfinite(longer.paths("poor_rate")).all() and (longer.poor >= 0).all()
+
+
+def test_reference_backtest__one_year_ahead_calibrated_and_logit_beats_linear():
+    from analysis.forecast import reference_backtest, reference_summary
+
+    rows = reference_backtest()
+    assert set(rows["standard"]) == {"vn-2022-2025"} and (rows["n_history"] >= 2).all()
+    s = reference_summary(rows).set_index("model")
+    assert (s["n_comparisons"] >= 15).all()
+    assert s["coverage80"].between(0.7, 0.9).all() and (s["coverage95"] >= s["coverage80"]).all()
+    assert s.loc["trend_logit", "mae_pp"] < s.loc["trend", "mae_pp"]
+    # the unit predicted never informs its own prior: leaving it out changes the prior
+    from analysis.forecast.trend import reference_prior
+
+    assert reference_prior("logit", exclude=("Kon Tum",)).sd != reference_prior("logit").sd
+
+
+def test_choose_model__trend_scale_from_published_series_flow_against_it_on_history():
+    own = pd.DataFrame({"model": ["flow", "trend", "trend_logit", "trend_log"],
+                        "n_comparisons": 30, "mae_pp": [0.5, 0.3, 0.4, 0.45],
+                        "coverage80": [0.6, 0.8, 0.75, 0.7], "coverage95": 0.9})  # fmt: skip
+    own["calibration_gap"] = (own["coverage80"] - 0.8).abs()
+    ref = pd.DataFrame({"model": ["trend", "trend_logit", "trend_log"], "n_comparisons": 20,
+                        "n_covered80": [17, 17, 15], "n_covered95": [18, 18, 17],
+                        "coverage80": [0.85, 0.85, 0.75], "coverage95": [0.9, 0.9, 0.85],
+                        "mae_pp": [0.44, 0.39, 0.41]})  # fmt: skip
+    ref["calibration_gap"] = (ref["coverage80"] - 0.8).abs()
+    model, text = choose_model(own, ("flow", "trend", "trend_logit", "trend_log"), ref)
+    # linear is better on this history, but the scale is chosen on the real series
+    assert model == "trend_logit"
+    assert "17/20 lần (85%)" in text and "0,39 điểm %" in text and "0,44 điểm %" in text
+    assert "mô hình xu thế tuyến tính" in text and "lịch sử của huyện (30 so sánh" in text
+    no_ref, _ = choose_model(own, ("flow", "trend", "trend_logit", "trend_log"))
+    assert no_ref == "trend"
+
+
+def test_forecast__never_joins_or_extrapolates_across_a_standard_change_silently():
+    old = TABLE[TABLE.year == 2021].assign(year=2020)  # a 2016-2020 standard review
+    old = old.assign(n_poor=(old["n_poor"] * 0.4).round().astype(int))
+    joined = pd.concat([old, TABLE], ignore_index=True)
+    r = run_model("trend_logit", joined, CONFIG, 2022, 300, 0)
+    assert 2020 not in set(r.history["year"]) and 2020 not in set(r.district_history["year"])
+    assert "năm 2020 đo theo chuẩn nghèo 2016–2020" in r.notes[0]
+    same = run_model("trend_logit", TABLE, CONFIG, 2022, 300, 0)
+    assert np.array_equal(r.poor, same.poor)  # the old year changes nothing
+    pva = predicted_vs_actual(joined, CONFIG, 2020, n_paths=100)
+    assert pva.empty  # 2020 is never used to predict 2021 across the change
+    # a 2026 run reaches 2027, measured under the 2027-2030 standard: said so
+    late = pd.concat([TABLE, TABLE[TABLE.year == 2024].assign(year=2025),
+                      TABLE[TABLE.year == 2024].assign(year=2026)], ignore_index=True)  # fmt: skip
+    far = run_model("trend", late, CONFIG, 2026, 100, 0)
+    assert list(far.years) == [2027]
+    assert any("năm 2027 áp dụng chuẩn nghèo 2027–2030" in n for n in far.notes)
+    auto = forecast(late, CONFIG, 2026, n_paths=100, seed=0)
+    assert "không so sánh được với kết quả rà soát theo chuẩn mới" in auto.choice_reason

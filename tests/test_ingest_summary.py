@@ -1,3 +1,4 @@
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -138,3 +139,85 @@ def test_summary__no_households_anywhere_warned(tmp_path):
     assert (
         review.problems["message"].str.contains("năm 2024: không có tổng số hộ của xã 18196").any()
     )
+
+
+# ------------------------------------------------- aggregate dynamics in the results sheet
+FLOW_HEADERS = ["Mã xã", "Tên xã", "Tổng số hộ", "Số hộ nghèo", "Số hộ cận nghèo",
+                "Số hộ thoát nghèo", "Số hộ tái nghèo", "Số hộ nghèo phát sinh mới",
+                "Thoát cận nghèo", "Tái cận nghèo", "Số hộ cận nghèo phát sinh"]  # fmt: skip
+
+
+def _office_table(path, year, rows):
+    """An office's own results sheet: counts and, beside them, exits, relapses, newly poor."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Kết quả"
+    ws["A1"] = f"KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO NĂM {year}"
+    ws.append([])
+    ws.append(FLOW_HEADERS)
+    for r in rows:
+        ws.append(list(r))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+
+
+@pytest.fixture
+def office_tables(tmp_path):
+    # (code, name, households, poor, near, poor exits, relapsed, new, near exits, relapsed, new)
+    _office_table(tmp_path / "bieu" / "ket_qua_2022.xlsx", 2022, [
+        ("18196", "Sơn Kim 1", 1200, 100, 80, None, None, None, None, None, None),
+        ("18199", "Sơn Kim 2", 900, 60, 50, None, None, None, None, None, None)])  # fmt: skip
+    _office_table(tmp_path / "bieu" / "ket_qua_2023.xlsx", 2023, [
+        ("18196", "Sơn Kim 1", 1210, 80, 75, 30, 2, 3, 25, 1, 4),
+        ("18199", "Sơn Kim 2", 905, 50, 52, 15, 1, 1, 12, 0, 2)])  # fmt: skip
+    _office_table(tmp_path / "bieu" / "ket_qua_2024.xlsx", 2024, [
+        ("18196", "Sơn Kim 1", 1220, 64, 70, 24, 1, 2, 20, 1, 3),
+        ("18199", "Sơn Kim 2", 910, 41, 50, 12, 0, 1, 10, 0, 1)])  # fmt: skip
+    return make_config(tmp_path, lists=None, totals=None, summary="bieu")
+
+
+def test_summary__exits_relapses_new_give_the_flow_model_its_dynamics(office_tables):
+    from analysis.forecast import forecast
+    from analysis.forecast.backtest import available_models
+    from analysis.forecast.core import run_model
+    from analysis.forecast.flow import has_dynamics, transition_counts
+
+    review = read_review(office_tables)
+    s = review.summary.set_index(["year", "commune_code"])
+    a = s.loc[(2023, "18196")]
+    # poor: 100 - 30 + (2 + 3) + from near-poor = 80 -> 5 came from the near-poor list;
+    # near-poor: 80 - 25 + (1 + 4) + from poor = 75 -> 15 came from the poor list
+    assert a["n_poor_start"] == 100 and a["n_poor_in_from_near_poor"] == 5
+    assert a["n_near_poor_in_from_poor"] == 15 and a["n_poor_out_near_poor"] == 15
+    assert a["n_poor_out_above"] == 15 and a["n_near_poor_out_poor"] == 5
+    assert a["n_near_poor_out_above"] == 20 and a["n_poor_in_relapsed"] == 2
+    for g in ("poor", "near_poor"):  # the review's identity holds on every completed row
+        done = review.summary.dropna(subset=[f"n_{g}_start"])
+        cols = [c for c in schema.DYNAMICS_COLUMNS if c.startswith(f"n_{g}_")]
+        out = done[[c for c in cols if "_out_" in c]].sum(axis=1)
+        into = done[[c for c in cols if "_in_" in c]].sum(axis=1)
+        assert (done[f"n_{g}_start"] - out + into == done[f"n_{g}_end"]).all()
+    assert s.loc[(2022, "18196"), ["n_poor_start"]].isna().all()  # no year before: no dynamics
+    assert review.problems["message"].str.contains("được suy ra từ số hộ thoát").any()
+    summary = review.summary.assign(unit_vintage=review.summary["unit_vintage"].astype(int))
+    assert has_dynamics(summary) and "flow" in available_models(summary)
+    k, n, codes, years = transition_counts(summary)
+    assert years == [2023, 2024] and k[0, 0, 0] == 15  # poor -> near-poor, Sơn Kim 1, 2023
+    r = run_model("flow", summary, office_tables, 2024, 200, 0)
+    assert np.isfinite(r.paths("poor_rate")).all()
+    assert "flow" in {forecast(summary, office_tables, 2024, n_paths=200, seed=0).model,
+                      forecast(summary, office_tables, 2024, n_paths=200, seed=0).alternative.model}  # fmt: skip
+
+
+def test_summary__aggregates_that_do_not_add_up_keep_no_dynamics(tmp_path):
+    _office_table(tmp_path / "bieu" / "k2022.xlsx", 2022, [
+        ("18196", "Sơn Kim 1", 1200, 100, 80, None, None, None, None, None, None)])  # fmt: skip
+    # 100 poor, 5 exits, 0 in -> at least 95 at the end; 80 written: entries would be -15
+    _office_table(tmp_path / "bieu" / "k2023.xlsx", 2023, [
+        ("18196", "Sơn Kim 1", 1210, 80, 75, 5, 0, 0, 25, 1, 4)])  # fmt: skip
+    review = read_review(make_config(tmp_path, lists=None, totals=None, summary="bieu"))
+    row = review.summary[review.summary["year"] == 2023].iloc[0]
+    assert pd.isna(row["n_poor_start"]) and pd.isna(row["n_poor_out_near_poor"])
+    assert review.problems["message"].str.contains("không khớp với số hộ đầu kỳ").any()

@@ -249,3 +249,26 @@ def test_write_scorecard_xlsx_and_html__vietnamese_labels(tmp_path):
     assert t1[at_2022].value == 1.0 and t1[at_2022 + 1].value == "Đạt"  # T1 district 2022
     page = scorecard_html(sc, CONFIG)
     assert "<table" in page and "Không có số liệu" in page and "Dữ liệu mô phỏng" in page
+
+
+def test_final_evaluation__period_figures_only_never_across_a_standard_change():
+    from analysis.targets.reports import final_evaluation
+
+    base = final_evaluation(_with_2025(60), CONFIG, _Registry())
+    # 2019-2020 under the 2016-2020 standard (far lower rates) and 2027 under the next one
+    extra = _table([(2019, 2024, "A", 1000, 20, 10), (2020, 2024, "A", 1000, 15, 8),
+                    (2019, 2024, "B", 1000, 5, 3), (2020, 2024, "B", 1000, 4, 2),
+                    (2027, 2025, "M", 2000, 10, 10)])  # fmt: skip
+    both = pd.concat([_with_2025(60), extra], ignore_index=True)
+    fe = final_evaluation(both, CONFIG, _Registry())
+    cols = ["target_id", "population", "commune_code", "value", "verdict"]
+    pd.testing.assert_frame_equal(
+        fe[cols].reset_index(drop=True), base[cols].reset_index(drop=True)
+    )
+    sc = build_scorecard(both, CONFIG)
+    assert sc["year"].between(2021, 2026).all()
+    odd = CONFIG.model_copy(
+        update={"periods": CONFIG.periods.model_copy(update={"baseline_year": 2020})}
+    )
+    with pytest.raises(UserError, match="hai chuẩn nghèo"):
+        final_evaluation(both, odd, _Registry())

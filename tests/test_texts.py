@@ -44,6 +44,10 @@ def texts() -> list[str]:
         out.append(describe_scorecard(table, year))
         out += [describe_target_status(table, t.id, year, t.metric) for t in CONFIG.targets]
     out += [describe_final(final), VERDICT_RULE_VI]
+    from analysis.forecast import forecast
+
+    chosen = forecast(example_indicators(n_communes=8, seed=1), CONFIG, 2023, n_paths=200, seed=0)
+    out += [chosen.choice_reason, *chosen.notes]
     wide = wide_scorecard(table)
     out += [" ".join(map(str, wide.columns)), wide.astype(str).to_csv(index=False)]
     return out
@@ -77,3 +81,18 @@ def test_profile_texts__official_rate_defined_alkire_foster_named_flows_complete
     )
     found = [v for t in (district, flows, af) for v in violations(t)]
     assert not found, "\n".join(found)
+
+
+def test_briefing_forecast_reading__states_model_and_real_data_backtest(tmp_path):
+    from analysis import store
+    from analysis.briefing import save_forecast_outputs
+    from analysis.forecast import forecast
+
+    table = example_indicators(n_communes=8, seed=1)
+    result = forecast(table, CONFIG, 2024, n_paths=200, seed=0)
+    save_forecast_outputs(result, result, CONFIG, tmp_path)
+    readings = store.load_table(tmp_path, "forecast_readings").set_index("key")["text"]
+    model = readings["model"]
+    assert model.startswith("Dự báo dùng mô hình")
+    assert "số liệu công bố thật" in model and "20 trường hợp" in model
+    assert "khoảng 80% chứa giá trị thực tế" in model and "/20 lần" in model

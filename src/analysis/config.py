@@ -261,6 +261,16 @@ class Config(_Frozen):
                 return r.standard
         raise UserError(f"Cấu hình không có chuẩn nghèo cho năm {year} (khóa 'standards').")
 
+    def same_standard_years(self, years, year: int) -> list[int]:
+        """The `years` measured under the same poverty standard as `year` (an unmapped year
+        counts as another standard): a series is never joined across a change."""
+        own = self.standard_for(year)
+        return sorted(
+            int(y)
+            for y in years
+            if any(r.covers(int(y)) and r.standard == own for r in self.standards)
+        )
+
     def vintage_for(self, year: int) -> int:
         for r in self.units:
             if r.covers(year):

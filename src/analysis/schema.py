@@ -347,3 +347,36 @@ DYNAMICS_LABELS_VI = {
     **_dynamics_labels("poor", "near_poor", "cận nghèo", "nghèo"),
     **_dynamics_labels("near_poor", "poor", "nghèo", "cận nghèo"),
 }
+
+
+# Aggregate dynamics as many offices' result tables carry them, one column each beside the
+# counts ("Số hộ thoát nghèo", "Số hộ tái nghèo", "Số hộ nghèo phát sinh mới", ...) instead
+# of the full "Biến động" sheets: column -> (Vietnamese header, other spellings).
+# analysis.ingest.summary.complete_dynamics turns them into DYNAMICS_COLUMNS.
+SUMMARY_FLOW_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "n_poor_exits": ("Số hộ thoát nghèo", ("Thoát nghèo", "Hộ thoát nghèo", "Số hộ nghèo giảm")),
+    "n_poor_relapsed": ("Số hộ tái nghèo", ("Tái nghèo", "Hộ tái nghèo")),
+    "n_poor_new": (
+        "Số hộ nghèo phát sinh mới",
+        (
+            "Số hộ nghèo phát sinh",
+            "Hộ nghèo phát sinh mới",
+            "Phát sinh nghèo",
+            "Nghèo phát sinh mới",
+        ),
+    ),
+    "n_poor_from_near_poor": (
+        "Số hộ cận nghèo chuyển thành hộ nghèo",
+        ("Cận nghèo rơi xuống nghèo", "Từ cận nghèo chuyển sang nghèo"),
+    ),
+    "n_near_poor_exits": ("Số hộ thoát cận nghèo", ("Thoát cận nghèo", "Hộ thoát cận nghèo")),
+    "n_near_poor_relapsed": ("Số hộ tái cận nghèo", ("Tái cận nghèo", "Hộ tái cận nghèo")),
+    "n_near_poor_new": (
+        "Số hộ cận nghèo phát sinh mới",
+        ("Số hộ cận nghèo phát sinh", "Hộ cận nghèo phát sinh mới", "Phát sinh cận nghèo"),
+    ),
+    "n_near_poor_from_poor": (
+        "Số hộ nghèo chuyển thành hộ cận nghèo",
+        ("Nghèo chuyển sang cận nghèo", "Từ nghèo chuyển sang cận nghèo"),
+    ),
+}

@@ -62,6 +62,10 @@ COLUMN_LABELS_VI: dict[str, str] = {
     "mae_pp": "Sai số tuyệt đối bình quân, xã (điểm %)",
     "district_mae_pp": "Sai số tuyệt đối, toàn huyện (điểm %)",
     "coverage80": "Tỷ lệ giá trị thực nằm trong khoảng 80%",
+    "coverage95": "Tỷ lệ giá trị thực nằm trong khoảng 95%",
+    "n_covered80": "Số lần nằm trong khoảng 80%",
+    "n_covered95": "Số lần nằm trong khoảng 95%",
+    "bias_pp": "Sai số bình quân (điểm %, âm: dự báo thấp hơn)",
     "calibration_gap": "Độ lệch so với 80%",
     "run_year": "Năm lập dự báo",
     "horizon": "Dự báo trước (năm)",
@@ -76,6 +80,7 @@ COLUMN_LABELS_VI: dict[str, str] = {
     "p97_5": "P97,5",
     "error_pp": "Sai số (điểm %)",
     "covered80": "Nằm trong khoảng 80%",
+    "covered95": "Nằm trong khoảng 95%",
     "target_id": "Mã chỉ tiêu",
     "population": "Nhóm hộ",
     "current": "Hiện tại",
@@ -107,11 +112,12 @@ VALUE_LABELS_VI: dict[str, dict[str, str]] = {
     "model": MODEL_LABELS_VI,
     "quantity": QUANTITY_LABELS_VI,
     "covered80": {"True": "có", "False": "không"},
+    "covered95": {"True": "có", "False": "không"},
 }
 
 # fractions shown as percentages
 PERCENT_COLUMNS = {
-    "H", "A", "population_share", "coverage80", "share_of_poor", "share_of_near_poor",
+    "H", "A", "population_share", "coverage80", "coverage95", "share_of_poor", "share_of_near_poor",
     "share_of_poor_persons", "share_of_near_poor_persons",
 }  # fmt: skip
 PERCENT_SUFFIXES = ("_rate", "_rate_persons", "_rate_excl_sp")

@@ -6,7 +6,8 @@ schema.DYNAMICS_COLUMNS for the flow model), from microdata or summary tables al
     result = forecast(indicators, config, year=2024)            # ForecastResult
     projections(result); probabilities(result, config); required_reductions(result, config)
     backtest(indicators, config); predicted_vs_actual(indicators, config, 2023)
-    calibration(backtest(indicators, config))  # error and 80 % coverage by level, horizon
+    calibration(backtest(indicators, config))  # error, 80/95 % coverage by level, horizon
+    reference_calibration(reference_backtest())  # the trend models on published figures
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from analysis.forecast.backtest import (
     calibration,
     choose_model,
     predicted_vs_actual,
+    reference_backtest,
+    reference_calibration,
+    reference_summary,
     summarise,
 )
 from analysis.forecast.core import prepare_history, run_model
@@ -49,9 +53,10 @@ def forecast(
 ) -> ForecastResult:
     """Project poor and near-poor counts per commune and for the district to the target year.
 
-    model="auto" backtests both models on the history up to `year` and keeps the better
-    calibrated one (result.choice_reason says which and why, in Vietnamese); the other
-    model's result is in result.alternative. `mapping` (registry.to_merged()) lets earlier
+    model="auto" chooses by backtest (backtest.choose_model: the trend's scale on the
+    published series, flow against that trend on the history up to `year`);
+    result.choice_reason says which and why, with the figures, in Vietnamese; the other
+    finalist's result is in result.alternative. `mapping` (registry.to_merged()) lets earlier
     vintages join the history of merged communes and the backtest reach across the merger.
     """
     seed = config.sample.seed if seed is None else seed
@@ -61,20 +66,31 @@ def forecast(
     if model == "auto":
         rows = backtest(history, config, mapping, names, BACKTEST_PATHS, seed)
         summary = summarise(rows) if len(rows) else None
+        reference = reference_summary(reference_backtest())
         chosen, reason = choose_model(
-            summary if summary is not None else pd.DataFrame(columns=["model"]), models
+            summary if summary is not None else pd.DataFrame(columns=["model"]), models, reference
         )
+        runner_up = _runner_up(chosen, models, reference)
     else:
-        chosen, reason = (
-            model,
-            f"Dự báo dùng {MODEL_LABELS_VI[model]} (theo lựa chọn của người dùng).",
-        )
+        chosen, runner_up = model, None
+        reason = f"Dự báo dùng {MODEL_LABELS_VI[model]} (theo lựa chọn của người dùng)."
     result = run_model(chosen, history, config, year, n_paths, seed, mapping)
-    others = [m for m in models if m != chosen]
     alternative = (
-        run_model(others[0], history, config, year, n_paths, seed, mapping) if others else None
+        run_model(runner_up, history, config, year, n_paths, seed, mapping) if runner_up else None
     )
+    reason = " ".join([reason, *result.notes])
     return replace(result, backtest=summary, choice_reason=reason, alternative=alternative)
+
+
+def _runner_up(chosen: str, models: tuple[str, ...], reference: pd.DataFrame) -> str | None:
+    """The other finalist: the best trend model when flow is chosen, flow otherwise."""
+    if chosen != "flow":
+        return "flow" if "flow" in models else None
+    trends = tuple(m for m in models if m != "flow")
+    ref = reference[reference["model"].isin(trends)]
+    if ref.empty:
+        return trends[0] if trends else None
+    return str(ref.sort_values(["calibration_gap", "mae_pp"]).iloc[0]["model"])
 
 
 __all__ = [
@@ -87,6 +103,9 @@ __all__ = [
     "merge_units",
     "predicted_vs_actual",
     "probabilities",
+    "reference_backtest",
+    "reference_calibration",
+    "reference_summary",
     "projections",
     "required_reductions",
     "summarise",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -10,10 +11,18 @@ import pandas as pd
 from analysis.errors import UserError
 from analysis.forecast.flow import fit_flow, has_dynamics, simulate_flow
 from analysis.forecast.result import ForecastResult
-from analysis.forecast.trend import common_sd, simulate_trend
+from analysis.forecast.trend import (
+    VariationPrior,
+    pooled_prior,
+    reference_prior,
+    simulate_trend,
+)
 from analysis.targets import add_rates, district_table, reaggregate
 
 MIN_YEARS = 2
+# Trend models by id: the scale their straight line is drawn on (analysis.forecast.trend).
+TREND_MODELS = {"trend": "linear", "trend_logit": "logit", "trend_log": "log"}
+MODELS = ("flow", *TREND_MODELS)
 GROWTH_BOUNDS = (0.98, 1.03)  # yearly change of resident households used in projections
 
 
@@ -91,26 +100,102 @@ def _series(history: pd.DataFrame, value: str, codes) -> tuple[np.ndarray, np.nd
     return np.asarray(wide.columns, dtype=float), wide.to_numpy(float)
 
 
-def run_trend(history, district, vintage, run_year, years, n_paths, rng) -> ForecastResult:
+def run_trend(
+    history, district, vintage, run_year, years, n_paths, rng, scale: str = "linear"
+) -> ForecastResult:
+    """A straight line per commune and for the district on `scale` (see trend.py)."""
     codes = np.array(sorted(history["commune_code"].unique()), dtype=object)
     names = history.drop_duplicates("commune_code").set_index("commune_code")["commune_name"]
-    households, _ = project_households(history, codes, years, run_year)
+    households, now = project_households(history, codes, years, run_year)
     dist_n = households.sum(0)
-    out = {}
+    reference = reference_prior(scale)
+    future = years.astype(float)
+    out, priors = {}, []
     for value in ("poor_rate", "near_poor_rate"):
         x, rates = _series(history, value, codes)
-        paths = simulate_trend(x, rates, years.astype(float), n_paths, rng)
-        weight = np.sqrt((households[:, -1] ** 2).sum()) / dist_n[-1]
+        prior = pooled_prior(x, rates, now, scale, reference)
+        priors.append(prior)
+        paths = simulate_trend(x, rates, future, n_paths, rng, prior.sd, scale, now, prior.dof)
         dx, drates = _series(district.assign(commune_code="d"), value, ["d"])
-        dpaths = simulate_trend(
-            dx, drates, years.astype(float), n_paths, rng, prior_sd=common_sd(x, rates) * weight
-        )
+        own = pooled_prior(dx, drates, [now.sum()], scale, reference)
+        dpaths = simulate_trend(dx, drates, future, n_paths, rng, own.sd, scale, [now.sum()],
+                                own.dof)  # fmt: skip
         out[value] = (paths * households[None], dpaths[:, 0] * dist_n[None])
-    kw = _base(history, district, vintage, run_year, years, "trend", codes,
+    model = next(k for k, v in TREND_MODELS.items() if v == scale)
+    kw = _base(history, district, vintage, run_year, years, model, codes,
                names.reindex(codes).to_numpy(object), households,
                out["poor_rate"][0], out["near_poor_rate"][0])  # fmt: skip
+    note = variation_note(priors[0], reference, history["year"].nunique(), len(codes))
     return ForecastResult(
-        **kw, district_poor=out["poor_rate"][1], district_near_poor=out["near_poor_rate"][1]
+        **kw,
+        district_poor=out["poor_rate"][1],
+        district_near_poor=out["near_poor_rate"][1],
+        notes=(note,),
+    )
+
+
+def variation_note(
+    prior: VariationPrior, reference: VariationPrior, n_years: int, n_units: int
+) -> str:
+    """Where the trend model's year-to-year variation comes from, in one sentence."""
+    published = (
+        f"{reference.n_series} chuỗi số liệu công bố (cả nước, vùng, tỉnh; chuẩn nghèo 2022–2025)"
+    )
+    if prior.source == "data+reference":
+        return (
+            f"Biến động hằng năm quanh xu thế: các xã ước lượng từ chính số liệu {n_years} năm "
+            f"của {n_units} xã, kết hợp với {published}; toàn huyện theo các chuỗi công bố đó "
+            "và lịch sử của huyện."
+        )
+    return (
+        f"Lịch sử {n_years} năm chưa đủ để ước lượng biến động hằng năm quanh xu thế (cần ít "
+        f"nhất 3 năm), nên dự báo dùng mức biến động quan sát trên {published}, cộng với dao "
+        "động theo quy mô của từng xã."
+    )
+
+
+def standard_label(standard: str) -> str:
+    """'vn-2022-2025' -> 'chuẩn nghèo 2022–2025'."""
+    return "chuẩn nghèo " + standard.removeprefix("vn-").replace("-", "–")
+
+
+def _standard_of(config, year: int) -> str | None:
+    try:
+        return config.standard_for(int(year))
+    except UserError:
+        return None
+
+
+def same_standard_rows(indicators: pd.DataFrame, config, run_year: int) -> tuple[pd.DataFrame, str]:
+    """The rows measured under the run year's poverty standard, and a sentence naming the
+    years left out because another standard measured them ('' when none)."""
+    years = sorted(int(y) for y in indicators["year"].unique())
+    keep = config.same_standard_years(years, run_year)
+    dropped = [y for y in years if y < run_year and y not in keep]
+    if not dropped:
+        return indicators[indicators["year"].isin(keep)], ""
+    others = sorted({_standard_of(config, y) or "" for y in dropped} - {""})
+    what = ", ".join(standard_label(o) for o in others) or "chuẩn nghèo khác"
+    note = (
+        f"Số liệu năm {', '.join(map(str, dropped))} đo theo {what}, khác "
+        f"{standard_label(config.standard_for(run_year))} của năm {run_year}, nên không được "
+        "nối vào chuỗi số liệu để dự báo."
+    )
+    return indicators[indicators["year"].isin(keep)], note
+
+
+def horizon_note(config, run_year: int, years) -> str:
+    """A sentence when the forecast reaches years measured under another standard."""
+    own = config.standard_for(run_year)
+    crossed = [int(y) for y in years if _standard_of(config, int(y)) != own]
+    if not crossed:
+        return ""
+    nxt = _standard_of(config, crossed[0])
+    then = standard_label(nxt) if nxt else "một chuẩn nghèo chưa có trong cấu hình"
+    return (
+        f"Dự báo cho năm {', '.join(map(str, crossed))} vẫn theo {standard_label(own)}; từ năm "
+        f"{crossed[0]} áp dụng {then}, nên các con số đó chỉ là xu thế theo chuẩn hiện hành kéo "
+        "dài ra, không so sánh được với kết quả rà soát theo chuẩn mới."
     )
 
 
@@ -124,12 +209,15 @@ def run_model(
     mapping: Mapping[str, str] | None = None,
     end: int | None = None,
 ) -> ForecastResult:
+    indicators, dropped = same_standard_rows(indicators, config, run_year)
     history, district, vintage = prepare_history(indicators, run_year, mapping)
     if history["year"].nunique() < MIN_YEARS:
         raise UserError(
             f"Cần số liệu ít nhất {MIN_YEARS} năm (đến năm {run_year}) để dự báo; "
             f"hiện có {history['year'].nunique()} năm trên cùng kỳ đơn vị hành chính."
         )
+    if model not in MODELS:
+        raise ValueError(f"unknown model {model!r}")
     if model == "flow" and not has_dynamics(history):
         raise UserError(
             "Không có số liệu biến động hộ nghèo, hộ cận nghèo (đầu kỳ, giảm, tăng): "
@@ -137,5 +225,10 @@ def run_model(
         )
     rng = np.random.default_rng(seed)
     years = horizon(run_year, config, end)
-    runner = {"flow": run_flow, "trend": run_trend}[model]
-    return runner(history, district, vintage, run_year, years, n_paths, rng)
+    if model == "flow":
+        result = run_flow(history, district, vintage, run_year, years, n_paths, rng)
+    else:
+        scale = TREND_MODELS[model]
+        result = run_trend(history, district, vintage, run_year, years, n_paths, rng, scale)
+    notes = [n for n in (dropped, horizon_note(config, run_year, years)) if n]
+    return replace(result, notes=(*notes, *result.notes))

@@ -19,7 +19,21 @@ QUANTITIES = (
     "poor_rate", "near_poor_rate", "multidim_rate", "n_poor", "n_near_poor", "n_poor_or_near_poor",
 )  # fmt: skip
 QUANTILES = {"p2_5": 0.025, "p10": 0.10, "p50": 0.50, "p90": 0.90, "p97_5": 0.975}
-MODEL_LABELS_VI = {"flow": "mô hình dòng chuyển", "trend": "mô hình xu thế tuyến tính"}
+MODEL_LABELS_VI = {
+    "flow": "mô hình dòng chuyển",
+    "trend": "mô hình xu thế tuyến tính",
+    "trend_logit": "mô hình xu thế logit",
+    "trend_log": "mô hình xu thế log",
+}
+# What each model assumes, for the sentence that explains the choice.
+MODEL_DESCRIPTIONS_VI = {
+    "flow": "các hộ chuyển giữa nhóm nghèo, cận nghèo và không nghèo theo tỷ lệ thoát nghèo, "
+    "tái nghèo, phát sinh mới của các năm trước",
+    "trend": "tỷ lệ giảm cùng một số điểm % mỗi năm",
+    "trend_logit": "tỷ lệ giảm theo cùng một tỷ lệ tương đối mỗi năm, chậm dần khi gần 0 "
+    "(đường thẳng trên thang logit)",
+    "trend_log": "tỷ lệ giảm theo cùng một tỷ lệ tương đối mỗi năm (đường thẳng trên thang log)",
+}
 QUANTITY_LABELS_VI = {
     "poor_rate": "tỷ lệ hộ nghèo",
     "near_poor_rate": "tỷ lệ hộ cận nghèo",
@@ -32,7 +46,7 @@ QUANTITY_LABELS_VI = {
 
 @dataclass(frozen=True)
 class ForecastResult:
-    model: str  # "flow" | "trend"
+    model: str  # "flow" | "trend" | "trend_logit" | "trend_log"
     run_year: int
     years: np.ndarray  # future years (Y,)
     vintage: int  # unit vintage of the commune codes
@@ -48,6 +62,7 @@ class ForecastResult:
     backtest: pd.DataFrame | None = None  # summary per model (see backtest.summarise)
     choice_reason: str = ""
     alternative: ForecastResult | None = field(default=None, repr=False)
+    notes: tuple[str, ...] = ()  # Vietnamese sentences: where the variation comes from, ...
 
     @property
     def n_paths(self) -> int:

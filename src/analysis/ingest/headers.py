@@ -65,6 +65,9 @@ def _schema_aliases(kind: str) -> list[tuple[str, str]]:
         cols = list(schema.TOTALS_COLUMNS)
     elif kind == "results":
         cols = [c for c in schema.INDICATOR_COLUMNS if c.name in _RESULT_COLUMNS]
+        flows = [(c, a) for c, (label, other) in schema.SUMMARY_FLOW_COLUMNS.items()
+                 for a in (c, label, *other)]  # fmt: skip
+        return [(c.name, a) for c in cols for a in (c.name, c.label_vi, *c.aliases)] + flows
     elif kind in EXTRA_KINDS:
         columns = BENEFICIARY_COLUMNS if kind == "beneficiaries" else DISBURSEMENT_COLUMNS
         return [(c, a) for c, label in columns.items() for a in (c, label)]

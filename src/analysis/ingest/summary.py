@@ -45,16 +45,24 @@ def _columns(kind: str) -> tuple[schema.Column, ...]:
     )
     if kind == "results":
         counts = [INDICATOR[c] for c in COUNTS]
-        return key + tuple(
-            schema.Column(
-                c.name,
-                "int64",
-                c.description,
-                c.label_vi,
-                min=0,
-                required=c.name in ("n_poor", "n_near_poor"),
-            )  # fmt: skip
-            for c in counts
+        flows = tuple(
+            schema.Column(name, "int64", name, label, required=False, min=0)
+            for name, (label, _) in schema.SUMMARY_FLOW_COLUMNS.items()
+        )
+        return (
+            key
+            + tuple(
+                schema.Column(
+                    c.name,
+                    "int64",
+                    c.description,
+                    c.label_vi,
+                    min=0,
+                    required=c.name in ("n_poor", "n_near_poor"),
+                )  # fmt: skip
+                for c in counts
+            )
+            + flows
         )
     group = "poor" if kind == "dynamics_poor" else "near_poor"
     return key + tuple(
@@ -231,11 +239,79 @@ def combine(
         merged = part if merged is None else merged.merge(part, on=keys, how="outer")
     if merged is None or merged.empty:
         return empty_summary()
+    merged = complete_dynamics(merged, log)
     if "n_poor_end" in merged and "n_poor" in merged:
         _check_end_equals_results(merged, "n_poor", log)
     if "n_near_poor_end" in merged and "n_near_poor" in merged:
         _check_end_equals_results(merged, "n_near_poor", log)
     return finish_summary(merged, matcher)
+
+
+_AGGREGATES = ("exits", "relapsed", "new")
+
+
+def complete_dynamics(merged: pd.DataFrame, log: ProblemLog | None = None) -> pd.DataFrame:
+    """Full dynamics (schema.DYNAMICS_COLUMNS) from the aggregate columns of a results sheet.
+
+    Where a commune and year has no "Biến động" sheets but its results carry, for both the
+    poor and the near-poor list, the households that left the list (thoát), relapsed
+    (tái) and newly arose (phát sinh mới), and the previous year's counts are known (or a
+    "đầu kỳ" column), each list's identity start - exits + entries = end gives the
+    households that came from the other list as the remainder (unless the table states
+    it: then the remainder is "tăng khác" / "giảm khác"); those moved from poor to
+    near-poor are the near-poor list's entries from the poor, and the rest of the poor
+    exits left both lists ("thoát" above the near-poor line). A remainder below zero
+    means the columns do not add up: that row keeps no dynamics and a warning says so.
+    """
+    cols = schema.SUMMARY_FLOW_COLUMNS
+    if not any(c in merged for c in cols):
+        return merged
+    m = merged.copy()
+    for c in (*cols, *schema.DYNAMICS_COLUMNS):
+        if c not in m:
+            m[c] = np.nan
+    keys = ["year", "unit_vintage", "commune_code"]
+    prev = m[[*keys, "n_poor", "n_near_poor"]].rename(
+        columns={"n_poor": "_prev_poor", "n_near_poor": "_prev_near_poor"}
+    )
+    prev = prev.assign(year=prev["year"] + 1)
+    m = m.merge(prev, on=keys, how="left")
+    f = {c: m[c].astype("Float64") for c in [*cols, *schema.DYNAMICS_COLUMNS, "n_poor", "n_near_poor",
+                                               "_prev_poor", "_prev_near_poor"]}  # fmt: skip
+    needed = [f"n_{g}_{a}" for g in ("poor", "near_poor") for a in _AGGREGATES]
+    has_full = f["n_poor_out_near_poor"].notna() | f["n_near_poor_out_poor"].notna()
+    start = {g: f[f"n_{g}_start"].fillna(f[f"_prev_{g}"]) for g in ("poor", "near_poor")}
+    use = ~has_full & pd.concat([f[c].notna() for c in needed], axis=1).all(axis=1)
+    use &= start["poor"].notna() & start["near_poor"].notna()
+    use &= f["n_poor"].notna() & f["n_near_poor"].notna()
+    came, fill = {}, {}
+    for g, o in (("poor", "near_poor"), ("near_poor", "poor")):
+        end = f[f"n_{g}"]
+        base = end - start[g] + f[f"n_{g}_exits"] - f[f"n_{g}_relapsed"] - f[f"n_{g}_new"]
+        given = f[f"n_{g}_from_{o}"]
+        came[g] = given.fillna(base)
+        rest = base - came[g]  # 0 unless the table gave the transfer itself
+        fill[g] = {f"n_{g}_start": start[g], f"n_{g}_in_from_{o}": came[g],
+                   f"n_{g}_in_relapsed": f[f"n_{g}_relapsed"], f"n_{g}_in_new": f[f"n_{g}_new"],
+                   f"n_{g}_in_other": rest.clip(lower=0), f"n_{g}_out_other": (-rest).clip(lower=0),
+                   f"n_{g}_end": end}  # fmt: skip
+    for g, o in (("poor", "near_poor"), ("near_poor", "poor")):
+        fill[g][f"n_{g}_out_{o}"] = came[o]
+        fill[g][f"n_{g}_out_above"] = f[f"n_{g}_exits"] - came[o]
+    values = {c: v for group in fill.values() for c, v in group.items()}
+    ok = use & pd.concat([v.fillna(-1) >= 0 for v in values.values()], axis=1).all(axis=1)
+    for c, v in values.items():
+        m.loc[ok.to_numpy(dtype=bool), c] = v[ok].astype(float).to_numpy()
+    if log is not None:
+        for rec in m[(use & ~ok).to_numpy(dtype=bool)].itertuples(index=False):
+            log.add("warning", f"năm {int(rec.year)}, xã {rec.commune_code}: số hộ thoát, tái, "
+                    "phát sinh mới không khớp với số hộ đầu kỳ và cuối kỳ: không suy ra được biến "
+                    "động cho mô hình dòng chuyển")  # fmt: skip
+        if ok.any():
+            log.add("info", f"{format_number(int(ok.sum()))} dòng xã–năm: biến động hộ nghèo, cận "
+                    "nghèo được suy ra từ số hộ thoát, tái, phát sinh mới và số hộ đầu kỳ, cuối kỳ "
+                    "(hộ chuyển giữa nghèo và cận nghèo là phần còn lại)")  # fmt: skip
+    return m.drop(columns=["_prev_poor", "_prev_near_poor"])
 
 
 def _check_end_equals_results(merged: pd.DataFrame, count: str, log: ProblemLog) -> None:

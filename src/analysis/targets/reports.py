@@ -289,6 +289,15 @@ def final_evaluation(
     target_year = config.periods.target_year
     if target_year not in set(indicators["year"]):
         raise UserError(f"Chưa có kết quả rà soát năm {target_year}: chưa thể đánh giá cuối kỳ.")
+    base_year = config.periods.baseline_year
+    if config.standard_for(base_year) != config.standard_for(target_year):
+        raise UserError(
+            f"Năm đầu kỳ {base_year} và năm mục tiêu {target_year} đo theo hai chuẩn nghèo khác "
+            "nhau (khóa 'standards' của cấu hình): không đánh giá cuối kỳ qua thay đổi chuẩn nghèo."
+        )
+    # the period's own figures only: baseline to target year, under the target year's standard
+    period = config.same_standard_years(indicators["year"].unique(), target_year)
+    indicators = indicators[indicators["year"].isin([y for y in period if y <= target_year])]
     vintage = int(indicators.loc[indicators["year"] == target_year, "unit_vintage"].iloc[0])
     mapping = registry.to_merged()
     names = registry.names(vintage) if vintage in set(registry.units["vintage"]) else {}

@@ -211,7 +211,8 @@ def _score_unit_level(t, measures, years, base_year, target_year) -> list[pd.Dat
 def score_target(t, config, commune_frames, district, year_vintage) -> pd.DataFrame:
     base_year = t.baseline_year or config.periods.baseline_year
     target_year = t.target_year or config.periods.target_year
-    years = sorted(y for y in year_vintage if y >= base_year)
+    # a plan is scored on the years of its own poverty standard (never across a change)
+    years = [y for y in config.same_standard_years(year_vintage, base_year) if y >= base_year]
     if t.metric == "poor_rate_annual_fall_pp":
         years = [y for y in years if y > base_year]
     if not years:  # e.g. a yearly fall in the baseline year itself: nothing to score yet
