@@ -1,4 +1,4 @@
-"""Commune factsheets on the stored tables of one small 2025 run (steps 01, 02, 04).
+"""Commune factsheets on the stored tables of one small 2025 run (steps 01, 02, 03).
 
 A 2025 run holds the 2021–2024 years on the 22 former units and 2025 on the 9 merged
 communes, so it serves both the 2024 factsheets (22) and the 2025 ones (9).
@@ -23,7 +23,7 @@ from analysis.vietnamese import format_number
 
 pytestmark = pytest.mark.e2e
 
-STEPS = ("01_ingest_validate", "02_poverty_profile", "04_targets_forecast")
+STEPS = ("01_ingest_validate", "02_poverty_profile", "03_targets_forecast")
 
 
 @pytest.fixture(scope="module")

@@ -10,10 +10,10 @@ from analysis.pipeline import NOTEBOOKS
 
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
 PARAMETERS = {"config_path", "year", "run_dir", "allow_incomplete"}
-# Notebook 05's own parameters, passed through by pipeline.run_cycle(budget=...).
+# Notebook 04's own parameters, passed through by pipeline.run_cycle(budget=...).
 # Notebook 06's date of the report (default: the run's date).
 EXTRA = {
-    "05_budget_allocation": {"budget_year", "envelope_file", "scenario"},
+    "04_budget_allocation": {"budget_year", "envelope_file", "scenario"},
     "06_briefing": {"document_date"},
 }
 
