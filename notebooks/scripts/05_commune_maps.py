@@ -2,7 +2,7 @@
 # jupyter:
 #   jupytext:
 #     cell_metadata_filter: tags,-all
-#     formats: ipynb,py:percent
+#     formats: ipynb,scripts//py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -15,99 +15,97 @@
 # ---
 
 # %% [markdown]
-# # 03 · Bản đồ các xã
+# # 05 · Bản đồ các xã
 #
 # Bản đồ tỷ lệ hộ nghèo, cận nghèo, nghèo đa chiều, thay đổi so với đầu kỳ, tình hình thực hiện
-# mục tiêu, 12 chỉ số thiếu hụt và kinh phí bình quân mỗi hộ nghèo; trên ranh giới chính thức nếu
-# có khai báo trong cấu hình, nếu không thì trên sơ đồ minh họa. Bước này chạy sau bước mục tiêu
-# (04) và ngân sách (05) vì có bản đồ của hai bước đó.
+# mục tiêu, 12 chỉ số thiếu hụt và kinh phí bình quân mỗi hộ nghèo; trên ranh giới chính thức
+# nếu có khai báo trong cấu hình, nếu không thì trên sơ đồ minh họa. Mỗi bản đồ được lưu dạng
+# PNG (300 dpi), SVG và PDF trong thư mục maps/ và hiện ngay dưới đây; bản đồ không vẽ được ghi
+# rõ lý do. Cần chạy trước: 01 → 04 (bản đồ mục tiêu cần 03, bản đồ kinh phí cần 04).
 
 # %% tags=["parameters"]
-config_path = "config/huong_son.yaml"
-year = 2024
-run_dir = "outputs/huong-son/2024"
-allow_incomplete = False  # True: communes without a list are marked "thiếu số liệu"
+config_path = "config/huong_son.yaml"  # tệp cấu hình của huyện (tính từ thư mục gốc dự án)
+year = 2024  # năm rà soát cần báo cáo
+run_dir = ""  # để trống: thư mục kết quả của năm, outputs/<huyện>/<năm>
+allow_incomplete = False  # True: xã thiếu danh sách hộ được ghi "thiếu số liệu"
 
 # %%
-from IPython.display import display
+from analysis import workbench
+from analysis.workbench.maps import Maps
 
-from analysis import documents, maps
-from analysis.config import load_config
-from analysis.registry import registry_for
-
-config = load_config(config_path)
-documents.show_data_note(config)
-registry = registry_for(config)
-map_set = maps.make_run_maps(run_dir, year, config, registry)
-map_set.boundaries.source
+step = workbench.start("05_commune_maps", config_path, year, run_dir, allow_incomplete)
+maps = Maps(step)
 
 # %% [markdown]
+# ## Ranh giới
+#
 # Đối chiếu tệp ranh giới với danh mục đơn vị (khi dùng tệp chính thức): số đơn vị khớp, vùng
 # không khớp, vùng đã sửa, khe hở đã khép, diện tích lệch so với danh mục.
 
 # %%
-map_set.boundaries.summary()
-
-# %%
-map_set.boundaries.report.to_frame() if map_set.boundaries.report else "Dùng sơ đồ minh họa: chưa khai báo tệp ranh giới chính thức."
+maps.boundaries()
 
 # %% [markdown]
-# Bản đồ không vẽ được và lý do.
+# ## Bản đồ không vẽ được và lý do
 
 # %%
-map_set.skipped
+maps.skipped()
 
 # %% [markdown]
-# Tỷ lệ hộ nghèo theo xã.
+# ## Tỷ lệ hộ nghèo theo xã
 
 # %%
-map_set.figures["poor_rate"]
+maps.map("poor_rate")
 
 # %% [markdown]
-# Tỷ lệ hộ cận nghèo theo xã.
+# Bản đồ tương tác (phóng to, rê chuột lên xã để xem số liệu); tệp HTML mở được không cần mạng.
 
 # %%
-map_set.figures["near_poor_rate"]
+maps.interactive()
 
 # %% [markdown]
-# Tỷ lệ nghèo đa chiều theo xã.
+# ## Tỷ lệ hộ cận nghèo theo xã
 
 # %%
-map_set.figures["multidim_rate"]
+maps.map("near_poor_rate")
 
 # %% [markdown]
-# Thay đổi tỷ lệ hộ nghèo so với đầu kỳ.
+# ## Tỷ lệ nghèo đa chiều theo xã
 
 # %%
-map_set.figures.get("change_poor_rate")
+maps.map("multidim_rate")
 
 # %% [markdown]
-# Tình hình thực hiện chỉ tiêu cấp xã về tỷ lệ nghèo đa chiều (chỉ tiêu đầu tiên loại này trong
-# kế hoạch), theo xã.
+# ## Thay đổi tỷ lệ hộ nghèo so với đầu kỳ
 
 # %%
-map_set.figures.get("target_status") or (
-    "Kế hoạch trong cấu hình không có chỉ tiêu cấp xã về tỷ lệ nghèo đa chiều, nên không có bản đồ này."
-    if not config.targets_with(*maps.STATUS_MAP_METRICS)
-    else "Không vẽ được bản đồ tình hình thực hiện chỉ tiêu (xem lý do ở trên)."
-)
+maps.map("change_poor_rate")
 
 # %% [markdown]
-# Tỷ lệ hộ nghèo thiếu hụt theo 12 chỉ số, mỗi ô ghi tên và tỷ lệ của từng xã; khi nhiều xã, các ô
+# ## Tình hình thực hiện chỉ tiêu cấp xã
+#
+# Về tỷ lệ nghèo đa chiều (chỉ tiêu đầu tiên loại này trong kế hoạch), theo xã.
+
+# %%
+maps.map("target_status")
+
+# %% [markdown]
+# ## Thiếu hụt theo 12 chỉ số
+#
+# Tỷ lệ hộ nghèo thiếu hụt từng chỉ số, mỗi ô ghi tên và tỷ lệ của từng xã; khi nhiều xã, các ô
 # được chia sang vài trang để chữ đủ lớn khi in khổ A4.
 
 # %%
-for page in map_set.pages_of("deprivation"):
-    display(page)
+maps.map("deprivation")
 
 # %% [markdown]
-# Kinh phí bình quân mỗi hộ nghèo.
+# ## Kinh phí bình quân mỗi hộ nghèo
 
 # %%
-map_set.figures.get("budget_per_poor")
+maps.map("budget_per_poor")
 
 # %% [markdown]
-# Các tệp đã xuất.
+# ## Các tệp đã xuất
 
 # %%
-[p.name for p in map_set.paths] + [map_set.pack.name]
+maps.files()

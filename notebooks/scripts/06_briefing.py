@@ -2,7 +2,7 @@
 # jupyter:
 #   jupytext:
 #     cell_metadata_filter: tags,-all
-#     formats: ipynb,py:percent
+#     formats: ipynb,scripts//py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -18,25 +18,22 @@
 # # Báo cáo kết quả rà soát hộ nghèo, hộ cận nghèo
 
 # %% tags=["parameters"]
-config_path = "config/huong_son.yaml"
-year = 2024
-run_dir = "outputs/huong-son/2024"
-allow_incomplete = False  # True: communes without a list are marked "thiếu số liệu"
-document_date = ""  # the report's date, dd/mm/yyyy; empty: the run's date
+config_path = "config/huong_son.yaml"  # tệp cấu hình của huyện (tính từ thư mục gốc dự án)
+year = 2024  # năm rà soát cần báo cáo
+run_dir = ""  # để trống: thư mục kết quả của năm, outputs/<huyện>/<năm>
+allow_incomplete = False  # True: xã thiếu danh sách hộ được ghi "thiếu số liệu"
+document_date = ""  # ngày của báo cáo, dd/mm/yyyy; để trống: ngày chạy
 
 # %%
-from pathlib import Path
-
-from analysis import documents
+from analysis import documents, workbench
 from analysis.documents import word
 from analysis.documents.briefing import build_briefing
-from analysis.config import load_config
 from analysis.reproducible import parse_run_date
 
-config = load_config(config_path)
+# every output below is the briefing (exported as HTML and PDF): nothing else is displayed
+step = workbench.start("06_briefing", config_path, year, run_dir, allow_incomplete, announce=False)
 day = parse_run_date(document_date) if document_date else None
-sections = build_briefing(config, year, run_dir, day)
-word.write_docx(
-    sections, Path(run_dir) / "briefing.docx", title=documents.document_title(config, year)
-)
+sections = build_briefing(step.config, step.year, step.run_dir, day)
+title = documents.document_title(step.config, step.year)
+word.write_docx(sections, step.run_dir / "briefing.docx", title=title)
 documents.display_briefing(sections)

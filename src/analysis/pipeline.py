@@ -41,6 +41,7 @@ from analysis.documents import document_title
 from analysis.documents.html import html_document
 from analysis.documents.pdf import html_to_pdf
 from analysis.errors import FileSystemError, UserError, fs_error, parse_os_error_text
+from analysis.workbench import kernel
 from analysis.workbench import steps as workbench_steps
 
 MISSING_LISTS_FLAG = "--allow-incomplete"  # in the ingest's message for communes without a list
@@ -262,16 +263,7 @@ def _keep(work: Path, final: Path, error: str) -> Path | None:
 def _execute(name: str, work: Path, params: dict, final: Path) -> None:
     out_nb = work / "notebooks" / f"{name}.ipynb"
     try:
-        pm.execute_notebook(
-            str(NOTEBOOK_DIR / f"{name}.ipynb"),
-            str(out_nb),
-            parameters=params,
-            cwd=str(PROJECT_ROOT),
-            progress_bar=False,
-            kernel_name="python3",
-            # the kernel's own start-up and shutdown chatter is not the user's business
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-        )
+        kernel.execute(NOTEBOOK_DIR / f"{name}.ipynb", out_nb, params, cwd=PROJECT_ROOT)
     except pm.PapermillExecutionError as exc:
         if exc.ename == "IngestError" and MISSING_LISTS_FLAG in (exc.evalue or ""):
             raise IncompleteInputs(f"Bước {name} dừng: {_message(exc.evalue)}") from None
