@@ -96,6 +96,16 @@ def test_hand_run__writes_into_the_years_current_run_folder(tmp_path, config):
     assert params.hand_run_dir(config, 2024, tmp_path) == run_2024.resolve()
 
 
+def test_hand_run__started_by_start_and_noted_in_the_run_folder(tmp_path, config):
+    run = _results(tmp_path, config, 2024)
+    for name in ("households", "indicators"):
+        pd.DataFrame({"x": [1]}).to_parquet(run / "data" / f"{name}.parquet")
+    step = params.start(steps.BUDGET, CONFIG, 2024, "", root=tmp_path, announce=False)
+    assert step.by_hand and step.run_dir == run.resolve()
+    note = (run / params.HAND_RUNS).read_text(encoding="utf-8")
+    assert "04_budget_allocation\tnăm 2024" in note
+
+
 def test_hand_run__a_year_without_results_is_refused_saying_what_to_run(tmp_path, config):
     _results(tmp_path, config, 2024)
     with pytest.raises(UserError) as err:

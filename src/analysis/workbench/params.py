@@ -12,7 +12,9 @@ Every notebook takes `config_path` and `year` (and optional overrides: `run_dir`
   yet (run the cycle for that year first: a hand run never creates a half-made year folder);
 - a given run folder that belongs to another year (its manifest, or its name
   `<year>` / `<year>.runs/<id>`) is refused: a 2023 run never writes into 2024's folder;
-- the steps it builds on have run in that folder (`steps.check_ready`).
+- the steps it builds on have run in that folder (`steps.check_ready`);
+- a hand run is noted in the run folder (`hand_runs.txt`: time, notebook, year, config), as
+  its files no longer all come from the run `manifest.json` describes.
 
 Every refusal is a UserError with a Vietnamese message naming the parameter.
 """
@@ -208,9 +210,27 @@ def start(
     )
     check_ready(step, folder, year)
     found = Step(step, config, path, year, folder, root, by_hand)
+    if by_hand:
+        _log_hand_run(found)
     if announce:
         _announce(found)
     return found
+
+
+HAND_RUNS = "hand_runs.txt"  # in a run folder: the notebooks run by hand on it, for auditors
+
+
+def _log_hand_run(step: Step) -> None:
+    """Note in the run folder that a notebook changed it after its run (manifest.json
+    describes the run, not what was redone by hand since)."""
+    from datetime import datetime
+
+    line = (
+        f"{datetime.now():%Y-%m-%d %H:%M:%S}\t{step.name}\tnăm {step.year}\t"
+        f"{step.rel(step.config_path)}\n"
+    )
+    with open(step.run_dir / HAND_RUNS, "a", encoding="utf-8") as f:
+        f.write(line)
 
 
 def _announce(step: Step) -> None:
