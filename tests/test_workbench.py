@@ -206,6 +206,13 @@ def test_table__vietnamese_headers_and_number_formats():
     assert table.data.iloc[0].tolist() == ["Sơn Kim 1", "1.234", "5,12%"]
 
 
+def test_table__repeated_headers_of_a_display_table_are_kept():
+    df = pd.DataFrame([["Toàn huyện", 0.5, 1234.0]], columns=["Đơn vị", "Giá trị", "Giá trị"])
+    table = display.table_block(df)
+    assert list(table.data.columns) == ["Đơn vị", "Giá trị", "Giá trị"]
+    assert table.data.iloc[0].tolist() == ["Toàn huyện", "0,50", "1.234,00"]
+
+
 def test_finding__unavailable_is_one_sentence_and_nothing_else():
     finding = display.Finding.unavailable("Không lập được: thiếu danh sách hộ.")
     assert not finding.available and finding.sentences == ["Không lập được: thiếu danh sách hộ."]

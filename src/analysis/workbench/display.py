@@ -69,8 +69,14 @@ def show_figures(paths: Iterable[str | Path] | str | Path, width: int = SHOW_PX)
 def table_block(df: pd.DataFrame, caption: str = "", source: str = "") -> Table:
     """`df` as a display table: Vietnamese headers and number formats (cells already text are
     kept as they are)."""
-    data = df if df.empty else vi_table(df.reset_index(drop=True))
-    return Table(data.astype(str) if not data.empty else data, caption, source)
+    df = df.reset_index(drop=True)
+    if df.empty:
+        return Table(df, caption, source)
+    if df.columns.is_unique:
+        data = vi_table(df)
+    else:  # a display table with repeated headers (already Vietnamese): cells by position
+        data = vi_table(df.set_axis(range(df.shape[1]), axis=1)).set_axis(df.columns, axis=1)
+    return Table(data.astype(str), caption, source)
 
 
 def table_output(df: pd.DataFrame, caption: str = "", source: str = ""):
