@@ -246,9 +246,9 @@ def test_run__second_district_on_two_review_years(district, tmp_path):
     assert {"MT1", "MT2.a", "MT2.b", "MT3", "MT4", "MT5"} <= set(scorecard["target_id"])
     mt1 = scorecard[(scorecard["target_id"] == "MT1") & (scorecard["level"] == "district")]
     assert mt1["value"].notna().all() and len(mt1) == 1  # the 2022 fall from 2021
-    nb04 = _outputs_text(final / "notebooks" / "04_targets_forecast.ipynb")
-    assert SHORT_HISTORY in nb04 and "NaN" not in nb04
-    assert "không có chỉ tiêu về tỷ lệ nghèo đa chiều của từng xã" in nb04  # metric omitted
+    nb03 = _outputs_text(final / "notebooks" / "03_targets_forecast.ipynb")
+    assert SHORT_HISTORY in nb03 and "NaN" not in nb03
+    assert "không có chỉ tiêu về tỷ lệ nghèo đa chiều của từng xã" in nb03  # metric omitted
     assert not (final / "chi_tieu_giam_ngheo_2023.xlsx").exists()  # proposals need a forecast
 
 

@@ -244,3 +244,113 @@ def test_run__one_verdict_per_target_and_year_in_table_workbook_and_briefing(sma
         assert f"- {r.verdict_vi}" in prose or r.verdict_vi == "Không có số liệu"  # plain hyphens
     wrong = {"Không đạt"}  # 2024 is before the target year: progress verdicts only
     assert not wrong & set(table.loc[table["year"] == 2024, "verdict_vi"])
+
+
+# ---------------------------------------------------------------- the notebooks by hand
+NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
+FACTSHEET = "07_commune_factsheet"
+# runs one hand sequence in a child process, so the two years run side by side
+_SEQUENCE = """
+import json, sys
+from analysis.config import PROJECT_ROOT
+from analysis.workbench import kernel
+out, names, params = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
+for name in names:
+    kernel.execute(PROJECT_ROOT / "notebooks" / f"{name}.ipynb", f"{out}/{name}.ipynb", params,
+                   cwd=PROJECT_ROOT)
+"""
+
+
+def _images(path: Path) -> int:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return sum(
+        "image/png" in o.get("data", {})
+        for c in nb["cells"]
+        if c["cell_type"] == "code"
+        for o in c.get("outputs", [])
+    )
+
+
+@pytest.fixture(scope="module")
+def by_hand(small_district, tmp_path_factory) -> dict:
+    """The notebooks run one by one in name order, as an analyst runs them: 01–06 then 07
+    with the default year (the pipeline's scenario for 04), and 01–06 for 2023 alongside in a
+    child process; each into a run folder of its own."""
+    import subprocess
+    import sys
+
+    from analysis.workbench import kernel
+    from analysis.workbench.steps import CYCLE
+
+    root = tmp_path_factory.mktemp("by_hand")
+    config = str(small_district["config_path"])
+    other = {"config_path": config, "year": 2023, "run_dir": str(root / "run_2023")}
+    child = subprocess.Popen(
+        [sys.executable, "-c", _SEQUENCE, str(root), json.dumps(CYCLE), json.dumps(other)],
+        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    run_2024 = root / "run_2024"
+    defaults = {"config_path": config, "run_dir": str(run_2024)}
+    try:
+        for name in (*CYCLE, FACTSHEET):
+            extra = {"scenario": "theo-muc-do-thieu-hut"} if name == "04_budget_allocation" else {}
+            kernel.execute(NOTEBOOK_DIR / f"{name}.ipynb", root / f"{name}_2024.ipynb",
+                           {**defaults, **extra}, cwd=PROJECT_ROOT)  # fmt: skip
+    finally:
+        _, err = child.communicate(timeout=900)
+    assert child.returncode == 0, err[-2000:]
+    return {"root": root, 2024: run_2024, 2023: root / "run_2023"}
+
+
+def test_run__executed_notebooks_show_every_map_and_chart(small_district):
+    """`make run` leaves notebooks whose figures are visible: one image output per saved map
+    and chart, and the interactive map embedded."""
+    final = small_district["final"]
+    notebooks = final / "notebooks"
+    maps = sorted((final / "maps").glob("2024_*.png"))
+    assert len(maps) >= 6 and _images(notebooks / "05_commune_maps.ipynb") == len(maps)
+    charts = sorted((final / "charts").glob("*.png"))
+    assert len(charts) >= 3 and _images(notebooks / "03_targets_forecast.ipynb") == len(charts)
+    assert _images(notebooks / "04_budget_allocation.ipynb") == int(
+        (final / "maps" / "giai_ngan.png").exists()
+    )
+    page = (notebooks / "05_commune_maps.html").read_text(encoding="utf-8")
+    assert page.count("data:image/png;base64,") >= len(maps) and "srcdoc=" in page
+    text = json.dumps(json.loads((notebooks / "05_commune_maps.ipynb").read_text("utf-8")))
+    assert "<Figure size" not in text
+
+
+def test_notebooks_by_hand__in_name_order_equal_the_pipeline(by_hand, small_district):
+    final, run = small_district["final"], by_hand[2024]
+    tables = sorted(p.name for p in (final / "data").glob("*.parquet"))
+    assert tables == sorted(p.name for p in (run / "data").glob("*.parquet"))
+    for name in tables:
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(final / "data" / name), pd.read_parquet(run / "data" / name)
+        )
+    for folder in ("maps", "charts"):
+        assert sorted(p.name for p in (final / folder).iterdir()) == sorted(
+            p.name for p in (run / folder).iterdir()
+        )
+    for name in ("bieu_tong_hop_2024.xlsx", "phan_bo_ngan_sach_2024.xlsx", "briefing.docx"):
+        assert (run / name).exists(), name
+    root = by_hand["root"]
+    assert _images(root / "05_commune_maps_2024.ipynb") == len(
+        list((run / "maps").glob("2024_*.png"))
+    )
+    assert _images(root / "03_targets_forecast_2024.ipynb") == len(
+        list((run / "charts").glob("*.png"))
+    )
+    assert list((run / "factsheets").glob("18139_*/factsheet.pdf"))  # 07's default commune
+
+
+def test_notebooks_by_hand__another_year_in_its_own_folder(by_hand):
+    run, root = by_hand[2023], by_hand["root"]
+    indicators = pd.read_parquet(run / "data" / "indicators.parquet")
+    assert indicators["year"].max() == 2023
+    assert {p.name.split("_")[0] for p in (run / "maps").glob("*_map_pack.pdf")} == {"2023"}
+    assert (run / "bieu_tong_hop_2023.xlsx").exists() and (run / "briefing.docx").exists()
+    later = [p.name for p in run.rglob("*2024*") if not p.name.startswith("chi_tieu_giam_ngheo")]
+    assert not later, f"a 2023 run wrote 2024 files: {later}"  # next year's targets are 2024's
+    assert _images(root / "05_commune_maps.ipynb") == len(list((run / "maps").glob("2023_*.png")))
+    assert _images(root / "03_targets_forecast.ipynb") == len(list((run / "charts").glob("*.png")))

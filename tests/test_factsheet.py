@@ -1,4 +1,4 @@
-"""Commune factsheets on the stored tables of one small 2025 run (steps 01, 02, 04).
+"""Commune factsheets on the stored tables of one small 2025 run (steps 01, 02, 03).
 
 A 2025 run holds the 2021–2024 years on the 22 former units and 2025 on the 9 merged
 communes, so it serves both the 2024 factsheets (22) and the 2025 ones (9).
@@ -23,7 +23,7 @@ from analysis.vietnamese import format_number
 
 pytestmark = pytest.mark.e2e
 
-STEPS = ("01_ingest_validate", "02_poverty_profile", "04_targets_forecast")
+STEPS = ("01_ingest_validate", "02_poverty_profile", "03_targets_forecast")
 
 
 @pytest.fixture(scope="module")
@@ -187,18 +187,18 @@ def test_notebook_07__parameters_pairing_and_one_commune_by_hand(run, tmp_path):
     import papermill as pm
 
     from analysis.config import PROJECT_ROOT
+    from analysis.workbench import kernel
 
     path = PROJECT_ROOT / "notebooks" / f"{fs.FACTSHEET_STEP}.ipynb"
     params = pm.inspect_notebook(str(path))
     assert set(params) == {"config_path", "year", "run_dir", "commune_code", "out_dir"}
     nb = json.loads(path.read_text(encoding="utf-8"))
     assert all(not c["outputs"] for c in nb["cells"] if c["cell_type"] == "code")
-    script = jupytext.read(path.with_suffix(".py"))
+    script = jupytext.read(path.parent / "scripts" / f"{path.stem}.py")
     assert [c.source for c in jupytext.read(path).cells] == [c.source for c in script.cells]
     out = tmp_path / "by_hand"
-    pm.execute_notebook(
-        str(path), str(tmp_path / "07.ipynb"), cwd=str(PROJECT_ROOT), progress_bar=False,
-        kernel_name="python3",
+    kernel.execute(
+        path, tmp_path / "07.ipynb", cwd=PROJECT_ROOT,
         parameters={"config_path": str(run["config_path"]), "year": 2025,
                     "run_dir": str(run["run_dir"]), "commune_code": "18133", "out_dir": str(out)},
     )  # fmt: skip

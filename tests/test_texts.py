@@ -85,7 +85,7 @@ def test_profile_texts__official_rate_defined_alkire_foster_named_flows_complete
 
 def test_briefing_forecast_reading__states_model_and_real_data_backtest(tmp_path):
     from analysis import store
-    from analysis.briefing import save_forecast_outputs
+    from analysis.documents.briefing import save_forecast_outputs
     from analysis.forecast import forecast
 
     table = example_indicators(n_communes=8, seed=1)

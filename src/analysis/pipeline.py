@@ -41,22 +41,17 @@ from analysis.documents import document_title
 from analysis.documents.html import html_document
 from analysis.documents.pdf import html_to_pdf
 from analysis.errors import FileSystemError, UserError, fs_error, parse_os_error_text
+from analysis.workbench import kernel
+from analysis.workbench import steps as workbench_steps
 
 MISSING_LISTS_FLAG = "--allow-incomplete"  # in the ingest's message for communes without a list
 
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
-# Execution order. The maps (03) draw the target-status and budget maps too, so they run
-# after the targets (04) and the budget (05) that those maps show.
-NOTEBOOKS = (
-    "01_ingest_validate",
-    "02_poverty_profile",
-    "04_targets_forecast",
-    "05_budget_allocation",
-    "03_commune_maps",
-    "06_briefing",
-)
-BRIEFING_NOTEBOOK = "06_briefing"
-BUDGET_NOTEBOOK = "05_budget_allocation"
+# Execution order = name order: 01 ingest, 02 profile, 03 targets and forecast, 04 budget,
+# 05 maps (the target-status and budget maps need 03 and 04), 06 briefing; then the factsheets.
+NOTEBOOKS = workbench_steps.CYCLE
+BRIEFING_NOTEBOOK = workbench_steps.BRIEFING
+BUDGET_NOTEBOOK = workbench_steps.BUDGET
 
 
 @dataclass(frozen=True)
@@ -142,7 +137,7 @@ def run_cycle(
     SOURCE_DATE_EPOCH from the environment, else today (see analysis.reproducible); so
     the same inputs, config and seed on the same run date give the same files.
 
-    `budget`: notebook 05's parameters (budget_year, envelope_file, scenario), passed through.
+    `budget`: notebook 04's parameters (budget_year, envelope_file, scenario), passed through.
     """
     config_path = Path(config_path).resolve()
     config = load_config(config_path)
@@ -268,16 +263,7 @@ def _keep(work: Path, final: Path, error: str) -> Path | None:
 def _execute(name: str, work: Path, params: dict, final: Path) -> None:
     out_nb = work / "notebooks" / f"{name}.ipynb"
     try:
-        pm.execute_notebook(
-            str(NOTEBOOK_DIR / f"{name}.ipynb"),
-            str(out_nb),
-            parameters=params,
-            cwd=str(PROJECT_ROOT),
-            progress_bar=False,
-            kernel_name="python3",
-            # the kernel's own start-up and shutdown chatter is not the user's business
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-        )
+        kernel.execute(NOTEBOOK_DIR / f"{name}.ipynb", out_nb, params, cwd=PROJECT_ROOT)
     except pm.PapermillExecutionError as exc:
         if exc.ename == "IngestError" and MISSING_LISTS_FLAG in (exc.evalue or ""):
             raise IncompleteInputs(f"Bước {name} dừng: {_message(exc.evalue)}") from None

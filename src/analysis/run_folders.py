@@ -224,6 +224,17 @@ def acquire_lock(final: Path, what: str, command: str | None = None) -> RunLock:
     raise RunLocked(f"{what}: không lấy được tệp khóa {path} (nhiều lần chạy cùng lúc).")
 
 
+def running(final: Path) -> str | None:
+    """Who holds the lock of `final`'s district and year, in words, while that run is alive;
+    None when no live run holds it (no lock, or a dead run's)."""
+    path = lock_path(final)
+    try:
+        holder = _read_lock(path)
+    except FileNotFoundError:
+        return None
+    return None if _stale(holder, path) else _describe(holder)
+
+
 @contextlib.contextmanager
 def sigterm_as_exit() -> Iterator[None]:
     """During a run, SIGTERM raises SystemExit so that clean-up and the lock release run."""

@@ -1,4 +1,4 @@
-"""Notebook 05's tables and sentences (Vietnamese display strings), from a BudgetRun."""
+"""Notebook 04's tables and sentences (Vietnamese display strings), from a BudgetRun."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""One call for notebook 05: allocate the budget year's envelopes, compare a scenario, check
+"""One call for notebook 04: allocate the budget year's envelopes, compare a scenario, check
 the beneficiary lists, follow disbursement, save the tables and write the documents."""
 
 from __future__ import annotations

@@ -144,7 +144,7 @@ def _profile_section(run_dir: Path) -> doc.Section | None:
 
 
 def _verdict_table(run_dir: Path, config: Config) -> pd.DataFrame | None:
-    """The run's one verdict table (targets.verdicts, saved by notebook 04); for runs
+    """The run's one verdict table (targets.verdicts, saved by notebook 03); for runs
     saved before it existed, computed from the scorecard and final evaluation."""
     table = store.load_optional_table(run_dir, "verdicts")
     if table is not None:

@@ -1,4 +1,4 @@
-"""One-paragraph Vietnamese readings generated from the numbers (notebook 04, briefing)."""
+"""One-paragraph Vietnamese readings generated from the numbers (notebook 03, briefing)."""
 
 from __future__ import annotations
 

@@ -186,7 +186,7 @@ STATUS_MAP_METRICS = ("commune_multidim_rate_pct", "commune_multidim_rate_pct_ab
 # Tables of a run (analysis.store names) that the map notebook reads, when present.
 RUN_TABLES = {
     "indicators": "indicators",
-    "status": "verdicts",  # analysis.targets.verdicts, saved by notebook 04
+    "status": "verdicts",  # analysis.targets.verdicts, saved by notebook 03
     "deprivation": "deprivations",
     "allocation": "allocation",
 }

@@ -17,7 +17,7 @@ Rule (documented once, applied here and nowhere else):
 
 `final_evaluation` (targets.reports) is this table for the target year on the target
 year's units; `verdicts(..., final=final)` takes those rows as they are, so the scorecard
-XLSX, the briefing, the status map and notebook 04 show the same verdict.
+XLSX, the briefing, the status map and notebook 03 show the same verdict.
 """
 
 from __future__ import annotations
