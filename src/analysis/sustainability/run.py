@@ -1,0 +1,116 @@
+"""The sustainability analysis of one run year, from the run's households and indicators."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.sustainability.cohorts import (
+    cohort_members,
+    cohort_table,
+    newly_escaped,
+    pooled_rates,
+)
+from analysis.sustainability.fragile import fragile_exits, fragile_summary
+from analysis.sustainability.panel import build_panel
+from analysis.sustainability.signals import Signals, integrity_signals
+
+# Tables of a run (analysis.store names) the documents read back.
+TABLES = {
+    "cohorts": "sustainability_cohorts",
+    "relapse": "sustainability_relapse",
+    "newly_escaped": "sustainability_newly_escaped",
+    "fragile": "sustainability_fragile",
+    "fragile_summary": "sustainability_fragile_summary",
+    "signals": "sustainability_signals",
+    "signal_households": "sustainability_signal_households",
+}
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Everything the documents show, for review `year` on its units."""
+
+    year: int
+    members: pd.DataFrame  # cohorts.MEMBER_COLUMNS
+    cohorts: pd.DataFrame  # cohorts.TABLE_COLUMNS
+    relapse: pd.DataFrame  # one-year relapse of poor exits pooled over the years, per commune
+    newly_escaped: pd.DataFrame
+    fragile: pd.DataFrame
+    fragile_summary: pd.DataFrame
+    signals: Signals
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The run tables to save (analysis.store), by store name."""
+        return {
+            TABLES["cohorts"]: self.cohorts,
+            TABLES["relapse"]: self.relapse,
+            TABLES["newly_escaped"]: self.newly_escaped,
+            TABLES["fragile"]: self.fragile,
+            TABLES["fragile_summary"]: self.fragile_summary,
+            TABLES["signals"]: self.signals.table,
+            TABLES["signal_households"]: self.signals.households,
+        }
+
+
+def commune_table_on(indicators: pd.DataFrame, year: int, crosswalk: Mapping[str, str] | None):
+    """The commune x year table up to `year` on `year`'s units (earlier vintages summed)."""
+    from analysis.targets import reaggregate
+
+    rows = indicators[indicators["year"] <= year]
+    vintage = int(rows.loc[rows["year"] == year, "unit_vintage"].iloc[0])
+    if (rows["unit_vintage"] != vintage).any() and crosswalk:
+        rows = reaggregate(rows, crosswalk, vintage)
+    return rows[rows["unit_vintage"] == vintage] if "unit_vintage" in rows else rows
+
+
+def assess(
+    households: pd.DataFrame | None,
+    indicators: pd.DataFrame,
+    config,
+    year: int,
+    *,
+    crosswalk: Mapping[str, str] | None = None,
+    names: Mapping[str, str] | None = None,
+    broken_years: Collection[int] = (),
+) -> Assessment:
+    """Cohorts, fragile exits and integrity signals of review `year`. `households`: the run's
+    household panel (None on summary-table input: only the commune-level signals)."""
+    s = config.sustainability
+    table = commune_table_on(indicators, year, crosswalk)
+    if names is None:
+        now = table[table["year"] == year]
+        names = dict(zip(now["commune_code"].astype(str), now["commune_name"], strict=False))
+    label = f"Toàn {config.district.type.lower()}"
+    has_households = households is not None and bool((households["year"] == year).any())
+    if has_households:
+        hh = households[households["year"] <= year]
+        panel = build_panel(hh, year, crosswalk=crosswalk, broken_years=broken_years)
+        members = cohort_members(panel, s.horizons)
+        escaped = newly_escaped(panel, year, s.newly_escaped_years)
+        fragile = fragile_exits(
+            hh, year, config.standard_for(year), margin=s.fragile_income_margin,
+            min_deprivations=s.fragile_min_deprivations, broken_years=broken_years,
+        )  # fmt: skip
+    else:
+        hh, members = None, cohort_members_empty()
+        escaped = pd.DataFrame(columns=["household_id", "commune_code", "exit_year", "listed_now"])
+        fragile = fragile_exits(pd.DataFrame({"year": []}), year, config.standard_for(year))
+    cohorts = cohort_table(members, names, label)
+    relapse = pooled_rates(cohorts, "exit_poor", 1) if len(cohorts) else pooled_rates(cohorts)
+    signals = integrity_signals(
+        hh, table, year, config.standard_for(year), window=s.bunching_window, names=names,
+        broken_years=broken_years,
+    )  # fmt: skip
+    return Assessment(
+        year, members, cohorts, relapse, escaped, fragile,
+        fragile_summary(fragile, names, label), signals,
+    )  # fmt: skip
+
+
+def cohort_members_empty() -> pd.DataFrame:
+    from analysis.sustainability.cohorts import MEMBER_COLUMNS
+
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in MEMBER_COLUMNS})
