@@ -89,3 +89,29 @@ def test_planting__leaves_the_plain_communes_as_they_were(sample):
         ]
         assert set(changed) == set(sim.pressure.loc[sim.pressure["year"] == year, "household_id"])
     assert set(sim.pressure["commune_code"]) == codes
+
+
+def test_forecast_link__baseline_is_the_fitted_flow_model_and_relapses_cut_the_fall(sample):
+    import numpy as np
+
+    from analysis.forecast.core import horizon, prepare_history, project_households
+    from analysis.forecast.flow import fit_flow, simulate_flow
+
+    config, _, listed, indicators, crosswalk = sample
+    year = 2024
+    result = assess(listed, indicators, config, year, crosswalk=crosswalk)
+    link = result.link
+    history, _, _ = prepare_history(indicators, year, crosswalk)
+    fit = fit_flow(history)
+    now = history[history["year"] == year].set_index("commune_code").reindex(fit.codes)
+    years = horizon(year, config)
+    households, start = project_households(history, fit.codes, years, year)
+    poor = now["n_poor"].to_numpy(np.int64)
+    p, _ = simulate_flow(fit, poor, now["n_near_poor"].to_numpy(np.int64), start, households,
+                         2000, np.random.default_rng(config.sample.seed), years)  # fmt: skip
+    assert link.fall == pytest.approx(poor.sum() - np.median(p[:, :, -1].sum(1)))
+    assert link.fall_stressed < link.fall and 0 < link.share_at_risk <= 1
+    assert link.pool_now == len(result.newly_escaped)
+    assert 0.02 < link.relapse_rate < 0.5
+    table = result.link_table()
+    assert table["text"].iloc[0] == link.sentence() and "phụ thuộc" in link.sentence()

@@ -13,8 +13,9 @@ from analysis.sustainability.cohorts import (
     newly_escaped,
     pooled_rates,
 )
+from analysis.sustainability.forecast_link import RelapseLink, relapse_link
 from analysis.sustainability.fragile import fragile_exits, fragile_summary
-from analysis.sustainability.panel import build_panel
+from analysis.sustainability.panel import Panel, build_panel
 from analysis.sustainability.signals import Signals, integrity_signals
 
 # Tables of a run (analysis.store names) the documents read back.
@@ -26,6 +27,8 @@ TABLES = {
     "fragile_summary": "sustainability_fragile_summary",
     "signals": "sustainability_signals",
     "signal_households": "sustainability_signal_households",
+    "link": "sustainability_link",
+    "flow_rates": "sustainability_flow_rates",
 }
 
 
@@ -41,10 +44,28 @@ class Assessment:
     fragile: pd.DataFrame
     fragile_summary: pd.DataFrame
     signals: Signals
+    panel: Panel | None = None
+    link: RelapseLink | None = None  # the forecast link (None: the flow model cannot run)
+
+    def link_table(self) -> pd.DataFrame:
+        """One row: the forecast link's figures and its sentence (empty without a link)."""
+        columns = ["year", "target_year", "relapse_rate", "new_rate", "pool_now", "fall",
+                   "fall_stressed", "factor", "share_at_risk", "text"]  # fmt: skip
+        if self.link is None:
+            return pd.DataFrame(columns=columns)
+        k = self.link
+        return pd.DataFrame(
+            [[k.year, k.target_year, k.relapse_rate, k.new_rate, k.pool_now, k.fall,
+              k.fall_stressed, k.factor, k.share_at_risk, k.sentence()]],
+            columns=columns,
+        )  # fmt: skip
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The run tables to save (analysis.store), by store name."""
+        rates = self.link.rates if self.link is not None else pd.DataFrame()
         return {
+            TABLES["link"]: self.link_table(),
+            TABLES["flow_rates"]: rates,
             TABLES["cohorts"]: self.cohorts,
             TABLES["relapse"]: self.relapse,
             TABLES["newly_escaped"]: self.newly_escaped,
@@ -75,9 +96,11 @@ def assess(
     crosswalk: Mapping[str, str] | None = None,
     names: Mapping[str, str] | None = None,
     broken_years: Collection[int] = (),
+    forecast: bool = True,
 ) -> Assessment:
-    """Cohorts, fragile exits and integrity signals of review `year`. `households`: the run's
-    household panel (None on summary-table input: only the commune-level signals)."""
+    """Cohorts, fragile exits and integrity signals of review `year`, and (`forecast`) the
+    relapse rates as the flow model's parameters. `households`: the run's household panel
+    (None on summary-table input: only the commune-level signals)."""
     s = config.sustainability
     table = commune_table_on(indicators, year, crosswalk)
     if names is None:
@@ -95,7 +118,7 @@ def assess(
             min_deprivations=s.fragile_min_deprivations, broken_years=broken_years,
         )  # fmt: skip
     else:
-        hh, members = None, cohort_members_empty()
+        hh, panel, members = None, None, cohort_members_empty()
         escaped = pd.DataFrame(columns=["household_id", "commune_code", "exit_year", "listed_now"])
         fragile = fragile_exits(pd.DataFrame({"year": []}), year, config.standard_for(year))
     cohorts = cohort_table(members, names, label)
@@ -104,9 +127,10 @@ def assess(
         hh, table, year, config.standard_for(year), window=s.bunching_window, names=names,
         broken_years=broken_years,
     )  # fmt: skip
+    link = relapse_link(panel, indicators, config, year, crosswalk) if forecast else None
     return Assessment(
         year, members, cohorts, relapse, escaped, fragile,
-        fragile_summary(fragile, names, label), signals,
+        fragile_summary(fragile, names, label), signals, panel, link,
     )  # fmt: skip
 
 

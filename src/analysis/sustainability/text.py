@@ -155,17 +155,27 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "signal_households": "Mã hộ liên quan: {codes}.",
         "forecast_sentence": (
-            "Theo mô hình dòng chuyển với tỷ lệ tái nghèo ({relapse} mỗi năm trong {pool} hộ mới "
-            "thoát nghèo) và tỷ lệ phát sinh hộ nghèo mới ({new_rate}) tính từ các nhóm hộ theo "
-            "dõi, số hộ nghèo giảm khoảng {fall} hộ từ năm {year} đến năm {target_year}. Nếu tỷ "
-            "lệ tái nghèo tăng gấp {factor} lần, mức giảm chỉ còn {fall_alt} hộ: {share} mức "
+            "Mô hình dòng chuyển dự báo số hộ nghèo giảm khoảng {fall} hộ từ năm {year} đến năm "
+            "{target_year}. Hộ vào diện nghèo trong dự báo gồm hộ mới thoát nghèo tái nghèo "
+            "({relapse} mỗi năm trong {pool} hộ, tỷ lệ tính từ các nhóm hộ theo dõi) và hộ nghèo "
+            "phát sinh mới ({new_rate} mỗi năm trong các hộ còn lại). Nếu tỷ lệ tái nghèo tăng "
+            "gấp {factor} lần, mức giảm chỉ còn {fall_alt} hộ: {share} mức giảm dự báo phụ thuộc "
+            "vào việc các hộ đã thoát nghèo không quay lại."
+        ),
+        "forecast_sentence_erased": (
+            "Mô hình dòng chuyển dự báo số hộ nghèo giảm khoảng {fall} hộ từ năm {year} đến năm "
+            "{target_year}. Hộ vào diện nghèo trong dự báo gồm hộ mới thoát nghèo tái nghèo "
+            "({relapse} mỗi năm trong {pool} hộ, tỷ lệ tính từ các nhóm hộ theo dõi) và hộ nghèo "
+            "phát sinh mới ({new_rate} mỗi năm trong các hộ còn lại). Nếu tỷ lệ tái nghèo tăng "
+            "gấp {factor} lần, số hộ nghèo không giảm nữa (thay đổi {change_alt} hộ): toàn bộ mức "
             "giảm dự báo phụ thuộc vào việc các hộ đã thoát nghèo không quay lại."
         ),
         "forecast_sentence_rise": (
-            "Theo mô hình dòng chuyển với tỷ lệ tái nghèo ({relapse} mỗi năm trong {pool} hộ mới "
-            "thoát nghèo) và tỷ lệ phát sinh hộ nghèo mới ({new_rate}) tính từ các nhóm hộ theo "
-            "dõi, số hộ nghèo không giảm từ năm {year} đến năm {target_year} (thay đổi {change} "
-            "hộ); nếu tỷ lệ tái nghèo tăng gấp {factor} lần, số hộ nghèo tăng thêm {extra} hộ."
+            "Mô hình dòng chuyển dự báo số hộ nghèo không giảm từ năm {year} đến năm "
+            "{target_year} (thay đổi {change} hộ). Hộ vào diện nghèo trong dự báo gồm hộ mới "
+            "thoát nghèo tái nghèo ({relapse} mỗi năm trong {pool} hộ, tỷ lệ tính từ các nhóm hộ "
+            "theo dõi) và hộ nghèo phát sinh mới ({new_rate} mỗi năm trong các hộ còn lại). Nếu "
+            "tỷ lệ tái nghèo tăng gấp {factor} lần, số hộ nghèo tăng thêm {extra} hộ."
         ),
         "forecast_unavailable": (
             "Chưa gắn được tỷ lệ tái nghèo vào dự báo: cần số liệu biến động của ít nhất hai kỳ "
