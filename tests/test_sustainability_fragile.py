@@ -14,6 +14,7 @@ SPEC = {
     "stuck": "PL",  # deprivations did not fall (3 -> 3)
     "deprived": "PL",  # fell (5 -> 4) but still 4
     "nearpoor": "QL",  # left the near-poor list, well above, 1 -> 0
+    "none": "QL",  # no deprivation either year: 0 -> 0 is not "did not fall"
     "tonear": "PQ",  # poor -> near-poor: still on a list, not an exit here
     "stays": "PP",
 }
@@ -23,6 +24,7 @@ INCOME = {
     "stuck": {2022: LINE * 1.5},
     "deprived": {2022: LINE * 1.5},
     "nearpoor": {2022: LINE * 1.5},
+    "none": {2022: LINE * 1.5},
 }
 DEPS = {
     "near": {2021: 3, 2022: 1},
@@ -30,6 +32,7 @@ DEPS = {
     "stuck": {2021: 3, 2022: 3},
     "deprived": {2021: 5, 2022: 4},
     "nearpoor": {2021: 1, 2022: 0},
+    "none": {2021: 0, 2022: 0},
 }
 
 
@@ -43,11 +46,12 @@ def _fragile(**kw):
 
 def test_fragile__each_reason_on_its_own():
     f = _fragile()
-    assert set(f.index) == {"near", "solid", "stuck", "deprived", "nearpoor"}
+    assert set(f.index) == {"near", "solid", "stuck", "deprived", "nearpoor", "none"}
     assert f.loc["near", "near_line"] and not f.loc["near", "not_fallen"]
     assert f.loc["stuck", "not_fallen"] and not f.loc["stuck", "near_line"]
     assert f.loc["deprived", "still_deprived"] and not f.loc["deprived", "not_fallen"]
     assert not f.loc["solid", "is_fragile"] and not f.loc["nearpoor", "is_fragile"]
+    assert not f.loc["none", "is_fragile"]
     assert f.loc["nearpoor", "exit_from"] == "near_poor"
     assert f["is_fragile"].sum() == 3
     assert f.loc["near", "income_ratio"] == pytest.approx(1.04)
@@ -77,7 +81,7 @@ def test_summary__per_commune_and_district():
     hh = pd.concat([_households(), panel({"b1": "PL"}, commune="00002", n_deprivations={"b1": 3})])
     s = fragile_summary(fragile_exits(hh, 2022, "vn-2022-2025"), {"00001": "Xã A"})
     s = s.set_index("commune_code")
-    assert s.loc["00001", "n_exits"] == 5 and s.loc["00001", "n_exits_poor"] == 4
+    assert s.loc["00001", "n_exits"] == 6 and s.loc["00001", "n_exits_poor"] == 4
     assert s.loc["00001", "n_fragile"] == 3 and s.loc["00001", "commune_name"] == "Xã A"
-    assert s.loc[DISTRICT, "n_exits"] == 6 and s.loc[DISTRICT, "n_fragile"] == 4
+    assert s.loc[DISTRICT, "n_exits"] == 7 and s.loc[DISTRICT, "n_fragile"] == 4
     assert s.loc[DISTRICT, "share_lo"] < s.loc[DISTRICT, "share"] < s.loc[DISTRICT, "share_hi"]

@@ -115,3 +115,76 @@ def test_forecast_link__baseline_is_the_fitted_flow_model_and_relapses_cut_the_f
     assert 0.02 < link.relapse_rate < 0.5
     table = result.link_table()
     assert table["text"].iloc[0] == link.sentence() and "phụ thuộc" in link.sentence()
+
+
+@pytest.fixture(scope="module")
+def run_dir(sample, tmp_path_factory):
+    """A run folder of 2024 holding what the profile step saves, sustainability included."""
+    from analysis import store
+    from analysis.documents.sustainability import save_sustainability_outputs
+    from analysis.measures import district_indicators
+    from analysis.registry import registry_for
+
+    config, _, listed, indicators, crosswalk = sample
+    folder = tmp_path_factory.mktemp("run") / "2024"
+    year = 2024
+    mine = indicators[indicators["year"] <= year]
+    store.save_table(folder, "indicators", mine)
+    store.save_table(folder, "district", district_indicators(mine, config.district.name))
+    result = assess(listed, indicators, config, year, crosswalk=crosswalk)
+    paths = save_sustainability_outputs(folder, result, config, registry_for(config), crosswalk)
+    return folder, result, paths
+
+
+def test_outputs__annex_by_household_code_only(sample, run_dir):
+    from openpyxl import load_workbook
+
+    _, sim, *_ = sample
+    folder, result, paths = run_dir
+    annex = next(p for p in paths if p.suffix == ".xlsx")
+    assert {p.name for p in paths} >= {"2024_relapse_rate.png", "sustainability_cohorts.png"}
+    wb = load_workbook(annex, read_only=True)
+    assert wb.sheetnames[:2] == ["Hộ dễ tái nghèo", "Hộ mới thoát nghèo"]
+    values = {str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True)
+              for v in row if v is not None}  # fmt: skip
+    fragile = result.fragile[result.fragile["is_fragile"]]
+    assert set(fragile["household_id"]) <= values
+    people = pd.concat(sim.households.values())
+    assert not values & set(people["head_name"]) and not values & set(people["head_id_number"])
+    rows = list(wb["Hộ dễ tái nghèo"].iter_rows(min_row=5, values_only=True))
+    assert len([r for r in rows if r[0] is not None]) == len(fragile)
+
+
+def test_briefing__sustainability_section_in_part_one(sample, run_dir):
+    from analysis.documents.briefing import build_briefing
+    from text_rules import violations
+
+    config = sample[0]
+    folder, result, _ = run_dir
+    sections = build_briefing(config, 2024, folder)
+    part = next(s for s in sections if s.title.startswith("I. "))
+    texts = [b.text for b in part.blocks if hasattr(b, "text")]
+    start = next(
+        i for i, t in enumerate(texts) if t.endswith(". Tính bền vững của kết quả giảm nghèo**")
+    )
+    mine = " ".join(texts[start:])
+    assert "tái nghèo sau một năm" in mine and "dễ tái nghèo" in mine
+    assert "phụ thuộc vào việc các hộ đã thoát nghèo không quay lại" in mine
+    assert "Sơn Kim 2" in mine and "tín hiệu cần kiểm tra lại" in mine
+    assert not [v for t in texts[start:] for v in violations(t)]
+    for word in ("gian lận", "sai phạm ở", "vi phạm", "cố ý"):
+        assert word not in mine.lower()
+    figures = [b for b in part.blocks if type(b).__name__ == "Figure"]
+    assert any(f.path.name == "2024_relapse_rate.png" for f in figures)
+
+
+def test_factsheet__signal_where_planted_none_where_plain(sample, run_dir):
+    from analysis.documents.sustainability import factsheet_section
+
+    folder, result, _ = run_dir
+    planted = factsheet_section(folder, "18199", 2024)
+    text = " ".join(b.text for b in planted.blocks)
+    assert planted.title == "Tính bền vững của kết quả giảm nghèo"
+    assert "Tín hiệu cần kiểm tra lại: Thu nhập của hộ thoát nghèo dồn sát trên chuẩn" in text
+    plain = " ".join(b.text for b in factsheet_section(folder, "18133", 2024).blocks)
+    assert "Không có tín hiệu cần kiểm tra lại" in plain and "trở lại sau một năm" in plain

@@ -7,7 +7,7 @@ An exit is fragile when any of:
 
 - `near_line`: its income at exit is at most `margin` above the poverty line of its area
   (income per person; the income score A against its line when only the score is given);
-- `not_fallen`: its number of deprivations did not fall from the year before;
+- `not_fallen`: its number of deprivations did not fall from the year before (and is not 0);
 - `still_deprived`: it still has `min_deprivations` (3) deprivations or more.
 
 `fragile_exits` lists the households (by their code, no names or ID numbers) with each
@@ -113,7 +113,10 @@ def fragile_exits(
         }
     )
     out["near_line"] = ~np.isnan(ratio) & (ratio <= 1 + margin + 1e-12)
-    out["not_fallen"] = (out["n_deprivations_after"] >= out["n_deprivations_before"]).fillna(False)
+    deprived_after = out["n_deprivations_after"] > 0
+    out["not_fallen"] = (
+        (out["n_deprivations_after"] >= out["n_deprivations_before"]) & deprived_after
+    ).fillna(False)
     out["still_deprived"] = (out["n_deprivations_after"] >= min_deprivations).fillna(False)
     out = out.astype({r: bool for r in REASONS})
     out["is_fragile"] = out[list(REASONS)].any(axis=1)

@@ -129,15 +129,16 @@ TEXT: dict[str, dict[str, str]] = {
             "({rate})."
         ),
         "newly_escaped_sentence": (
-            "{n} hộ thoát nghèo trong {years} năm gần đây ({first}–{year}) và chưa trở lại "
-            "danh sách: nhóm hộ mới thoát nghèo tiếp tục được hưởng chính sách hỗ trợ theo quy "
-            "định."
+            "{n} hộ thoát nghèo từ năm {first} đến năm {year} (còn trong thời hạn {years} năm "
+            "sau khi thoát nghèo) và chưa trở lại danh sách: nhóm hộ mới thoát nghèo tiếp tục "
+            "được hưởng chính sách hỗ trợ theo quy định."
         ),
         "fragile_sentence": (
             "Trong {n} hộ thoát nghèo, thoát cận nghèo năm {year}, {k} hộ ({share}) có dấu hiệu "
             "dễ tái nghèo: {n_near_line} hộ có thu nhập cao hơn chuẩn không quá {margin} %, "
             "{n_not_fallen} hộ có số chỉ số thiếu hụt không giảm và {n_still} hộ còn thiếu hụt "
-            "từ {k_dep} chỉ số. Danh sách theo mã hộ của từng xã ở phụ lục {annex}."
+            "từ {k_dep} chỉ số. Danh sách theo mã hộ của từng xã ở phụ lục Excel kèm theo "
+            "(«{annex}»)."
         ),
         "fragile_sentence_none": "Năm {year} không có hộ nào thoát khỏi danh sách nghèo, cận nghèo.",
         "fragile_unavailable": (
@@ -197,7 +198,7 @@ TEXT: dict[str, dict[str, str]] = {
         "caption_signals": "Tín hiệu cần kiểm tra lại của kỳ rà soát năm {year}",
         "caption_map": "Tỷ lệ tái nghèo sau một năm của hộ thoát nghèo, theo xã",
         "source_review": "Danh sách rà soát hộ nghèo, hộ cận nghèo các năm {years}.",
-        "chart_title": "{cohort} năm {cohort_year}: tình trạng ở các kỳ rà soát sau",
+        "chart_title": "{cohort} theo năm (ô nhỏ): tình trạng ở các kỳ rà soát sau",
         "chart_rate_title": "{rate_label} sau một năm, theo năm thoát nghèo (khoảng tin cậy 95 %)",
         "chart_x": "Số năm sau khi thoát",
         "chart_y": "Số hộ",
