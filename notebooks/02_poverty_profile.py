@@ -258,3 +258,44 @@ xlsx = summary_tables.write_summary_tables(
     standard=standard,
 )
 documents.show(documents.Paragraph(f"Biểu tổng hợp kết quả rà soát: {xlsx.name}"))
+
+# %% [markdown]
+# ## Tính bền vững của kết quả giảm nghèo
+#
+# Phần riêng, ở cuối sổ tay: hộ thoát nghèo các năm có giữ được kết quả không (theo dõi từng nhóm
+# hộ theo năm thoát qua các kỳ rà soát sau), hộ thoát nghèo năm nay dễ tái nghèo, hộ mới thoát
+# nghèo, tỷ lệ tái nghèo trong dự báo, và các tín hiệu cần kiểm tra lại của kỳ rà soát. Bảng, biểu
+# đồ, bản đồ tỷ lệ tái nghèo và phụ lục Excel (theo mã hộ) được lưu cho báo cáo và phiếu thông tin xã.
+
+# %%
+from analysis import sustainability
+from analysis.documents import sustainability as sustainability_doc
+
+assessment = sustainability.assess(
+    households if has_microdata else None, indicators_all, config, year,
+    crosswalk=registry.to_merged(), broken_years=broken_years,
+)
+sustainability_doc.save_sustainability_outputs(run_dir, assessment, config, registry, registry.to_merged())
+documents.show(*sustainability_doc.sustainability_section(run_dir, year, config).blocks)
+
+# %% [markdown]
+# Các nhóm hộ theo năm: hộ thoát nghèo, hộ thoát cận nghèo và hộ nghèo mới, tình trạng ở từng kỳ rà
+# soát sau; tỷ lệ tái nghèo sau một năm theo năm thoát nghèo.
+
+# %%
+for chart in (
+    *(sustainability.plot_cohort_states(assessment.cohorts, cohort) for cohort in sustainability.COHORTS),
+    sustainability.plot_relapse_rates(assessment.cohorts),
+):
+    if chart is not None:
+        display(chart)
+
+# %% [markdown]
+# Tỷ lệ tái nghèo sau một năm theo xã (gộp các năm, khoảng tin cậy 95 %), và mọi phép so sánh của
+# các tín hiệu, kể cả khi không có tín hiệu.
+
+# %%
+if len(assessment.relapse):
+    documents.show(sustainability_doc.relapse_table(assessment.relapse))
+if len(assessment.signals.table):
+    documents.show(sustainability_doc.comparisons_table(assessment.signals.table, year))

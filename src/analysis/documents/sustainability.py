@@ -451,3 +451,37 @@ def factsheet_section(run_dir: str | Path, code: str, year: int) -> doc.Section 
                 doc.Paragraph(tr("factsheet_signal", label=r.label, comparison=r.comparison))
             )
     return doc.Section(tr("section_title"), blocks) if blocks else None
+
+
+# ---------------------------------------------------------------- tables for the notebook
+def relapse_table(relapse: pd.DataFrame) -> doc.Table:
+    """The one-year relapse of poor exits per commune (pooled over the years), with intervals."""
+    rows = relapse.sort_values(["commune_code"], key=lambda s: s.eq(DISTRICT))
+    data = pd.DataFrame(
+        {
+            "Xã": rows["commune_name"].astype(str),
+            "Hộ thoát nghèo được theo dõi": rows["n"].map(format_number),
+            "Nghèo trở lại sau một năm": rows["n_returned"].map(format_number),
+            "Tỷ lệ tái nghèo": rows["rate"].map(_pct),
+            "Khoảng tin cậy 95 %": [
+                f"{_pct(a)}–{_pct(b)}" for a, b in zip(rows["rate_lo"], rows["rate_hi"], strict=True)
+            ],
+        }
+    )
+    return doc.Table(data, tr("caption_map"))
+
+
+def comparisons_table(signals: pd.DataFrame, year: int) -> doc.Table:
+    """Every comparison the signals made, fired or not: observed, expected, strength."""
+    rows = signals.sort_values(["signal", "z"], ascending=[True, False])
+    data = pd.DataFrame(
+        {
+            "Xã": rows["commune_name"].astype(str),
+            "Phép so sánh": rows["label"],
+            "Quan sát": rows["observed"].map(format_number),
+            "Kỳ vọng": rows["expected"].map(format_number),
+            "Độ lệch (lần sai số)": rows["z"].map(lambda v: format_number(v, 1)),
+            "Tín hiệu": rows["strength"].where(rows["fired"].astype(bool), "").replace("", "–"),
+        }
+    )
+    return doc.Table(data, tr("caption_signals", year=year))
