@@ -188,3 +188,26 @@ def test_factsheet__signal_where_planted_none_where_plain(sample, run_dir):
     assert "Tín hiệu cần kiểm tra lại: Thu nhập của hộ thoát nghèo dồn sát trên chuẩn" in text
     plain = " ".join(b.text for b in factsheet_section(folder, "18133", 2024).blocks)
     assert "Không có tín hiệu cần kiểm tra lại" in plain and "trở lại sau một năm" in plain
+
+
+@pytest.mark.parametrize(
+    ("year", "lists", "says"),
+    [
+        (2024, False, ["không xét được hộ thoát nghèo dễ tái nghèo", "Hai tín hiệu theo từng hộ"]),
+        (2021, True, ["Chưa theo dõi được", "Chưa xét được tín hiệu", "Chưa gắn được"]),
+    ],
+)
+def test_section__says_what_cannot_be_computed(sample, tmp_path, year, lists, says):
+    from analysis.documents.sustainability import (
+        save_sustainability_outputs,
+        sustainability_section,
+    )
+
+    config, _, listed, indicators, crosswalk = sample
+    result = assess(listed if lists else None, indicators, config, year, crosswalk=crosswalk)
+    assert result.fragile_summary.empty and result.link is None
+    save_sustainability_outputs(tmp_path, result, config, None, crosswalk)
+    text = " ".join(b.text for b in sustainability_section(tmp_path, year, config).blocks)
+    for words in says:
+        assert words in text
+    assert "không có hộ nào thoát" not in text

@@ -108,7 +108,7 @@ def fragile_annex_frames(
 ) -> dict[str, pd.DataFrame]:
     """The annex sheets as tables with Vietnamese headers (codes only, no names)."""
     s = config.sustainability
-    f = result.fragile[result.fragile["is_fragile"]]
+    f = result.fragile[result.fragile["is_fragile"].astype(bool)]
     fragile = pd.DataFrame(
         {
             "Mã xã": f["commune_code"],
@@ -292,7 +292,7 @@ def cohort_table_block(cohorts: pd.DataFrame, source: str) -> doc.Table | None:
 
 
 def fragile_blocks(summary: pd.DataFrame | None, year: int, config: Config) -> list:
-    if summary is None:
+    if summary is None or summary.empty:
         return [doc.Paragraph(tr("fragile_unavailable", year=year))]
     d = summary[summary["commune_code"] == DISTRICT]
     if d.empty or int(d["n_exits"].iloc[0]) == 0:
@@ -330,15 +330,21 @@ def fragile_blocks(summary: pd.DataFrame | None, year: int, config: Config) -> l
 
 def signal_blocks(signals: pd.DataFrame | None, year: int) -> list:
     if signals is None or signals.empty:
-        return []
+        return [doc.Paragraph(tr("signals_unavailable", year=year))]
     fired = signals[signals["fired"].astype(bool)]
     n_communes = signals["commune_code"].nunique()
+    partial = (
+        [doc.Paragraph(tr("signals_partial"))]
+        if not {"bunching", "no_deprivation_change"} & set(signals["signal"])
+        else []
+    )
     if fired.empty:
         return [
             doc.Paragraph(
                 tr("signals_none", year=year, n_tests=format_number(len(signals)),
                    n_communes=format_number(n_communes))
-            )
+            ),
+            *partial,
         ]  # fmt: skip
     communes = ", ".join(dict.fromkeys(fired["commune_name"].astype(str)))
     blocks: list = [
@@ -355,7 +361,7 @@ def signal_blocks(signals: pd.DataFrame | None, year: int) -> list:
         }
     )
     blocks.append(doc.Table(table, tr("caption_signals", year=year)))
-    return blocks
+    return blocks + partial
 
 
 def sustainability_section(run_dir: str | Path, year: int, config: Config) -> doc.Section | None:
@@ -428,7 +434,7 @@ def factsheet_section(run_dir: str | Path, code: str, year: int) -> doc.Section 
                        rate=_pct(r["rate"]), rate_district=_pct(district["rate"].iloc[0]))
                 )
             )  # fmt: skip
-    if summary is not None:
+    if summary is not None and len(summary):
         mine = summary[summary["commune_code"].astype(str) == code]
         n_escaped = (
             int((escaped["commune_code"].astype(str) == code).sum()) if escaped is not None else 0
@@ -464,7 +470,8 @@ def relapse_table(relapse: pd.DataFrame) -> doc.Table:
             "Nghèo trở lại sau một năm": rows["n_returned"].map(format_number),
             "Tỷ lệ tái nghèo": rows["rate"].map(_pct),
             "Khoảng tin cậy 95 %": [
-                f"{_pct(a)}–{_pct(b)}" for a, b in zip(rows["rate_lo"], rows["rate_hi"], strict=True)
+                f"{_pct(a)}–{_pct(b)}"
+                for a, b in zip(rows["rate_lo"], rows["rate_hi"], strict=True)
             ],
         }
     )

@@ -123,6 +123,11 @@ def assess(
         fragile = fragile_exits(pd.DataFrame({"year": []}), year, config.standard_for(year))
     cohorts = cohort_table(members, names, label)
     relapse = pooled_rates(cohorts, "exit_poor", 1) if len(cohorts) else pooled_rates(cohorts)
+    years = set(households["year"]) if households is not None else set()
+    linked = has_households and year - 1 in years and year not in set(broken_years)
+    summary = fragile_summary(fragile, names, label)
+    if not linked:  # exits are not known: no row, never "0 exits"
+        summary = summary.iloc[0:0]
     signals = integrity_signals(
         hh, table, year, config.standard_for(year), window=s.bunching_window, names=names,
         broken_years=broken_years,
@@ -130,7 +135,7 @@ def assess(
     link = relapse_link(panel, indicators, config, year, crosswalk) if forecast else None
     return Assessment(
         year, members, cohorts, relapse, escaped, fragile,
-        fragile_summary(fragile, names, label), signals, panel, link,
+        summary, signals, panel, link,
     )  # fmt: skip
 
 

@@ -68,7 +68,7 @@ class Signals:
 
     @property
     def fired(self) -> pd.DataFrame:
-        return self.table[self.table["fired"]].reset_index(drop=True)
+        return self.table[self.table["fired"].astype(bool)].reset_index(drop=True)
 
 
 def rules(window: float = 0.05, lang: str = "vi") -> dict[str, str]:

@@ -155,6 +155,14 @@ TEXT: dict[str, dict[str, str]] = {
             "các hộ liên quan."
         ),
         "signal_households": "Mã hộ liên quan: {codes}.",
+        "signals_unavailable": (
+            "Chưa xét được tín hiệu cần kiểm tra lại của kỳ rà soát năm {year}: cần số liệu của "
+            "năm trước để so sánh."
+        ),
+        "signals_partial": (
+            "Hai tín hiệu theo từng hộ (thu nhập dồn sát chuẩn, chỉ số thiếu hụt không đổi) cần "
+            "danh sách hộ của năm trước và năm nay, nối được với nhau, nên chưa xét được."
+        ),
         "forecast_sentence": (
             "Mô hình dòng chuyển dự báo số hộ nghèo giảm khoảng {fall} hộ từ năm {year} đến năm "
             "{target_year}. Hộ vào diện nghèo trong dự báo gồm hộ mới thoát nghèo tái nghèo "
@@ -179,8 +187,9 @@ TEXT: dict[str, dict[str, str]] = {
             "tỷ lệ tái nghèo tăng gấp {factor} lần, số hộ nghèo tăng thêm {extra} hộ."
         ),
         "forecast_unavailable": (
-            "Chưa gắn được tỷ lệ tái nghèo vào dự báo: cần số liệu biến động của ít nhất hai kỳ "
-            "rà soát và năm đích sau năm {year}."
+            "Chưa gắn được tỷ lệ tái nghèo vào dự báo năm {year}: cần danh sách hộ nối được qua "
+            "các kỳ rà soát (để tính tỷ lệ tái nghèo) và số liệu biến động của ít nhất hai kỳ rà "
+            "soát cho mô hình dòng chuyển."
         ),
         "factsheet_cohort": (
             "Hộ thoát nghèo các năm {years}: {k}/{n} hộ nghèo trở lại sau một năm ({rate}; toàn "
