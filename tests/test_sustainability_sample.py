@@ -211,3 +211,21 @@ def test_section__says_what_cannot_be_computed(sample, tmp_path, year, lists, sa
     for words in says:
         assert words in text
     assert "không có hộ nào thoát" not in text
+
+
+def test_assess__communes_without_a_list_are_left_out_of_the_comparisons(sample):
+    from analysis.measures import MISSING_FLAG
+
+    config, _, listed, indicators, crosswalk = sample
+    gap = indicators.copy()
+    counts = [c for c in gap.columns if c.startswith("n_") and c != "n_households"]
+    gap[counts] = gap[counts].astype("Int64")
+    hole = (gap["year"] == 2024) & (gap["commune_code"] == "18139")
+    gap.loc[hole, counts] = pd.NA
+    gap[MISSING_FLAG] = hole
+    households = listed[~((listed["year"] == 2024) & (listed["commune_code"] == "18139"))]
+    for year, code in ((2024, "18139"), (2025, crosswalk["18139"])):
+        result = assess(households, gap, config, year, crosswalk=crosswalk)
+        compared = set(result.signals.table["commune_code"])
+        assert code not in compared and len(compared) >= 5
+        assert result.link is not None

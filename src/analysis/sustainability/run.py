@@ -81,10 +81,14 @@ def commune_table_on(indicators: pd.DataFrame, year: int, crosswalk: Mapping[str
     from analysis.targets import reaggregate
 
     rows = indicators[indicators["year"] <= year]
+    if not (rows["year"] == year).any():
+        return rows.iloc[0:0]
     vintage = int(rows.loc[rows["year"] == year, "unit_vintage"].iloc[0])
     if (rows["unit_vintage"] != vintage).any() and crosswalk:
         rows = reaggregate(rows, crosswalk, vintage)
-    return rows[rows["unit_vintage"] == vintage] if "unit_vintage" in rows else rows
+    rows = rows[rows["unit_vintage"] == vintage]
+    counts = [c for c in rows.columns if c.startswith("n_")]
+    return rows.assign(**{c: pd.to_numeric(rows[c], errors="coerce").astype(float) for c in counts})
 
 
 def assess(
@@ -101,10 +105,15 @@ def assess(
     """Cohorts, fragile exits and integrity signals of review `year`, and (`forecast`) the
     relapse rates as the flow model's parameters. `households`: the run's household panel
     (None on summary-table input: only the commune-level signals)."""
+    from analysis.measures import exclude_missing
+
     s = config.sustainability
-    table = commune_table_on(indicators, year, crosswalk)
+    # communes marked "thiếu số liệu" in any year are left out of every comparison across
+    # years (as the targets and the forecast leave them out); `names` keeps them all
+    complete, _ = exclude_missing(indicators, crosswalk)
+    table = commune_table_on(complete, year, crosswalk)
     if names is None:
-        now = table[table["year"] == year]
+        now = indicators[indicators["year"] == year]
         names = dict(zip(now["commune_code"].astype(str), now["commune_name"], strict=False))
     label = f"Toàn {config.district.type.lower()}"
     has_households = households is not None and bool((households["year"] == year).any())
@@ -132,7 +141,7 @@ def assess(
         hh, table, year, config.standard_for(year), window=s.bunching_window, names=names,
         broken_years=broken_years,
     )  # fmt: skip
-    link = relapse_link(panel, indicators, config, year, crosswalk) if forecast else None
+    link = relapse_link(panel, complete, config, year, crosswalk) if forecast else None
     return Assessment(
         year, members, cohorts, relapse, escaped, fragile,
         summary, signals, panel, link,

@@ -423,6 +423,9 @@ def integrity_signals(
     )
     if linked:
         exits = _exits(households, year, status_col)
+        # only the communes the table compares (those with a list every year)
+        judged = set(table.loc[table["year"] == year, "commune_code"].astype(str))
+        exits = exits[exits["commune_code"].astype(str).isin(judged)]
         for rows, hh in (
             bunching(exits, year, standard, window, names, text["bunching"]),
             no_deprivation_change(exits, year, names, text["no_deprivation_change"]),
