@@ -142,3 +142,15 @@ profile.quality()
 # %%
 profile.save_readings()
 profile.summary_workbook()
+
+# %% [markdown]
+# ## Tính bền vững của kết quả giảm nghèo
+#
+# Hộ thoát nghèo các năm có giữ được kết quả không (theo dõi từng nhóm hộ theo năm thoát qua các kỳ
+# rà soát sau), hộ thoát nghèo năm nay dễ tái nghèo, hộ mới thoát nghèo, tỷ lệ tái nghèo trong dự
+# báo, và các tín hiệu cần kiểm tra lại của kỳ rà soát: tín hiệu để đi xác minh, không phải kết
+# luận. Bảng, biểu đồ, bản đồ tỷ lệ tái nghèo và phụ lục Excel (theo mã hộ) được lưu cho báo cáo
+# và phiếu thông tin xã.
+
+# %%
+profile.sustainability()

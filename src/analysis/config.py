@@ -112,11 +112,40 @@ class Data(_Frozen):
     limits: Limits = Limits()
 
 
+class PressurePattern(_Frozen):
+    """A review-pressure pattern planted in one commune of the synthetic sample, so that the
+    integrity signals (analysis.sustainability.signals) can be tested: `bunching` records
+    the incomes of pushed-out poor households just above the line; `no_deprivation_change`
+    records exits whose deprivations are copied unchanged from the year before."""
+
+    commune: str  # code of the commune, of the sample's 2024 units
+    pattern: Literal["bunching", "no_deprivation_change"]
+    years: list[int]
+    share: float = Field(0.5, gt=0, le=1)  # share of the commune's eligible poor households
+
+
 class Sample(_Frozen):
     seed: int = 20211231
     first_year: int = 2021
     last_year: int = 2025
     households: int = Field(40000, gt=0)
+    pressure: list[PressurePattern] = Field(default_factory=list)
+
+
+class Sustainability(_Frozen):
+    """Sustainability of exits (analysis.sustainability); every key optional.
+
+    `newly_escaped_years`: reviews after the exit during which a household that escaped
+    poverty counts as "hộ mới thoát nghèo" (36 months: DOMAIN.md §3, unconfirmed), counted
+    as the budget rules count it (exit year + years). `fragile_income_margin`: an exit is
+    fragile when its income is at most this share above the line. `bunching_window`: the
+    band above the line the bunching signal looks at."""
+
+    newly_escaped_years: int = Field(3, ge=1, le=10)
+    horizons: int = Field(3, ge=1, le=5)  # reviews after the exit a cohort is followed
+    fragile_income_margin: float = Field(0.10, gt=0, le=1)
+    fragile_min_deprivations: int = Field(3, ge=1, le=12)
+    bunching_window: float = Field(0.05, gt=0, le=0.5)
 
 
 class Boundaries(_Frozen):
@@ -253,6 +282,7 @@ class Config(_Frozen):
     targets: list[Target] = Field(default_factory=list)
     allocation: Allocation | None = None
     documents: Documents = Documents()
+    sustainability: Sustainability = Sustainability()
     source_path: Path | None = None
 
     def standard_for(self, year: int) -> str:

@@ -19,6 +19,7 @@ from analysis import documents as doc
 from analysis import store
 from analysis.config import Config
 from analysis.documents.labels import vi_table
+from analysis.documents.sustainability import sustainability_section
 from analysis.measures.describe import AF_TREND_CAVEAT_VI
 from analysis.measures.rates import describe_missing, exclude_missing
 from analysis.registry import MERGED_VINTAGE
@@ -739,7 +740,12 @@ def build_briefing(
     parts = [
         _merge(
             f"I. KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO NĂM {year}",
-            [("", results), ("", communes), ("", _profile_section(run_dir))],
+            [
+                ("", results),
+                ("", communes),
+                ("", _profile_section(run_dir)),
+                ("", sustainability_section(run_dir, year, config)),
+            ],  # fmt: skip
         ),
         _merge(
             "II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU",

@@ -27,6 +27,7 @@ import pandas as pd
 from analysis import documents as doc
 from analysis import store
 from analysis.config import Config, load_config
+from analysis.documents.sustainability import factsheet_section
 from analysis.errors import UserError
 from analysis.registry import LEGACY_VINTAGE, Registry, registry_for
 from analysis.reproducible import run_date
@@ -415,6 +416,7 @@ def build_factsheet(
             )
         )
     sections.append(doc.Section("Dự báo", _forecast_blocks(run_dir, commune)))
+    sections += [s for s in (factsheet_section(run_dir, commune.code, year),) if s is not None]
     map_path = locator_map(config, registry, commune, out_dir / "ban_do.png")
     sections.append(
         doc.Section("Vị trí", [doc.Figure(map_path, f"Vị trí {commune.full_name}", width_cm=6.0)])

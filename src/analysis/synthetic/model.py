@@ -23,6 +23,7 @@ from analysis.registry import Registry
 from analysis.schema import DEPRIVATION_COLUMNS, HOUSEHOLD_COLUMNS
 from analysis.standard import classify
 from analysis.synthetic.people import build_villages, new_households
+from analysis.synthetic.pressure import apply_pressure
 from analysis.synthetic.reference import Reference
 
 LOG_INCOME_LEVEL = np.log(2_880_000)  # district median income per person per month at baseline
@@ -88,6 +89,11 @@ class Simulator:
         dep = ref.deprivations
         self.dep_level = norm.ppf(dep["prevalence"].to_numpy()) * _latent_sd()
         self.dep_shift = dep["annual_shift"].to_numpy()
+        # review-pressure patterns (analysis.synthetic.pressure), set by `simulate`
+        self.pressure: tuple = ()
+        self.seed = 0
+        self.previous: pd.DataFrame | None = None
+        self.planted: list[pd.DataFrame] = []
 
     def _create(self, units: np.ndarray, year: int, young: bool) -> dict[str, np.ndarray]:
         attrs = new_households(
@@ -143,6 +149,13 @@ class Simulator:
         computed = classify(frame).to_numpy(dtype=object)
         reported, discrepancies = self._misreport(frame, computed)
         frame["reported_status"] = reported
+        if self.pressure:
+            frame, planted = apply_pressure(
+                frame, self.previous, self.pressure, year, self.seed,
+                exclude=discrepancies["household_id"].tolist(),
+            )  # fmt: skip
+            self.planted.append(planted)
+            self.previous = frame[["household_id", "reported_status", *DEPRIVATION_COLUMNS]]
         return frame, discrepancies
 
     def _income(self, a: dict[str, np.ndarray], shock: np.ndarray, pace: np.ndarray) -> np.ndarray:

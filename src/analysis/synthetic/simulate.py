@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,8 @@ class Simulation:
         pd.DataFrame
     )  # year, household_id, commune_code, computed_status, reported_status
     registry: Registry
+    # year, commune_code (2024 units), pattern, household_id of the planted review pressure
+    pressure: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def simulate(config: Config, households: int | None = None) -> Simulation:
@@ -36,6 +38,7 @@ def simulate(config: Config, households: int | None = None) -> Simulation:
     registry = registry_for(config)
     rng = np.random.default_rng(sample.seed)
     sim = Simulator(rng, load_reference(registry, n, config), registry, sample.first_year)
+    sim.pressure, sim.seed = tuple(sample.pressure), sample.seed
     tables, discrepancies = {}, []
     for year in range(sample.first_year, sample.last_year + 1):
         if year > sample.first_year:
@@ -55,7 +58,8 @@ def simulate(config: Config, households: int | None = None) -> Simulation:
             ),
         }
     )
-    return Simulation(households=tables, discrepancies=wrong, registry=registry)
+    planted = pd.concat(sim.planted, ignore_index=True) if sim.planted else pd.DataFrame()
+    return Simulation(households=tables, discrepancies=wrong, registry=registry, pressure=planted)
 
 
 def simulate_population(config: Config, households: int | None = None) -> dict[int, pd.DataFrame]:

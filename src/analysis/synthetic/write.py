@@ -37,7 +37,7 @@ _MANIFEST_HEAD = (
 _OLD_LAYOUT = re.compile(
     r"^(README\.txt|truth\.csv|discrepancies\.csv|tong_so_ho\.xlsx"
     r"|lists/\d{4}/[^/]+\.xlsx|summary/bieu_tong_hop_\d{4}\.xlsx"
-    r"|population/households_\d{4}\.parquet"
+    r"|population/households_\d{4}\.parquet|pressure\.csv"
     r"|ho_tro/\d{4}/[^/]+\.xlsx|ho_tro_trung_lap\.csv|giai_ngan\.xlsx)$"
 )
 _SYSTEM_FILES = {"Thumbs.db", "desktop.ini", ".DS_Store"}  # written by file browsers
@@ -220,6 +220,8 @@ def write_files(config: Config, sim: Simulation, out_dir: Path, population: bool
     write_csv(
         sim.discrepancies, out_dir / "discrepancies.csv", encoding="utf-8", lineterminator="\n"
     )
+    if len(sim.pressure):
+        write_csv(sim.pressure, out_dir / "pressure.csv", encoding="utf-8", lineterminator="\n")
     (out_dir / "README.txt").write_text(readme_text(config, sim), encoding="utf-8")
 
 
@@ -294,6 +296,26 @@ def _apportion_text(sim: Simulation) -> str:
     )
 
 
+PATTERN_TEXT_VI = {
+    "bunching": "thu nhập hộ thoát nghèo dồn sát trên chuẩn",
+    "no_deprivation_change": "hộ thoát nghèo mà chỉ số thiếu hụt không đổi",
+}
+
+
+def _pressure_text(config: Config) -> str:
+    """The planted review-pressure patterns, one line each (empty without any)."""
+    if not config.sample.pressure:
+        return ""
+    lines = [
+        "Mẫu hình sức ép của kỳ rà soát được cố ý tạo ở một số xã, để kiểm tra các tín hiệu cần "
+        "kiểm tra lại (xem pressure.csv); các xã khác không có:"
+    ]
+    for p in config.sample.pressure:
+        years = ", ".join(map(str, p.years))
+        lines.append(f"  - xã mã {p.commune}: {PATTERN_TEXT_VI[p.pattern]} (năm {years})")
+    return "\n".join(lines) + "\n"
+
+
 def readme_text(config: Config, sim: Simulation) -> str:
     years = sorted(sim.households)
     n0 = len(sim.households[years[0]])
@@ -315,13 +337,15 @@ thiếu hụt là hộ nghèo). Mỗi năm một số hộ chuyển đi/giải t
 Một số ít hộ (khoảng 0,2 %) được cố ý ghi phân loại khác với kết quả tính theo chuẩn, để
 kiểm tra đối chiếu: xem discrepancies.csv.
 Khu vực thành thị/nông thôn của hộ giữ nguyên năm {MERGED_VINTAGE} (giả định của mẫu).
-
+{_pressure_text(config)}
 Tệp:
   lists/<năm>/<mã xã>_<tên xã>.xlsx  danh sách hộ nghèo, cận nghèo, thoát nghèo, thoát cận nghèo
   tong_so_ho.xlsx                   tổng số hộ và nhân khẩu theo xã và năm
   summary/bieu_tong_hop_<năm>.xlsx  biểu tổng hợp kết quả rà soát theo xã (dùng khi không có danh sách)
   truth.csv                         số liệu đúng theo xã × năm (theo phân loại được báo cáo)
   discrepancies.csv                 các hộ có phân loại báo cáo khác phân loại tính toán
+  pressure.csv                      các hộ được cố ý ghi là thoát nghèo ở các xã có mẫu hình
+                                    sức ép của kỳ rà soát (khi cấu hình có sample.pressure)
   population/households_<năm>.parquet  toàn bộ hộ (khi chạy với --population)
   ho_tro/2024/du_an_<dự án>.xlsx    danh sách hộ được hỗ trợ năm 2024 theo dự án (khi cấu hình có
                                     tệp nguồn vốn), có một số trường hợp hỗ trợ trùng cố ý

@@ -285,3 +285,27 @@ class Profile:
             standard=self.standard,
         )
         return Finding(f"Biểu tổng hợp kết quả rà soát: {xlsx.name} (trong thư mục kết quả).")
+
+    def sustainability(self) -> Finding:
+        """Whether exits last: cohorts followed over later reviews, fragile exits, newly escaped
+        households, the relapse rate in the forecast and the review's integrity signals; saves
+        their tables, charts, relapse map and annex workbook for the briefing and factsheets."""
+        from analysis import sustainability
+        from analysis.documents import sustainability as doc_sustainability
+
+        assessment = sustainability.assess(
+            self.households if self.has_microdata else None, self.indicators_all, self.config,
+            self.year, crosswalk=self.mapping, broken_years=self.broken_years,
+        )  # fmt: skip
+        paths = doc_sustainability.save_sustainability_outputs(
+            self.run_dir, assessment, self.config, self.registry, self.mapping
+        )
+        section = doc_sustainability.sustainability_section(self.run_dir, self.year, self.config)
+        blocks = list(section.blocks) if section is not None else []
+        shown = {Path(b.path).resolve() for b in blocks if isinstance(b, documents.Figure)}
+        if len(assessment.relapse):
+            blocks.append(doc_sustainability.relapse_table(assessment.relapse))
+        if len(assessment.signals.table):
+            blocks.append(doc_sustainability.comparisons_table(assessment.signals.table, self.year))
+        figures = [p for p in paths if p.suffix == ".png" and Path(p).resolve() not in shown]
+        return Finding("", blocks, figures)
