@@ -444,6 +444,17 @@ def test_make_run_maps__reads_the_run_tables_and_narrows_status_to_one_target(tm
     assert "100% xã đạt tiêu chí nghèo đa chiều" in text  # T3's label from the config
 
 
+def test_make_run_maps__a_map_another_step_drew_joins_the_pack(tmp_path):
+    save_table(tmp_path, "indicators", indicators())
+    kw = {"made_on": DAY, "formats": ("png",), "interactive": False}
+    alone = make_run_maps(tmp_path, 2024, CONFIG, REGISTRY, **kw)
+    pages = len(re.findall(rb"/Type /Page\b(?!s)", alone.pack.read_bytes()))
+    fig = alone.figures["poor_rate"]
+    fig.savefig(tmp_path / "maps" / "2024_relapse_rate.png", dpi=40)  # as the profile step does
+    joined = make_run_maps(tmp_path, 2024, CONFIG, REGISTRY, **kw)
+    assert len(re.findall(rb"/Type /Page\b(?!s)", joined.pack.read_bytes())) == pages + 1
+
+
 def test_make_map_set__year_without_rows_is_a_user_error(tmp_path):
     with pytest.raises(UserError, match="năm 2023"):
         make_map_set(indicators(), 2023, CONFIG, REGISTRY, tmp_path)

@@ -105,6 +105,7 @@ def make_map_set(
     formats=FORMATS,
     vintage: int | None = None,
     interactive: bool = True,
+    extra_pages: Iterable[Path] = (),
 ) -> MapSet:
     """Draw and export every map of `year`; tables without a `unit_vintage` column are
     taken to be in the year's vintage. Returns the files written and the map pack;
@@ -174,8 +175,8 @@ def make_map_set(
             write_interactive_map(current, bounds, ctx, "poor_rate", config.maps, html)
         )
     pack = out_dir / f"{year}_map_pack.pdf"
-    result.pack = write_map_pack(
-        [f for _, f in figures], pack, tr("pack_title", ctx.lang, year=year)
+    result.pack = write_map_pack(  # maps drawn by other steps (e.g. relapse rates) as images
+        [*(f for _, f in figures), *extra_pages], pack, tr("pack_title", ctx.lang, year=year)
     )
     return result
 
@@ -231,8 +232,10 @@ def make_run_maps(
         if table is not None and "year" in table.columns:
             table = table[table["year"] == year]
         tables[key] = table
+    # maps another step already drew into the folder join the pack (the profile's relapse map)
+    extra = [p for p in [Path(run_dir) / "maps" / f"{year}_relapse_rate.png"] if p.exists()]
     return make_map_set(
         tables["indicators"], year, config, registry or registry_for(config),
         Path(run_dir) / "maps", tables["status"], tables["deprivation"], tables["allocation"],
-        target_label=label, **kw,
+        target_label=label, extra_pages=extra, **kw,
     )  # fmt: skip
