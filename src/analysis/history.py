@@ -19,11 +19,13 @@ FORECAST_PARTS_VI = (
 )
 
 
-def review_years(indicators: pd.DataFrame, year: int) -> list[int]:
-    """The review years up to `year` that the indicator table holds."""
+def review_years(indicators: pd.DataFrame, year: int, config=None) -> list[int]:
+    """The review years up to `year` that the indicator table holds; with `config`, only those
+    under the poverty standard of `year` (a series is never joined across a change of standard)."""
     if indicators is None or indicators.empty:
         return []
-    return sorted(int(y) for y in indicators["year"].unique() if int(y) <= year)
+    years = sorted(int(y) for y in indicators["year"].unique() if int(y) <= year)
+    return sorted(config.same_standard_years(years, year)) if config is not None else years
 
 
 def years_text(years: list[int]) -> str:
@@ -42,9 +44,11 @@ def needs_more_years(what: str, years: list[int], need: int) -> str:
     )
 
 
-def enough_for_forecast(indicators: pd.DataFrame, year: int) -> bool:
-    return len(review_years(indicators, year)) >= MIN_FORECAST_YEARS
+def enough_for_forecast(indicators: pd.DataFrame, year: int, config=None) -> bool:
+    """Enough review years (under `year`'s standard, with `config`) for a backtested forecast."""
+    return len(review_years(indicators, year, config)) >= MIN_FORECAST_YEARS
 
 
-def forecast_unavailable(indicators: pd.DataFrame, year: int) -> str:
-    return needs_more_years(FORECAST_PARTS_VI, review_years(indicators, year), MIN_FORECAST_YEARS)
+def forecast_unavailable(indicators: pd.DataFrame, year: int, config=None) -> str:
+    years = review_years(indicators, year, config)
+    return needs_more_years(FORECAST_PARTS_VI, years, MIN_FORECAST_YEARS)

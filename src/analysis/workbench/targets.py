@@ -80,9 +80,11 @@ class Targets:
         monitoring = self.config.data.monitoring
         self.monitoring = read_monitoring(self.config.resolve(monitoring)) if monitoring else None
         self.years = history.review_years(self.indicators, self.year)
-        self.can_forecast = history.enough_for_forecast(self.indicators, self.year)
+        self.can_forecast = history.enough_for_forecast(self.indicators, self.year, self.config)
         self.no_forecast = (
-            "" if self.can_forecast else history.forecast_unavailable(self.indicators, self.year)
+            ""
+            if self.can_forecast
+            else history.forecast_unavailable(self.indicators, self.year, self.config)
         )
 
     # ------------------------------------------------------------ shared pieces (lazily)
