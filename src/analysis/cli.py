@@ -12,6 +12,7 @@ from pathlib import Path
 
 import typer
 
+from analysis import i18n
 from analysis.config import load_config
 from analysis.errors import UserError, fs_error
 
@@ -49,15 +50,26 @@ def run(
     scenario: str | None = typer.Option(
         None, "--scenario", help="Phương án phân bổ ngân sách để so sánh với phương án cơ sở."
     ),
+    language: str | None = typer.Option(
+        None,
+        "--language",
+        help="Ngôn ngữ của kết quả: vi (tiếng Việt) hoặc en (tiếng Anh); mặc định theo khóa "
+        "language của cấu hình.",
+    ),
 ) -> None:
     """Chạy toàn bộ chu trình năm: nhập liệu → đo lường → bản đồ → mục tiêu → ngân sách → báo cáo."""
     from analysis.pipeline import run_cycle
     from analysis.reproducible import parse_run_date
 
+    if language is not None:
+        try:
+            i18n.set_language(language)  # this process's messages, from here on
+        except i18n.TranslationError as exc:
+            raise UserError(str(exc)) from None
     day = parse_run_date(run_date) if run_date else None
     final = run_cycle(
         config, year, out_root=out, allow_incomplete=allow_incomplete, run_date=day,
-        budget={"scenario": scenario},
+        budget={"scenario": scenario}, language=language,
     )  # fmt: skip
     typer.echo(f"Hoàn thành. Kết quả tại: {final}")
     typer.echo(f"Báo cáo: {final / 'briefing.html'}")

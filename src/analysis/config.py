@@ -14,6 +14,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from analysis import i18n
 from analysis.errors import UserError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -253,6 +254,10 @@ class Config(_Frozen):
     targets: list[Target] = Field(default_factory=list)
     allocation: Allocation | None = None
     documents: Documents = Documents()
+    # The district's own texts in other languages (target labels, the plan's name, ...):
+    # {"en": {"Vietnamese text": "English text"}}; they take precedence over the catalog
+    # (analysis.i18n).
+    translations: dict[Literal["en"], dict[str, str]] = Field(default_factory=dict)
     source_path: Path | None = None
 
     def standard_for(self, year: int) -> str:
@@ -309,7 +314,13 @@ def load_config(path: str | Path) -> Config:
     if not isinstance(raw, dict):
         raise UserError(f"{path}: tệp cấu hình phải là một bảng khóa: giá trị")
     try:
-        return Config.model_validate({**raw, "source_path": path})
+        language = i18n.override_language()  # `analysis run --language` for this run
+    except i18n.TranslationError as exc:
+        raise UserError(f"{i18n.LANGUAGE_ENV}: {exc}") from None
+    if language is not None:
+        raw = {**raw, "language": language}
+    try:
+        config = Config.model_validate({**raw, "source_path": path})
     except ValidationError as exc:
         lines = []
         for err in exc.errors():
@@ -333,3 +344,8 @@ def load_config(path: str | Path) -> Config:
             else:
                 lines.append(f"  - khóa '{key}': {err['msg']} (giá trị: {err.get('input')!r})")
         raise UserError(f"{path}: cấu hình không hợp lệ\n" + "\n".join(lines)) from None
+    try:
+        i18n.activate(config)  # the run's (or notebook's) language, from here on
+    except i18n.TranslationError as exc:
+        raise UserError(f"{path}: {exc}") from None
+    return config

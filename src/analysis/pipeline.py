@@ -35,7 +35,7 @@ from nbconvert import HTMLExporter
 from tqdm import tqdm
 
 import analysis
-from analysis import preflight, reproducible, run_folders
+from analysis import i18n, preflight, reproducible, run_folders
 from analysis.config import PROJECT_ROOT, Config, load_config
 from analysis.documents import document_title
 from analysis.documents.html import html_document
@@ -132,6 +132,7 @@ def run_cycle(
     allow_incomplete: bool = False,
     run_date: date | None = None,
     budget: dict | None = None,
+    language: str | None = None,
 ) -> Path:
     """Execute the notebooks for `year`; return the final output folder.
 
@@ -143,7 +144,47 @@ def run_cycle(
     the same inputs, config and seed on the same run date give the same files.
 
     `budget`: notebook 05's parameters (budget_year, envelope_file, scenario), passed through.
+
+    `language` ("vi", "en"): overrides the config's for this run; the notebook kernels and
+    the factsheet workers inherit it through the ANALYSIS_LANGUAGE environment variable, so
+    every step's `load_config` activates it (analysis.i18n).
     """
+    with _language_environment(language):
+        return _run_cycle(
+            config_path, year, out_root, notebooks, progress, on_step, allow_incomplete,
+            run_date, budget,
+        )  # fmt: skip
+
+
+@contextlib.contextmanager
+def _language_environment(language: str | None):
+    """ANALYSIS_LANGUAGE set to `language` for the run (restored afterwards); none: unchanged."""
+    if language is None:
+        yield
+        return
+    i18n.check_language(language)
+    saved = os.environ.get(i18n.LANGUAGE_ENV)
+    os.environ[i18n.LANGUAGE_ENV] = language
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(i18n.LANGUAGE_ENV, None)
+        else:
+            os.environ[i18n.LANGUAGE_ENV] = saved
+
+
+def _run_cycle(
+    config_path: str | Path,
+    year: int,
+    out_root: Path | None,
+    notebooks: tuple[str, ...],
+    progress: bool,
+    on_step: Callable[[str], None] | None,
+    allow_incomplete: bool,
+    run_date: date | None,
+    budget: dict | None,
+) -> Path:
     config_path = Path(config_path).resolve()
     config = load_config(config_path)
     ensure_sample(config)
@@ -452,6 +493,7 @@ def _write_manifest(
             "config_path": _rel(config_path),
             "year": params["year"],
             "allow_incomplete": params["allow_incomplete"],
+            "language": config.language,
             **{k: params[k] for k in ("budget_year", "envelope_file", "scenario") if k in params},
         },
         "communes_missing_data": _missing_lists(work),

@@ -33,6 +33,7 @@ from analysis.forecast.result import (
     merge_units,
     projections,
 )
+from analysis.i18n import t
 
 BACKTEST_PATHS = 1000
 
@@ -67,7 +68,10 @@ def forecast(
     else:
         chosen, reason = (
             model,
-            f"Dự báo dùng {MODEL_LABELS_VI[model]} (theo lựa chọn của người dùng).",
+            t(
+                "Dự báo dùng {model} (theo lựa chọn của người dùng).",
+                model=t(MODEL_LABELS_VI[model]),
+            ),
         )
     result = run_model(chosen, history, config, year, n_paths, seed, mapping)
     others = [m for m in models if m != chosen]

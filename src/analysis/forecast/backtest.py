@@ -16,6 +16,7 @@ import pandas as pd
 from analysis.forecast.core import MIN_YEARS, run_model
 from analysis.forecast.flow import has_dynamics
 from analysis.forecast.result import MODEL_LABELS_VI, merge_units
+from analysis.i18n import t
 from analysis.targets import DISTRICT_CODE, district_table
 from analysis.vietnamese import format_number as _num
 from analysis.vietnamese import format_pct
@@ -150,22 +151,28 @@ def choose_model(summary: pd.DataFrame, available: tuple[str, ...]) -> tuple[str
     s = summary[summary["model"].isin(available)]
     if s.empty:
         model = available[0]
-        why = (
+        why = t(
             "chưa đủ số năm để kiểm định ngược" if len(available) > 1 else "thiếu số liệu biến động"
         )
-        return model, f"Dự báo dùng {MODEL_LABELS_VI[model]} ({why})."
+        return model, t("Dự báo dùng {model} ({why}).", model=t(MODEL_LABELS_VI[model]), why=why)
     best_gap = s["calibration_gap"].min()
     close = s[s["calibration_gap"] <= best_gap + COVERAGE_TIE]
     pick = close.sort_values(["mae_pp", "calibration_gap"]).iloc[0]
     parts = [
-        f"{MODEL_LABELS_VI[r.model]}: khoảng 80% chứa {format_pct(r.coverage80, 0)} giá trị thực tế, "
-        f"sai số trung bình {_num(r.mae_pp, 2)} điểm %"
+        t(
+            "{model}: khoảng 80% chứa {coverage} giá trị thực tế, sai số trung bình {error} điểm %",
+            model=t(MODEL_LABELS_VI[r.model]),
+            coverage=format_pct(r.coverage80, 0),
+            error=_num(r.mae_pp, 2),
+        )
         for r in s.itertuples()
     ]
-    sentence = (
-        f"Dự báo dùng {MODEL_LABELS_VI[pick.model]} vì kiểm định ngược cho thấy mô hình này "
-        f"hiệu chỉnh tốt hơn (độ phủ gần 80% nhất{', sai số nhỏ hơn' if len(close) > 1 else ''}): "
-        + "; ".join(parts)
-        + "."
+    template = (
+        "Dự báo dùng {model} vì kiểm định ngược cho thấy mô hình này hiệu chỉnh tốt hơn (độ phủ "
+        "gần 80% nhất, sai số nhỏ hơn): {parts}."
+        if len(close) > 1
+        else "Dự báo dùng {model} vì kiểm định ngược cho thấy mô hình này hiệu chỉnh tốt hơn "
+        "(độ phủ gần 80% nhất): {parts}."
     )
+    sentence = t(template, model=t(MODEL_LABELS_VI[pick.model]), parts="; ".join(parts))
     return str(pick.model), sentence
