@@ -28,8 +28,10 @@ How to add a translation: docs/DEVELOPING.md, section "Translations".
 from __future__ import annotations
 
 import os
+import re
 import string
-from collections.abc import Iterator, Mapping
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
@@ -222,3 +224,30 @@ def unit_name(full_name: str, lang: str | None = None) -> str:
         if full_name.startswith(kind + " "):
             return t(UNIT_NAME_TEMPLATES[kind], lang=lang, name=full_name[len(kind) + 1 :])
     return full_name
+
+
+# ---------------------------------------------------------------- finding what is left
+_VIETNAMESE_LETTER = re.compile(
+    "[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.IGNORECASE
+)
+# Document symbols keep their Vietnamese letters in English: NĐ-CP, QĐ-TTg, TT-BLĐTBXH, NQ-HĐND.
+_DOCUMENT_SYMBOL = re.compile(r"\b[A-ZĐ]{1,6}(?:-[A-ZĐa-z]{2,})+\b")
+_SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+|\n+|\s*\|\s*")
+
+
+def has_vietnamese(text: str) -> bool:
+    """Whether `text` holds a letter only Vietnamese uses among the languages here."""
+    return bool(_VIETNAMESE_LETTER.search(text))
+
+
+def untranslated(text: str, names: Iterable[str] = ()) -> list[str]:
+    """The sentences of `text` (an English output) that still hold Vietnamese letters once the
+    place `names` (which keep their diacritics) and document symbols are left out."""
+    names = sorted({unicodedata.normalize("NFC", n) for n in names if n}, key=len, reverse=True)
+    pattern = re.compile("|".join(map(re.escape, names)), re.IGNORECASE) if names else None
+    found = []
+    for sentence in _SENTENCE_END.split(unicodedata.normalize("NFC", text)):
+        rest = _DOCUMENT_SYMBOL.sub(" ", pattern.sub(" ", sentence) if pattern else sentence)
+        if has_vietnamese(rest):
+            found.append(" ".join(sentence.split()))
+    return found

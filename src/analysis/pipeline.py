@@ -68,14 +68,23 @@ class StepFailure:
 
 class RunFailed(UserError):
     def __init__(self, failure: StepFailure, kept: Path | None, note: str = ""):
-        where = f", ô mã số {failure.cell}" if failure.cell is not None else ""
+        where = i18n.t(", ô mã số {cell}", cell=failure.cell) if failure.cell is not None else ""
         if kept is not None:
-            tail = f"Sổ tay đã chạy dở lưu tại: {kept} (lỗi ghi trong {kept / 'ERROR.txt'})"
+            tail = i18n.t(
+                "Sổ tay đã chạy dở lưu tại: {path} (lỗi ghi trong {error_file})",
+                path=kept,
+                error_file=kept / "ERROR.txt",
+            )
         else:
             tail = note
         super().__init__(
-            f"Bước {failure.notebook} thất bại{where}: {failure.error}\n"
-            f"Kết quả lần chạy trước được giữ nguyên. {tail}"
+            i18n.t(
+                "Bước {step} thất bại{where}: {error}\nKết quả lần chạy trước được giữ nguyên. {tail}",
+                step=failure.notebook,
+                where=where,
+                error=failure.error,
+                tail=tail,
+            )
         )
         self.failure = failure
         self.kept = kept
@@ -86,7 +95,9 @@ class IncompleteInputs(UserError):
 
     def __init__(self, message: str):
         super().__init__(
-            f"{message}\nChưa ghi kết quả nào; kết quả lần chạy trước (nếu có) được giữ nguyên."
+            message
+            + "\n"
+            + i18n.t("Chưa ghi kết quả nào; kết quả lần chạy trước (nếu có) được giữ nguyên.")
         )
 
 
@@ -118,7 +129,10 @@ def ensure_sample(config: Config, households: int | None = None) -> Path | None:
         return None
     from analysis.synthetic import write_sample
 
-    print(f"Chưa có dữ liệu mẫu: đang tạo dữ liệu mô phỏng tại {lists.parent} ...", file=sys.stderr)
+    print(
+        i18n.t("Chưa có dữ liệu mẫu: đang tạo dữ liệu mô phỏng tại {path} ...", path=lists.parent),
+        file=sys.stderr,
+    )
     return write_sample(config, lists.parent, households=households)
 
 
@@ -189,7 +203,12 @@ def _run_cycle(
     config = load_config(config_path)
     ensure_sample(config)
     final = output_dir(config, year, out_root)
-    what = f"{config.district.type} {config.district.name} năm {year}"
+    what = i18n.t(
+        "{Unit} {name} năm {year}",
+        Unit=i18n.t(config.district.type.lower()).capitalize(),
+        name=config.district.name,
+        year=year,
+    )
     try:
         lock = run_folders.acquire_lock(final, what)
     except OSError as exc:
@@ -203,7 +222,7 @@ def _run_cycle(
                 raise fs_error(exc, final.parent, "dọn thư mục kết quả") from None
             # the config against its data and the run year: fatal problems stop before 01
             for warning in preflight.require_ok(config, year):
-                print(f"Cảnh báo: {warning}", file=sys.stderr)
+                print(i18n.t("Cảnh báo: {message}", message=warning), file=sys.stderr)
             try:
                 work = run_folders.new_run_dir(final)
             except OSError as exc:
@@ -243,7 +262,11 @@ def _run_steps(
     try:
         (work / "notebooks").mkdir()
         bar = tqdm(
-            notebooks, desc="Chu trình năm", unit="bước", disable=not progress, file=sys.stderr
+            notebooks,
+            desc=i18n.t("Chu trình năm"),
+            unit=i18n.t("bước"),
+            disable=not progress,
+            file=sys.stderr,
         )
         with reproducible.run_environment(run_date) as day:
             for name in bar:
@@ -278,9 +301,11 @@ def _run_steps(
             tail = _removed(work, disk_full=True)
         else:
             kept = _keep(work, final, str(error))
-            tail = f"Thư mục chạy dở lưu tại: {kept}." if kept else _removed(work)
+            tail = i18n.t("Thư mục chạy dở lưu tại: {path}.", path=kept) if kept else _removed(work)
         raise FileSystemError(
-            f"{error}\nKết quả lần chạy trước được giữ nguyên. {tail}", exc.errno, error.path
+            f"{error}\n" + i18n.t("Kết quả lần chạy trước được giữ nguyên. {tail}", tail=tail),
+            exc.errno,
+            error.path,
         ) from None
     except (KeyboardInterrupt, SystemExit):
         run_folders.remove(work)  # interrupted: nothing worth keeping, the previous stays
@@ -293,8 +318,8 @@ def _run_steps(
 
 def _removed(work: Path, disk_full: bool = False) -> str:
     if disk_full:
-        return f"Ổ đĩa đầy: thư mục chạy dở {work} đã được xóa để giải phóng chỗ."
-    return f"Không lưu được thư mục chạy dở {work}: đã xóa."
+        return i18n.t("Ổ đĩa đầy: thư mục chạy dở {path} đã được xóa để giải phóng chỗ.", path=work)
+    return i18n.t("Không lưu được thư mục chạy dở {path}: đã xóa.", path=work)
 
 
 def _keep(work: Path, final: Path, error: str) -> Path | None:
@@ -321,10 +346,16 @@ def _execute(name: str, work: Path, params: dict, final: Path) -> None:
         )
     except pm.PapermillExecutionError as exc:
         if exc.ename == "IngestError" and MISSING_LISTS_FLAG in (exc.evalue or ""):
-            raise IncompleteInputs(f"Bước {name} dừng: {_message(exc.evalue)}") from None
+            raise IncompleteInputs(
+                i18n.t("Bước {step} dừng: {message}", step=name, message=_message(exc.evalue))
+            ) from None
         if exc.ename in OS_ERROR_NAMES:  # a file-system failure inside the step: say where
             code, path = parse_os_error_text(exc.evalue or "")
-            err = fs_error(OSError(code, _strerror(exc.evalue), path), work, f"chạy bước {name}")
+            err = fs_error(
+                OSError(code, _strerror(exc.evalue), path),
+                work,
+                i18n.t("chạy bước {step}", step=name),
+            )
             failure = StepFailure(name, exc.exec_count, str(err))
             raise _StepError(
                 failure, disk_full=run_folders.is_disk_full(OSError(code, ""))
@@ -343,7 +374,7 @@ def _message(text: str, max_lines: int = 25) -> str:
     """The error's message as raised (input errors list every problem), cut to a screenful."""
     lines = (text or "").strip().splitlines()
     more = (
-        f"\n  ... và {len(lines) - max_lines} dòng nữa (xem sổ tay đã chạy dở)"
+        "\n" + i18n.t("  ... và {n} dòng nữa (xem sổ tay đã chạy dở)", n=len(lines) - max_lines)
         if len(lines) > max_lines
         else ""
     )

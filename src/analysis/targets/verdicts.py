@@ -74,7 +74,12 @@ def _shown(t, rows: pd.DataFrame):
     if m == "commune_multidim_rate_pct":  # district: share of communes meeting the bound
         return value, unit, threshold, np.where(district, "≥", "≤")
     if m == "commune_multidim_rate_pct_above":  # district: communes above the bound
-        return value, unit.str.replace("số xã", "xã"), threshold, np.where(district, "=", "≤")
+        return (
+            value,
+            unit.replace("số xã trên ngưỡng", "xã trên ngưỡng"),
+            threshold,
+            np.where(district, "=", "≤"),
+        )
     if m == "poor_rate_annual_fall_pp":
         return value, unit, threshold, "≥"
     return value, unit, threshold, "≥"
