@@ -43,9 +43,10 @@ def texts(path: Path) -> Iterator[str]:
     elif path.suffix == ".md":
         yield from path.read_text(encoding="utf-8").splitlines()
     elif path.suffix == ".pdf":
-        out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                             text=True, check=True).stdout  # fmt: skip
-        yield from out.splitlines()
+        out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                             check=True).stdout  # fmt: skip
+        # one piece per page: a name broken across two lines is still one name
+        yield from (" ".join(page.split()) for page in out.split("\f"))
     elif path.suffix == ".docx":
         yield from _docx_texts(path)
     elif path.suffix == ".xlsx":
@@ -78,14 +79,14 @@ def _xlsx_texts(path: Path) -> Iterator[str]:
 
 
 def place_names(config) -> set[str]:
-    """Names that keep their diacritics in English: every unit of the registry (name and full
-    name), the district, its province and the socio-economic region's official names."""
+    """Names that keep their diacritics in English: the name of every unit of the registry
+    (without its type: "Sơn Kim 1", not "Xã Sơn Kim 1", which English writes "Sơn Kim 1
+    commune"), the district and its province."""
     from analysis.registry import registry_for
 
     units = registry_for(config).units
     d = config.district
-    names = {d.name, d.province, d.legacy_district_name}
-    names |= set(units["name"].astype(str)) | set(units["full_name"].astype(str))
+    names = {d.name, d.province} | set(units["name"].astype(str))
     return {n for n in names if n}
 
 

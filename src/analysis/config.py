@@ -264,13 +264,19 @@ class Config(_Frozen):
         for r in self.standards:
             if r.covers(year):
                 return r.standard
-        raise UserError(f"Cấu hình không có chuẩn nghèo cho năm {year} (khóa 'standards').")
+        raise UserError(
+            i18n.t("Cấu hình không có chuẩn nghèo cho năm {year} (khóa 'standards').", year=year)
+        )
 
     def vintage_for(self, year: int) -> int:
         for r in self.units:
             if r.covers(year):
                 return r.vintage
-        raise UserError(f"Cấu hình không có kỳ đơn vị hành chính cho năm {year} (khóa 'units').")
+        raise UserError(
+            i18n.t(
+                "Cấu hình không có kỳ đơn vị hành chính cho năm {year} (khóa 'units').", year=year
+            )
+        )
 
     def resolve(self, path: Path | None) -> Path | None:
         """A config path, made absolute against the project root."""
@@ -293,7 +299,7 @@ def _key_path(loc: tuple) -> str:
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(gốc)"
+    return out or i18n.t("(gốc)")
 
 
 def load_config(path: str | Path) -> Config:
@@ -302,48 +308,71 @@ def load_config(path: str | Path) -> Config:
     if not path.is_absolute() and not path.exists():
         path = PROJECT_ROOT / path
     if not path.exists():
-        raise UserError(f"Không tìm thấy tệp cấu hình: {path}")
+        raise UserError(i18n.t("Không tìm thấy tệp cấu hình: {path}", path=path))
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f", dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
+        where = (
+            i18n.t(", dòng {line}, cột {column}", line=mark.line + 1, column=mark.column + 1)
+            if mark
+            else ""
+        )
         raise UserError(
-            f"{path}{where}: YAML không hợp lệ ({getattr(exc, 'problem', exc)})"
-        ) from None
+            i18n.t("{path}{where}: YAML không hợp lệ ({problem})", path=path, where=where,
+                   problem=getattr(exc, "problem", exc))
+        ) from None  # fmt: skip
     if not isinstance(raw, dict):
-        raise UserError(f"{path}: tệp cấu hình phải là một bảng khóa: giá trị")
+        raise UserError(i18n.t("{path}: tệp cấu hình phải là một bảng khóa: giá trị", path=path))
     try:
         language = i18n.override_language()  # `analysis run --language` for this run
     except i18n.TranslationError as exc:
         raise UserError(f"{i18n.LANGUAGE_ENV}: {exc}") from None
     if language is not None:
         raw = {**raw, "language": language}
+    if raw.get("language") in i18n.LANGUAGES:  # the config's own errors in its language
+        i18n.set_language(raw["language"])
     try:
         config = Config.model_validate({**raw, "source_path": path})
     except ValidationError as exc:
         lines = []
         for err in exc.errors():
             key = _key_path(err["loc"])
+            value = repr(err.get("input"))
             if err["type"] == "extra_forbidden":
-                lines.append(f"  - khóa không được phép: '{key}'")
+                lines.append(i18n.t("  - khóa không được phép: '{key}'", key=key))
             elif err["type"] == "literal_error" and tuple(err["loc"]) == ("district", "region"):
-                allowed = "; ".join(f"{k} ({v})" for k, v in REGION_LABELS_VI.items())
+                allowed = "; ".join(f"{k} ({i18n.t(v)})" for k, v in REGION_LABELS_VI.items())
                 lines.append(
-                    f"  - khóa '{key}': vùng {err.get('input')!r} không hợp lệ; các giá trị được "
-                    f"phép: {allowed}"
+                    i18n.t(
+                        "  - khóa '{key}': vùng {value} không hợp lệ; các giá trị được phép: "
+                        "{allowed}",
+                        key=key,
+                        value=value,
+                        allowed=allowed,
+                    )
                 )
             elif err["type"] == "literal_error":  # e.g. maps.scheme, language
                 allowed = str(err.get("ctx", {}).get("expected", "")).replace(" or ", ", ")
                 lines.append(
-                    f"  - khóa '{key}': giá trị {err.get('input')!r} không được hỗ trợ; các giá "
-                    f"trị được phép: {allowed}"
+                    i18n.t(
+                        "  - khóa '{key}': giá trị {value} không được hỗ trợ; các giá trị được "
+                        "phép: {allowed}",
+                        key=key,
+                        value=value,
+                        allowed=allowed,
+                    )
                 )
             elif err["type"] == "missing":
-                lines.append(f"  - thiếu khóa bắt buộc: '{key}'")
+                lines.append(i18n.t("  - thiếu khóa bắt buộc: '{key}'", key=key))
             else:
-                lines.append(f"  - khóa '{key}': {err['msg']} (giá trị: {err.get('input')!r})")
-        raise UserError(f"{path}: cấu hình không hợp lệ\n" + "\n".join(lines)) from None
+                lines.append(
+                    i18n.t("  - khóa '{key}': {message} (giá trị: {value})", key=key,
+                           message=err["msg"], value=value)
+                )  # fmt: skip
+        raise UserError(
+            i18n.t("{path}: cấu hình không hợp lệ", path=path) + "\n" + "\n".join(lines)
+        ) from None
     try:
         i18n.activate(config)  # the run's (or notebook's) language, from here on
     except i18n.TranslationError as exc:

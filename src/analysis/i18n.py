@@ -66,7 +66,11 @@ class TranslationError(ValueError):
 def check_language(lang: str) -> str:
     if lang not in LANGUAGES:
         raise TranslationError(
-            f"Ngôn ngữ '{lang}' không được hỗ trợ; các giá trị được phép: {', '.join(LANGUAGES)}."
+            t(
+                "Ngôn ngữ '{language}' không được hỗ trợ; các giá trị được phép: {allowed}.",
+                language=lang,
+                allowed=", ".join(LANGUAGES),
+            )
         )
     return lang
 
@@ -177,7 +181,12 @@ def check_placeholders(table: Mapping[str, str], where: str) -> None:
     for vi, other in table.items():
         if placeholders(vi) != placeholders(other):
             raise TranslationError(
-                f"{where}: '{vi}' và bản dịch '{other}' không cùng các chỗ trống {{…}}."
+                t(
+                    "{path}: '{vi}' và bản dịch '{other}' không cùng các chỗ trống {{…}}.",
+                    path=where,
+                    vi=vi,
+                    other=other,
+                )
             )
 
 

@@ -111,14 +111,14 @@ def write_summary_tables(
         (POOR_DYNAMICS, "Biến động hộ nghèo", "BIẾN ĐỘNG HỘ NGHÈO"),
         (NEAR_POOR_DYNAMICS, "Biến động hộ cận nghèo", "BIẾN ĐỘNG HỘ CẬN NGHÈO"),
     ):
-        _dynamics_sheet(wb.create_sheet(t(name)), rows, total, cols, titles.with_title(label))
+        _dynamics_sheet(wb.create_sheet(t(name)[:31]), rows, total, cols, titles.with_title(label))
     for status, name, label in (
         ("poor", "Thiếu hụt hộ nghèo", "THIẾU HỤT CÁC CHỈ SỐ CỦA HỘ NGHÈO"),
         ("near_poor", "Thiếu hụt hộ cận nghèo", "THIẾU HỤT CÁC CHỈ SỐ CỦA HỘ CẬN NGHÈO"),
     ):
-        ws = wb.create_sheet(t(name))
+        ws = wb.create_sheet(t(name)[:31])
         _deprivation_sheet(ws, rows, hh, std, status, status_col, titles.with_title(label))
-    _groups_sheet(wb.create_sheet(t("Nhóm đối tượng")), rows, hh, status_col, titles)
+    _groups_sheet(wb.create_sheet(t("Nhóm đối tượng")[:31]), rows, hh, status_col, titles)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     neutralise_workbook(wb)  # commune names and notes: text, never formulas
@@ -153,7 +153,7 @@ class _Titles:
 
 
 def _results_sheet(wb: Workbook, rows: pd.DataFrame, total: pd.DataFrame, titles: _Titles) -> None:
-    ws = wb.create_sheet(t("Kết quả"))
+    ws = wb.create_sheet(t("Kết quả")[:31])
     titles.with_title("KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO").write(ws)
     cols = [c.name for c in RESULT_COLUMNS]
     headers = [("", c.label_vi) for c in RESULT_COLUMNS]

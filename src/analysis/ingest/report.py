@@ -260,7 +260,7 @@ class ValidationReport:
         with excel_writer(paths["xlsx"]) as xw:
 
             def sheet(frame: pd.DataFrame, name: str) -> None:
-                shown(frame).to_excel(xw, sheet_name=t(name), index=False)
+                shown(frame).to_excel(xw, sheet_name=t(name)[:31], index=False)
 
             if note:
                 sheet(pd.DataFrame({"Ghi chú": [t(note), self.summary_sentence()]}), "Ghi chú")

@@ -58,7 +58,9 @@ def map_context(config, year: int, boundaries, data_vintage: int, made_on: date 
     """The MapContext of `year` drawn on `boundaries` (analysis.geography.Boundaries)."""
     d, lang = config.district, config.language
     key = "area_2024" if boundaries.vintage == LEGACY_VINTAGE else "area_2025"
-    area = tr(key, lang, type=d.type, type_lower=d.type.lower(), name=d.name, province=d.province)
+    unit = d.type.lower() if lang == "vi" else t(d.type.lower(), lang=lang)  # "huyện"/"district"
+    area = tr(key, lang, type=unit.capitalize() if lang == "vi" else unit, type_lower=unit,
+              name=d.name, province=d.province)  # fmt: skip
     notes = reaggregation_notes({year: data_vintage}, boundaries.vintage, lang)
     return MapContext(
         area=area,
