@@ -240,7 +240,10 @@ _VIETNAMESE_LETTER = re.compile(
     "[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.IGNORECASE
 )
 # Document symbols keep their Vietnamese letters in English: NĐ-CP, QĐ-TTg, TT-BLĐTBXH, NQ-HĐND.
-_DOCUMENT_SYMBOL = re.compile(r"\b[A-ZĐ]{1,6}(?:-[A-ZĐa-z]{2,})+\b")
+_DOCUMENT_SYMBOL = re.compile(
+    r"\b[A-ZĐ]{1,6}(?:-[A-ZĐa-z]{2,})+\b"
+    r"|\b(?:NĐ|QĐ|NQ)[A-Z][A-Za-zĐ]+\b"  # the same, its hyphen lost at a PDF line end
+)
 _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+|\n+|\s*\|\s*")
 
 

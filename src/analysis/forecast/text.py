@@ -8,6 +8,7 @@ import pandas as pd
 
 from analysis.forecast.attainment import probabilities, required_reductions
 from analysis.forecast.result import ForecastResult
+from analysis.i18n import is_english
 from analysis.i18n import t as tr
 from analysis.targets import POPULATION_LABELS_VI, VERDICT_LABELS_VI
 from analysis.vietnamese import format_number as num
@@ -213,8 +214,10 @@ def describe_metric(
 
 
 def _lower_first(text: str) -> str:
+    """A target's wording inside a Vietnamese sentence ("chỉ tiêu tỷ lệ …"); English quotes it
+    as written."""
     text = str(text).rstrip(".")
-    return text[:1].lower() + text[1:]
+    return text if is_english() else text[:1].lower() + text[1:]
 
 
 def describe_target_status(
