@@ -12,6 +12,7 @@ from pathlib import Path
 
 import typer
 
+from analysis import i18n
 from analysis.config import load_config
 from analysis.errors import UserError, fs_error
 
@@ -49,18 +50,29 @@ def run(
     scenario: str | None = typer.Option(
         None, "--scenario", help="Phương án phân bổ ngân sách để so sánh với phương án cơ sở."
     ),
+    language: str | None = typer.Option(
+        None,
+        "--language",
+        help="Ngôn ngữ của kết quả: vi (tiếng Việt) hoặc en (tiếng Anh); mặc định theo khóa "
+        "language của cấu hình.",
+    ),
 ) -> None:
     """Chạy toàn bộ chu trình năm: nhập liệu → đo lường → bản đồ → mục tiêu → ngân sách → báo cáo."""
     from analysis.pipeline import run_cycle
     from analysis.reproducible import parse_run_date
 
+    if language is not None:
+        try:
+            i18n.set_language(language)  # this process's messages, from here on
+        except i18n.TranslationError as exc:
+            raise UserError(str(exc)) from None
     day = parse_run_date(run_date) if run_date else None
     final = run_cycle(
         config, year, out_root=out, allow_incomplete=allow_incomplete, run_date=day,
-        budget={"scenario": scenario},
+        budget={"scenario": scenario}, language=language,
     )  # fmt: skip
-    typer.echo(f"Hoàn thành. Kết quả tại: {final}")
-    typer.echo(f"Báo cáo: {final / 'briefing.html'}")
+    typer.echo(i18n.t("Hoàn thành. Kết quả tại: {path}", path=final))
+    typer.echo(i18n.t("Báo cáo: {path}", path=final / "briefing.html"))
 
 
 @app.command()
@@ -83,10 +95,10 @@ def sample(
     out_dir = sample_folder(cfg)  # refuses a non-synthetic config
     check_sample_folder(cfg, out_dir)  # refuses project/raw-data folders and foreign files
     if out_dir.exists() and any(out_dir.iterdir()) and not force:
-        typer.echo(f"Dữ liệu mẫu đã có tại {out_dir} (dùng --force để tạo lại).")
+        typer.echo(i18n.t("Dữ liệu mẫu đã có tại {path} (dùng --force để tạo lại).", path=out_dir))
         return
     path = write_sample(cfg, out_dir, households=households, population=population)
-    typer.echo(f"Đã tạo dữ liệu mẫu mô phỏng tại: {path}")
+    typer.echo(i18n.t("Đã tạo dữ liệu mẫu mô phỏng tại: {path}", path=path))
 
 
 @app.command()
@@ -144,9 +156,13 @@ def _validate_boundary_file(path: Path, cfg) -> None:
     summary, found = boundary_problems(cfg, registry_for(cfg))
     label = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
     failed = any(p.severity == "error" for p in found)
-    typer.echo(f"Tệp ranh giới {path.name}: {'KHÔNG ĐẠT' if failed else 'ĐẠT'}. {summary}")
+    verdict = i18n.t("KHÔNG ĐẠT") if failed else i18n.t("ĐẠT")
+    typer.echo(
+        i18n.t("Tệp ranh giới {file}: {verdict}. {summary}", file=path.name, verdict=verdict,
+               summary=summary)
+    )  # fmt: skip
     for p in found:
-        typer.echo(f"  - {label[p.severity]}: {p.message}")
+        typer.echo(f"  - {i18n.t(label[p.severity])}: {p.message}")
     if failed:
         raise typer.Exit(code=1)
 
@@ -183,10 +199,10 @@ def main() -> None:
     try:
         app()
     except UserError as exc:
-        typer.echo(f"Lỗi: {exc}", err=True)
+        typer.echo(i18n.t("Lỗi: {message}", message=exc), err=True)
         sys.exit(2)
     except OSError as exc:
-        typer.echo(f"Lỗi: {fs_error(exc, _path_argument())}", err=True)
+        typer.echo(i18n.t("Lỗi: {message}", message=fs_error(exc, _path_argument())), err=True)
         sys.exit(2)
 
 

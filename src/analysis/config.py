@@ -14,6 +14,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from analysis import i18n
 from analysis.errors import UserError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -283,13 +284,19 @@ class Config(_Frozen):
     allocation: Allocation | None = None
     documents: Documents = Documents()
     sustainability: Sustainability = Sustainability()
+    # The district's own texts in other languages (target labels, the plan's name, ...):
+    # {"en": {"Vietnamese text": "English text"}}; they take precedence over the catalog
+    # (analysis.i18n).
+    translations: dict[Literal["en"], dict[str, str]] = Field(default_factory=dict)
     source_path: Path | None = None
 
     def standard_for(self, year: int) -> str:
         for r in self.standards:
             if r.covers(year):
                 return r.standard
-        raise UserError(f"Cấu hình không có chuẩn nghèo cho năm {year} (khóa 'standards').")
+        raise UserError(
+            i18n.t("Cấu hình không có chuẩn nghèo cho năm {year} (khóa 'standards').", year=year)
+        )
 
     def same_standard_years(self, years, year: int) -> list[int]:
         """The `years` measured under the same poverty standard as `year` (an unmapped year
@@ -305,7 +312,11 @@ class Config(_Frozen):
         for r in self.units:
             if r.covers(year):
                 return r.vintage
-        raise UserError(f"Cấu hình không có kỳ đơn vị hành chính cho năm {year} (khóa 'units').")
+        raise UserError(
+            i18n.t(
+                "Cấu hình không có kỳ đơn vị hành chính cho năm {year} (khóa 'units').", year=year
+            )
+        )
 
     def resolve(self, path: Path | None) -> Path | None:
         """A config path, made absolute against the project root."""
@@ -328,22 +339,27 @@ def _key_path(loc: tuple) -> str:
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(gốc)"
+    return out or i18n.t("(gốc)")
 
 
 def read_yaml(path: Path, missing: str) -> object:
-    """The YAML document in `path`; UserError "`missing`: path" when there is no such file, and one
-    naming the line and column of a syntax error."""
+    """The YAML document in `path`; UserError `missing` (a template with {path}) when there is no
+    such file, and one naming the line and column of a syntax error."""
     if not path.exists():
-        raise UserError(f"{missing}: {path}")
+        raise UserError(i18n.t(missing, path=path))
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f", dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
+        where = (
+            i18n.t(", dòng {line}, cột {column}", line=mark.line + 1, column=mark.column + 1)
+            if mark
+            else ""
+        )
         raise UserError(
-            f"{path}{where}: YAML không hợp lệ ({getattr(exc, 'problem', exc)})"
-        ) from None
+            i18n.t("{path}{where}: YAML không hợp lệ ({problem})", path=path, where=where,
+                   problem=getattr(exc, "problem", exc))
+        ) from None  # fmt: skip
 
 
 def load_config(path: str | Path) -> Config:
@@ -351,31 +367,60 @@ def load_config(path: str | Path) -> Config:
     path = Path(path)
     if not path.is_absolute() and not path.exists():
         path = PROJECT_ROOT / path
-    raw = read_yaml(path, "Không tìm thấy tệp cấu hình")
+    raw = read_yaml(path, "Không tìm thấy tệp cấu hình: {path}")
     if not isinstance(raw, dict):
-        raise UserError(f"{path}: tệp cấu hình phải là một bảng khóa: giá trị")
+        raise UserError(i18n.t("{path}: tệp cấu hình phải là một bảng khóa: giá trị", path=path))
     try:
-        return Config.model_validate({**raw, "source_path": path})
+        language = i18n.override_language()  # `analysis run --language` for this run
+    except i18n.TranslationError as exc:
+        raise UserError(f"{i18n.LANGUAGE_ENV}: {exc}") from None
+    if language is not None:
+        raw = {**raw, "language": language}
+    if raw.get("language") in i18n.LANGUAGES:  # the config's own errors in its language
+        i18n.set_language(raw["language"])
+    try:
+        config = Config.model_validate({**raw, "source_path": path})
     except ValidationError as exc:
         lines = []
         for err in exc.errors():
             key = _key_path(err["loc"])
+            value = repr(err.get("input"))
             if err["type"] == "extra_forbidden":
-                lines.append(f"  - khóa không được phép: '{key}'")
+                lines.append(i18n.t("  - khóa không được phép: '{key}'", key=key))
             elif err["type"] == "literal_error" and tuple(err["loc"]) == ("district", "region"):
-                allowed = "; ".join(f"{k} ({v})" for k, v in REGION_LABELS_VI.items())
+                allowed = "; ".join(f"{k} ({i18n.t(v)})" for k, v in REGION_LABELS_VI.items())
                 lines.append(
-                    f"  - khóa '{key}': vùng {err.get('input')!r} không hợp lệ; các giá trị được "
-                    f"phép: {allowed}"
+                    i18n.t(
+                        "  - khóa '{key}': vùng {value} không hợp lệ; các giá trị được phép: "
+                        "{allowed}",
+                        key=key,
+                        value=value,
+                        allowed=allowed,
+                    )
                 )
             elif err["type"] == "literal_error":  # e.g. maps.scheme, language
                 allowed = str(err.get("ctx", {}).get("expected", "")).replace(" or ", ", ")
                 lines.append(
-                    f"  - khóa '{key}': giá trị {err.get('input')!r} không được hỗ trợ; các giá "
-                    f"trị được phép: {allowed}"
+                    i18n.t(
+                        "  - khóa '{key}': giá trị {value} không được hỗ trợ; các giá trị được "
+                        "phép: {allowed}",
+                        key=key,
+                        value=value,
+                        allowed=allowed,
+                    )
                 )
             elif err["type"] == "missing":
-                lines.append(f"  - thiếu khóa bắt buộc: '{key}'")
+                lines.append(i18n.t("  - thiếu khóa bắt buộc: '{key}'", key=key))
             else:
-                lines.append(f"  - khóa '{key}': {err['msg']} (giá trị: {err.get('input')!r})")
-        raise UserError(f"{path}: cấu hình không hợp lệ\n" + "\n".join(lines)) from None
+                lines.append(
+                    i18n.t("  - khóa '{key}': {message} (giá trị: {value})", key=key,
+                           message=err["msg"], value=value)
+                )  # fmt: skip
+        raise UserError(
+            i18n.t("{path}: cấu hình không hợp lệ", path=path) + "\n" + "\n".join(lines)
+        ) from None
+    try:
+        i18n.activate(config)  # the run's (or notebook's) language, from here on
+    except i18n.TranslationError as exc:
+        raise UserError(f"{path}: {exc}") from None
+    return config

@@ -45,23 +45,32 @@ _ERRNO_TEXT = re.compile(r"\[Errno (\d+)\][^:]*(?::\s*'([^']*)'(?:\s*->\s*'([^']
 
 
 def os_error_reason(code: int | None) -> str:
-    return _REASONS.get(code or -1, "lỗi hệ thống tệp")
+    from analysis.i18n import t
+
+    return t(_REASONS.get(code or -1, "lỗi hệ thống tệp"))
 
 
 def fs_error(exc: OSError, path: str | Path | None = None, doing: str = "") -> FileSystemError:
     """A FileSystemError for `exc`: what went wrong and where (the exception's own path when
     it has one, else `path`, the file or folder being written or read)."""
+    from analysis.i18n import t
+
     where = exc.filename if exc.filename is not None else path
     if isinstance(where, bytes):
         where = where.decode(errors="replace")
     other = f" → {exc.filename2}" if getattr(exc, "filename2", None) else ""
-    place = f"{where}{other}" if where is not None else "(không rõ đường dẫn)"
-    head = f"Lỗi hệ thống tệp{f' khi {doing}' if doing else ''}: {os_error_reason(exc.errno)}"
+    place = f"{where}{other}" if where is not None else t("(không rõ đường dẫn)")
+    reason = os_error_reason(exc.errno)
+    head = (
+        t("Lỗi hệ thống tệp khi {doing}: {reason}", doing=t(doing), reason=reason)
+        if doing
+        else t("Lỗi hệ thống tệp: {reason}", reason=reason)
+    )
     hint = ""
     if exc.errno in DISK_FULL:
-        hint = " Giải phóng chỗ trống trên ổ đĩa rồi chạy lại."
+        hint = " " + t("Giải phóng chỗ trống trên ổ đĩa rồi chạy lại.")
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        hint = " Kiểm tra quyền ghi của thư mục hoặc chọn thư mục khác (tùy chọn --out)."
+        hint = " " + t("Kiểm tra quyền ghi của thư mục hoặc chọn thư mục khác (tùy chọn --out).")
     detail = f" ({type(exc).__name__}: {exc.strerror})" if exc.strerror else f" ({exc})"
     return FileSystemError(
         f"{head} — {place}{detail}.{hint}", exc.errno, None if where is None else str(where)

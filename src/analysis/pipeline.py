@@ -35,7 +35,7 @@ from nbconvert import HTMLExporter
 from tqdm import tqdm
 
 import analysis
-from analysis import preflight, reproducible, run_folders
+from analysis import i18n, preflight, reproducible, run_folders
 from analysis.config import PROJECT_ROOT, Config, load_config
 from analysis.documents import document_title
 from analysis.documents.html import html_document
@@ -63,14 +63,23 @@ class StepFailure:
 
 class RunFailed(UserError):
     def __init__(self, failure: StepFailure, kept: Path | None, note: str = ""):
-        where = f", ô mã số {failure.cell}" if failure.cell is not None else ""
+        where = i18n.t(", ô mã số {cell}", cell=failure.cell) if failure.cell is not None else ""
         if kept is not None:
-            tail = f"Sổ tay đã chạy dở lưu tại: {kept} (lỗi ghi trong {kept / 'ERROR.txt'})"
+            tail = i18n.t(
+                "Sổ tay đã chạy dở lưu tại: {path} (lỗi ghi trong {error_file})",
+                path=kept,
+                error_file=kept / "ERROR.txt",
+            )
         else:
             tail = note
         super().__init__(
-            f"Bước {failure.notebook} thất bại{where}: {failure.error}\n"
-            f"Kết quả lần chạy trước được giữ nguyên. {tail}"
+            i18n.t(
+                "Bước {step} thất bại{where}: {error}\nKết quả lần chạy trước được giữ nguyên. {tail}",
+                step=failure.notebook,
+                where=where,
+                error=failure.error,
+                tail=tail,
+            )
         )
         self.failure = failure
         self.kept = kept
@@ -81,7 +90,9 @@ class IncompleteInputs(UserError):
 
     def __init__(self, message: str):
         super().__init__(
-            f"{message}\nChưa ghi kết quả nào; kết quả lần chạy trước (nếu có) được giữ nguyên."
+            message
+            + "\n"
+            + i18n.t("Chưa ghi kết quả nào; kết quả lần chạy trước (nếu có) được giữ nguyên.")
         )
 
 
@@ -113,7 +124,10 @@ def ensure_sample(config: Config, households: int | None = None) -> Path | None:
         return None
     from analysis.synthetic import write_sample
 
-    print(f"Chưa có dữ liệu mẫu: đang tạo dữ liệu mô phỏng tại {lists.parent} ...", file=sys.stderr)
+    print(
+        i18n.t("Chưa có dữ liệu mẫu: đang tạo dữ liệu mô phỏng tại {path} ...", path=lists.parent),
+        file=sys.stderr,
+    )
     return write_sample(config, lists.parent, households=households)
 
 
@@ -127,6 +141,7 @@ def run_cycle(
     allow_incomplete: bool = False,
     run_date: date | None = None,
     budget: dict | None = None,
+    language: str | None = None,
 ) -> Path:
     """Execute the notebooks for `year`; return the final output folder.
 
@@ -138,12 +153,57 @@ def run_cycle(
     the same inputs, config and seed on the same run date give the same files.
 
     `budget`: notebook 04's parameters (budget_year, envelope_file, scenario), passed through.
+
+    `language` ("vi", "en"): overrides the config's for this run; the notebook kernels and
+    the factsheet workers inherit it through the ANALYSIS_LANGUAGE environment variable, so
+    every step's `load_config` activates it (analysis.i18n).
     """
+    with _language_environment(language):
+        return _run_cycle(
+            config_path, year, out_root, notebooks, progress, on_step, allow_incomplete,
+            run_date, budget,
+        )  # fmt: skip
+
+
+@contextlib.contextmanager
+def _language_environment(language: str | None):
+    """ANALYSIS_LANGUAGE set to `language` for the run (restored afterwards); none: unchanged."""
+    if language is None:
+        yield
+        return
+    i18n.check_language(language)
+    saved = os.environ.get(i18n.LANGUAGE_ENV)
+    os.environ[i18n.LANGUAGE_ENV] = language
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(i18n.LANGUAGE_ENV, None)
+        else:
+            os.environ[i18n.LANGUAGE_ENV] = saved
+
+
+def _run_cycle(
+    config_path: str | Path,
+    year: int,
+    out_root: Path | None,
+    notebooks: tuple[str, ...],
+    progress: bool,
+    on_step: Callable[[str], None] | None,
+    allow_incomplete: bool,
+    run_date: date | None,
+    budget: dict | None,
+) -> Path:
     config_path = Path(config_path).resolve()
     config = load_config(config_path)
     ensure_sample(config)
     final = output_dir(config, year, out_root)
-    what = f"{config.district.type} {config.district.name} năm {year}"
+    what = i18n.t(
+        "{Unit} {name} năm {year}",
+        Unit=i18n.t(config.district.type.lower()).capitalize(),
+        name=config.district.name,
+        year=year,
+    )
     try:
         lock = run_folders.acquire_lock(final, what)
     except OSError as exc:
@@ -157,7 +217,7 @@ def run_cycle(
                 raise fs_error(exc, final.parent, "dọn thư mục kết quả") from None
             # the config against its data and the run year: fatal problems stop before 01
             for warning in preflight.require_ok(config, year):
-                print(f"Cảnh báo: {warning}", file=sys.stderr)
+                print(i18n.t("Cảnh báo: {message}", message=warning), file=sys.stderr)
             try:
                 work = run_folders.new_run_dir(final)
             except OSError as exc:
@@ -197,7 +257,11 @@ def _run_steps(
     try:
         (work / "notebooks").mkdir()
         bar = tqdm(
-            notebooks, desc="Chu trình năm", unit="bước", disable=not progress, file=sys.stderr
+            notebooks,
+            desc=i18n.t("Chu trình năm"),
+            unit=i18n.t("bước"),
+            disable=not progress,
+            file=sys.stderr,
         )
         with reproducible.run_environment(run_date) as day:
             for name in bar:
@@ -232,9 +296,11 @@ def _run_steps(
             tail = _removed(work, disk_full=True)
         else:
             kept = _keep(work, final, str(error))
-            tail = f"Thư mục chạy dở lưu tại: {kept}." if kept else _removed(work)
+            tail = i18n.t("Thư mục chạy dở lưu tại: {path}.", path=kept) if kept else _removed(work)
         raise FileSystemError(
-            f"{error}\nKết quả lần chạy trước được giữ nguyên. {tail}", exc.errno, error.path
+            f"{error}\n" + i18n.t("Kết quả lần chạy trước được giữ nguyên. {tail}", tail=tail),
+            exc.errno,
+            error.path,
         ) from None
     except (KeyboardInterrupt, SystemExit):
         run_folders.remove(work)  # interrupted: nothing worth keeping, the previous stays
@@ -247,8 +313,8 @@ def _run_steps(
 
 def _removed(work: Path, disk_full: bool = False) -> str:
     if disk_full:
-        return f"Ổ đĩa đầy: thư mục chạy dở {work} đã được xóa để giải phóng chỗ."
-    return f"Không lưu được thư mục chạy dở {work}: đã xóa."
+        return i18n.t("Ổ đĩa đầy: thư mục chạy dở {path} đã được xóa để giải phóng chỗ.", path=work)
+    return i18n.t("Không lưu được thư mục chạy dở {path}: đã xóa.", path=work)
 
 
 def _keep(work: Path, final: Path, error: str) -> Path | None:
@@ -266,10 +332,16 @@ def _execute(name: str, work: Path, params: dict, final: Path) -> None:
         kernel.execute(NOTEBOOK_DIR / f"{name}.ipynb", out_nb, params, cwd=PROJECT_ROOT)
     except pm.PapermillExecutionError as exc:
         if exc.ename == "IngestError" and MISSING_LISTS_FLAG in (exc.evalue or ""):
-            raise IncompleteInputs(f"Bước {name} dừng: {_message(exc.evalue)}") from None
+            raise IncompleteInputs(
+                i18n.t("Bước {step} dừng: {message}", step=name, message=_message(exc.evalue))
+            ) from None
         if exc.ename in OS_ERROR_NAMES:  # a file-system failure inside the step: say where
             code, path = parse_os_error_text(exc.evalue or "")
-            err = fs_error(OSError(code, _strerror(exc.evalue), path), work, f"chạy bước {name}")
+            err = fs_error(
+                OSError(code, _strerror(exc.evalue), path),
+                work,
+                i18n.t("chạy bước {step}", step=name),
+            )
             failure = StepFailure(name, exc.exec_count, str(err))
             raise _StepError(
                 failure, disk_full=run_folders.is_disk_full(OSError(code, ""))
@@ -288,7 +360,7 @@ def _message(text: str, max_lines: int = 25) -> str:
     """The error's message as raised (input errors list every problem), cut to a screenful."""
     lines = (text or "").strip().splitlines()
     more = (
-        f"\n  ... và {len(lines) - max_lines} dòng nữa (xem sổ tay đã chạy dở)"
+        "\n" + i18n.t("  ... và {n} dòng nữa (xem sổ tay đã chạy dở)", n=len(lines) - max_lines)
         if len(lines) > max_lines
         else ""
     )
@@ -438,6 +510,7 @@ def _write_manifest(
             "config_path": _rel(config_path),
             "year": params["year"],
             "allow_incomplete": params["allow_incomplete"],
+            "language": config.language,
             **{k: params[k] for k in ("budget_year", "envelope_file", "scenario") if k in params},
         },
         "communes_missing_data": _missing_lists(work),

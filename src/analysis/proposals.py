@@ -20,6 +20,7 @@ import pandas as pd
 
 from analysis.errors import UserError
 from analysis.forecast.result import MODEL_LABELS_VI, ForecastResult
+from analysis.i18n import t as tr
 from analysis.reproducible import run_date, save_docx
 from analysis.vietnamese import format_number as num
 
@@ -43,7 +44,7 @@ HEADERS_VI = {
 
 
 def title(year: int) -> str:
-    return f"Chỉ tiêu giảm nghèo năm {year} giao cho các xã"
+    return tr("Chỉ tiêu giảm nghèo năm {year} giao cho các xã", year=year)
 
 
 def district_target(result: ForecastResult, config) -> int:
@@ -106,7 +107,10 @@ def propose_targets(
     """The editable table of next-year commune targets (attrs: year, total, widened, model)."""
     year = year or int(result.years[0])
     if year != int(result.years[0]):
-        raise UserError(f"Dự báo bắt đầu từ năm {int(result.years[0])}, không phải {year}.")
+        raise UserError(
+            tr("Dự báo bắt đầu từ năm {first}, không phải {year}.", first=int(result.years[0]),
+               year=year)
+        )  # fmt: skip
     total = district_target(result, config) if total is None else int(total)
     lo, hi, poor_now = feasible_range(result, low_q, high_q)
     widened = not lo.sum() <= total <= hi.sum()
@@ -114,8 +118,9 @@ def propose_targets(
         lo, hi = np.where(total < lo.sum(), 0, lo), np.where(total > hi.sum(), poor_now, hi)
     if total > poor_now.sum():
         raise UserError(
-            f"Chỉ tiêu {total} hộ vượt tổng số hộ nghèo hiện có ({poor_now.sum():.0f})."
-        )
+            tr("Chỉ tiêu {total} hộ vượt tổng số hộ nghèo hiện có ({n}).", total=total,
+               n=f"{poor_now.sum():.0f}")
+        )  # fmt: skip
     x = split_total(total, poor_now, lo, hi)
     now = result.history[result.history["year"] == result.run_year].set_index("commune_code")
     n = now["n_households"].reindex(result.codes).to_numpy(float)
@@ -132,22 +137,33 @@ def propose_targets(
 
 def method_note(table: pd.DataFrame, config) -> str:
     a = table.attrs
-    note = (
-        f"Phương pháp: chỉ tiêu của huyện ({num(a['total'], 0)} hộ) là mức lớn hơn giữa mức giảm "
-        f"tối thiểu của tỷ lệ hộ nghèo mỗi năm và mức giảm bình quân còn cần để đạt mục tiêu giảm "
-        f"1/2 số hộ nghèo so với đầu kỳ; chia cho các xã theo tỷ trọng số hộ nghèo, trong khoảng "
-        f"khả thi từ phân vị {num(100 * a['low_q'], 0)} đến {num(100 * a['high_q'], 0)} của mức "
-        f"giảm mô phỏng ({MODEL_LABELS_VI[a['model']]}, dữ liệu đến năm {a['run_year']}); làm tròn "
-        f"theo phần dư lớn nhất để tổng các xã bằng đúng chỉ tiêu huyện."
+    note = tr(
+        "Phương pháp: chỉ tiêu của huyện ({total} hộ) là mức lớn hơn giữa mức giảm tối thiểu của "
+        "tỷ lệ hộ nghèo mỗi năm và mức giảm bình quân còn cần để đạt mục tiêu giảm 1/2 số hộ "
+        "nghèo so với đầu kỳ; chia cho các xã theo tỷ trọng số hộ nghèo, trong khoảng khả thi từ "
+        "phân vị {low} đến {high} của mức giảm mô phỏng ({model}, dữ liệu đến năm {year}); làm "
+        "tròn theo phần dư lớn nhất để tổng các xã bằng đúng chỉ tiêu huyện.",
+        total=num(a["total"], 0),
+        low=num(100 * a["low_q"], 0),
+        high=num(100 * a["high_q"], 0),
+        model=tr(MODEL_LABELS_VI[a["model"]]),
+        year=a["run_year"],
     )
     if a["widened"]:
-        note += " Chỉ tiêu huyện nằm ngoài tổng khoảng khả thi nên khoảng đã được nới rộng."
+        note += " " + tr(
+            "Chỉ tiêu huyện nằm ngoài tổng khoảng khả thi nên khoảng đã được nới rộng."
+        )
     return note
 
 
 def source_note(config) -> str:
-    src = f"Nguồn: kết quả rà soát hộ nghèo, hộ cận nghèo; lập ngày {run_date():%d/%m/%Y}."
-    return src + (" Dữ liệu mô phỏng – không phải số liệu thật." if config.data.synthetic else "")
+    src = tr(
+        "Nguồn: kết quả rà soát hộ nghèo, hộ cận nghèo; lập ngày {date}.",
+        date=f"{run_date():%d/%m/%Y}",
+    )
+    if config.data.synthetic:
+        src += " " + tr("Dữ liệu mô phỏng – không phải số liệu thật.")
+    return src
 
 
 def display_table(table: pd.DataFrame) -> pd.DataFrame:
@@ -162,7 +178,7 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
               "target_rate_change_pp": 100 * total["target_households"] / n,
               "target_poor_rate_pct": 100 * (total["n_poor"] - total["target_households"]) / n}  # fmt: skip
     body = pd.concat([body, pd.DataFrame([total])], ignore_index=True)
-    return body.rename(columns=HEADERS_VI)
+    return body.rename(columns=lambda c: tr(HEADERS_VI.get(c, c)))
 
 
 # --------------------------------------------------------------------------- writers
@@ -192,14 +208,14 @@ def write_proposals_xlsx(
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = Workbook()
     ws = wb.active
-    ws.title = "Chỉ tiêu các xã"
+    ws.title = tr("Chỉ tiêu các xã")
     cols = ["stt", *PROPOSAL_COLUMNS]
     letter = {c: get_column_letter(i + 1) for i, c in enumerate(cols)}
     ws.append([title(table.attrs["year"])])
     ws.append([" ".join(t for t in (method_note(table, config), missing_note) if t)])
     ws.append([source_note(config)])
     ws.append([])
-    ws.append([HEADERS_VI[c] for c in cols])
+    ws.append([tr(HEADERS_VI[c]) for c in cols])
     neutralise_sheet(ws)  # titles and notes carry names from the config and inputs
     first = ws.max_row + 1
     formulas = {  # rates as fractions (shown "0.0%"); points as numbers
@@ -220,7 +236,7 @@ def write_proposals_xlsx(
                 v = values[c]
                 set_text(ws.cell(r, j), int(v) if isinstance(v, np.integer) else v)
     last, total = ws.max_row, ws.max_row + 1
-    ws.append(["", "", "Toàn huyện"] + [""] * (len(cols) - 3))
+    ws.append(["", "", tr("Toàn huyện")] + [""] * (len(cols) - 3))
     for c in _INT_COLS:
         formula_cell(ws[f"{letter[c]}{total}"], f"=SUM({letter[c]}{first}:{letter[c]}{last})")
     sums = {c: int(table[c].sum()) for c in _INT_COLS}
@@ -288,7 +304,7 @@ def write_proposals_docx(
     for _, row in shown.iterrows():
         cells = grid.add_row().cells
         for cell, key, value in zip(cells, keys, row, strict=True):
-            cell.text = _docx_value(key, value)
+            cell.text = tr(_docx_value(key, value))
     for cell in grid.rows[-1].cells:
         for run in cell.paragraphs[0].runs:
             run.bold = True

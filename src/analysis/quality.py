@@ -3,6 +3,9 @@
 Each check says what was tested, how many cases failed and which; a check that
 cannot run on the data at hand (e.g. the status audit on summary-table input) says
 so. Nothing here changes a number: it flags what a planner should look at twice.
+
+The names of the checks are stored in Vietnamese (the catalog's keys, analysis.i18n) and
+translated where they are shown; details and sentences are written in the run's language.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from analysis.i18n import t
 from analysis.measures import check_continuity, check_flows, district_indicators
 from analysis.vietnamese import format_number
 
@@ -25,7 +29,7 @@ def _row(check: str, failed: int, checked: int, detail: str = "") -> dict:
 
 def _names(rows: pd.DataFrame, limit: int = 6) -> str:
     items = [f"{r.commune_name} ({int(r.year)})" for r in rows.head(limit).itertuples()]
-    more = f" và {len(rows) - limit} trường hợp khác" if len(rows) > limit else ""
+    more = t(" và {n} trường hợp khác", n=len(rows) - limit) if len(rows) > limit else ""
     return ", ".join(items) + more
 
 
@@ -50,12 +54,15 @@ def year_on_year_jumps(indicators: pd.DataFrame, jump_pp: float = JUMP_PP) -> di
     checked = change.notna()
     failed = frame[checked & (change.abs() > jump_pp)]
     labels = [
-        f"{name} {format_number(delta, 1)} điểm %"
+        t("{commune} {change} điểm %", commune=name, change=format_number(delta, 1))
         for name, delta in zip(failed["commune_name"], change[failed.index], strict=True)
     ]
     detail = _names(failed.assign(commune_name=labels))
     return _row(
-        f"Tỷ lệ hộ nghèo của xã không thay đổi quá {format_number(jump_pp, 0)} điểm % trong một năm",
+        t(
+            "Tỷ lệ hộ nghèo của xã không thay đổi quá {points} điểm % trong một năm",
+            points=format_number(jump_pp, 0),
+        ),
         len(failed),
         int(checked.sum()),
         detail,
@@ -84,7 +91,10 @@ def flow_identity(indicators: pd.DataFrame) -> dict:
     )
     if with_flows.empty:
         return _row(
-            "Biến động cân đối: đầu kỳ − giảm + tăng = cuối kỳ", 0, 0, "không có số liệu biến động"
+            "Biến động cân đối: đầu kỳ − giảm + tăng = cuối kỳ",
+            0,
+            0,
+            t("không có số liệu biến động"),
         )
     breaks = check_flows(with_flows)
     return _row(
@@ -106,7 +116,7 @@ def continuity(indicators: pd.DataFrame, crosswalk: Mapping[str, str] | None) ->
         else indicators.iloc[:0]
     )
     if with_flows.empty:
-        return _row("Đầu kỳ năm này bằng cuối kỳ năm trước", 0, 0, "không có số liệu biến động")
+        return _row("Đầu kỳ năm này bằng cuối kỳ năm trước", 0, 0, t("không có số liệu biến động"))
     gaps = check_continuity(indicators, crosswalk)
     named = gaps.merge(
         indicators[["year", "commune_code", "commune_name"]],
@@ -121,12 +131,12 @@ def continuity(indicators: pd.DataFrame, crosswalk: Mapping[str, str] | None) ->
 def status_audit(audit: pd.DataFrame | None, n_households: int) -> dict:
     check = "Phân loại được báo cáo khớp với phân loại tính theo chuẩn"
     if audit is None:
-        return _row(check, 0, 0, "không có danh sách hộ: không đối chiếu được")
+        return _row(check, 0, 0, t("không có danh sách hộ: không đối chiếu được"))
     return _row(
         check,
         len(audit),
         n_households,
-        "danh sách từng hộ và lý do trong bảng audit" if len(audit) else "",
+        t("danh sách từng hộ và lý do trong bảng audit") if len(audit) else "",
     )
 
 
@@ -168,12 +178,13 @@ def describe_quality(qa: pd.DataFrame) -> str:
     ran = qa[qa["n_checked"] > 0]
     flagged = ran[ran["n_failed"] > 0]
     if flagged.empty:
-        return f"Cả {len(ran)} phép kiểm tra số liệu đều đạt."
-    return (
-        f"{len(ran) - len(flagged)}/{len(ran)} phép kiểm tra đạt; cần xem lại: "
-        + "; ".join(
-            f"{r.check.lower()} ({format_number(r.n_failed)} trường hợp)"
+        return t("Cả {n} phép kiểm tra số liệu đều đạt.", n=len(ran))
+    return t(
+        "{n_passed}/{n} phép kiểm tra đạt; cần xem lại: {checks}.",
+        n_passed=len(ran) - len(flagged),
+        n=len(ran),
+        checks="; ".join(
+            t("{check} ({n} trường hợp)", check=t(r.check).lower(), n=format_number(r.n_failed))
             for r in flagged.itertuples()
-        )
-        + "."
+        ),
     )

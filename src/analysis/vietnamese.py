@@ -1,9 +1,9 @@
 """Vietnamese text and number formatting.
 
 Text: legacy encodings (TCVN3/ABC, VNI, VPS, VISCII) to Unicode, NFC, one tone-mark
-placement, comparison keys for names and headers. Formatting: Vietnamese number,
-percentage and date formats (1.234,5 ; 12,3% ; 31/12/2024), for every module that
-writes for a reader.
+placement, comparison keys for names and headers. Formatting: number,
+percentage and date formats for every module that writes for a reader, in the active
+language (analysis.i18n): Vietnamese 1.234,5 ; 12,3% ; 31/12/2024, English 1,234.5 ; 12.3%.
 
 Legacy encodings. The conversion tables are the pinned `viparse` ones, completed
 here where they miss letters (see `_VNI_EXTRA`) and extended with the Windows-1252
@@ -35,6 +35,8 @@ from functools import lru_cache
 
 from viparse.normalize.encodings import CHARMAPS as _VIPARSE_CHARMAPS
 from viparse.normalize.tables import Charmap, build_charmap, convert
+
+from analysis import i18n
 
 ENCODING_LABELS = {"tcvn3": "TCVN3 (ABC)", "vni": "VNI", "viscii": "VISCII", "vps": "VPS"}
 
@@ -281,20 +283,24 @@ def _missing(x: object) -> bool:
 
 
 def format_number(x: float | int | None, decimals: int = 0) -> str:
-    """Vietnamese number format: 1234.5 -> '1.234,5' (dot thousands, comma decimals); missing -> '–'."""
+    """A number in the active language's format (analysis.i18n): Vietnamese 1234.5 ->
+    '1.234,5' (dot thousands, comma decimals), English '1,234.5'; missing -> '–'."""
     if _missing(x):
         return "–"
     text = f"{x:,.{decimals}f}"
+    if i18n.is_english():
+        return text
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
 def format_pct(fraction: float | None, decimals: int = 1) -> str:
-    """A fraction as a Vietnamese percentage: 0.1234 -> '12,3%'; missing -> '–'."""
+    """A fraction as a percentage: 0.1234 -> '12,3%' (Vietnamese) or '12.3%' (English);
+    missing -> '–'."""
     if _missing(fraction):
         return "–"
     return f"{format_number(fraction * 100, decimals)}%"
 
 
 def format_date(d: date | datetime) -> str:
-    """dd/mm/yyyy."""
+    """dd/mm/yyyy (Vietnamese and British usage alike)."""
     return d.strftime("%d/%m/%Y")

@@ -22,6 +22,7 @@ import pandas as pd
 
 from analysis.budget.rules import ELIGIBLE_LABELS_VI, SupportType
 from analysis.errors import UserError
+from analysis.i18n import t as tr
 from analysis.ingest.collect import collect_tables
 from analysis.ingest.problems import ProblemLog
 from analysis.ingest.values import parse_number
@@ -180,16 +181,24 @@ def check_double_support(
     two = benef[n_projects > 1]
     projects = two.groupby(key)["project"].agg(lambda p: ", ".join(sorted(set(p))))
     add(
-        "two_projects", two, lambda r: f"dự án {projects[(r.household_id, r.year, r.support_type)]}"
+        "two_projects",
+        two,
+        lambda r: tr(
+            "dự án {projects}", projects=projects[(r.household_id, r.year, r.support_type)]
+        ),
     )
     twice = benef[benef.duplicated(key + ["project"], keep=False)]
-    add("twice_in_year", twice, lambda r: f"dự án {r.project}")
+    add("twice_in_year", twice, lambda r: tr("dự án {projects}", projects=r.project))
     for year in sorted(benef["year"].unique()):
         rows = benef[benef["year"] == year]
         status = household_status(households, int(year))
         st = rows["household_id"].map(status["status"])
         esc = rows["household_id"].map(status["escape_year"])
-        add("on_no_list", rows[st.isna()], f"không có trong danh sách hộ đến năm {year}")
+        add(
+            "on_no_list",
+            rows[st.isna()],
+            tr("không có trong danh sách hộ đến năm {year}", year=year),
+        )
         for code, stype in support_types.items():
             mine = (rows["support_type"] == code) & st.notna()
             allowed = set(stype.eligible)
@@ -197,15 +206,18 @@ def check_double_support(
             late = escaped & ("newly_escaped" in allowed)
             late &= (int(year) - esc) > stype.newly_escaped_years
             bad = mine & ~st.isin(allowed)
-            allowed_vi = ", ".join(ELIGIBLE_LABELS_VI[a] for a in stype.eligible)
+            allowed_vi = ", ".join(tr(ELIGIBLE_LABELS_VI[a]) for a in stype.eligible)
             for i in rows.index[late]:
                 add("escaped_too_long_ago", rows.loc[[i]],
-                    f"thoát nghèo năm {int(esc[i])}, quá {stype.newly_escaped_years} năm "
-                    "được hỗ trợ")  # fmt: skip
+                    tr("thoát nghèo năm {year}, quá {n} năm được hỗ trợ", year=int(esc[i]),
+                      n=stype.newly_escaped_years))  # fmt: skip
             for i in rows.index[bad]:
-                now = ELIGIBLE_LABELS_VI.get(st[i], "không thuộc diện nghèo, cận nghèo")
+                now = tr(ELIGIBLE_LABELS_VI.get(st[i], "không thuộc diện nghèo, cận nghèo"))
                 add(
-                    "not_eligible", rows.loc[[i]], f"năm {year} là {now}; chỉ dành cho {allowed_vi}"
-                )
+                    "not_eligible",
+                    rows.loc[[i]],
+                    tr("năm {year} là {status}; chỉ dành cho {allowed}", year=year, status=now,
+                      allowed=allowed_vi),
+                )  # fmt: skip
     out = pd.DataFrame(found, columns=FINDING_COLUMNS)
     return out.sort_values(["rule", "household_id", "file", "row"], ignore_index=True)

@@ -5,6 +5,9 @@ Numbers are stored as numbers with Vietnamese display formats (#.##0: the workbo
 format code "#,##0" shows dot thousands under a Vietnamese locale; Excel stores the same
 code whatever the locale). Formats and page setup come from `analysis.documents.xlsx_style`. Every sheet: title rows, frozen header, column widths, header
 rows repeated on each printed page, A4 landscape fitted to the page width.
+
+Frames are built with Vietnamese headers and labels; sheet names, titles, headers and text
+cells that are catalog entries are written in the run's language (analysis.i18n).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from analysis.budget.beneficiaries import RULES_VI
 from analysis.budget.rules import Rules
 from analysis.documents.safe_xlsx import neutralise_workbook
 from analysis.documents.xlsx_style import DECIMAL, INTEGER, PERCENT, print_setup
+from analysis.i18n import t
 from analysis.reproducible import save_docx, save_workbook
 
 ILLUSTRATIVE_VI = (
@@ -39,14 +43,14 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 def _sheet(wb: Workbook, name: str, title: str, notes: list[str], frame: pd.DataFrame,
            formats: dict[str, str], total: bool = False) -> None:  # fmt: skip
     """One printable sheet: title and notes, a bold bordered header, then the rows."""
-    ws = wb.create_sheet(name[:31])
-    ws.append([title])
+    ws = wb.create_sheet(t(name)[:31])
+    ws.append([t(title)])
     ws["A1"].font = Font(bold=True, size=13)
     for n in notes:
-        ws.append([n])
+        ws.append([t(n)])
         ws.cell(ws.max_row, 1).font = Font(italic=True)
     ws.append([])
-    ws.append([str(c) for c in frame.columns])
+    ws.append([t(str(c)) for c in frame.columns])
     head = ws.max_row  # (an empty appended row does not count in max_row: read it after)
     for cell in ws[head]:
         cell.font = Font(bold=True)
@@ -59,7 +63,7 @@ def _sheet(wb: Workbook, name: str, title: str, notes: list[str], frame: pd.Data
         first = cols[1] if len(cols) > 1 and cols[1] not in sums else cols[0]  # the name column
         rows = pd.concat([rows, pd.DataFrame([{first: "Tổng cộng", **sums}])], ignore_index=True)
     for rec in rows.itertuples(index=False):
-        ws.append([_cell(v) for v in rec])
+        ws.append([t(_cell(v)) for v in rec])
         for j, cell in enumerate(ws[ws.max_row]):
             cell.border = _BORDER
             fmt = formats.get(frame.columns[j])
@@ -69,7 +73,7 @@ def _sheet(wb: Workbook, name: str, title: str, notes: list[str], frame: pd.Data
         for cell in ws[ws.max_row]:
             cell.font = Font(bold=True)
     for j, col in enumerate(frame.columns, start=1):
-        values = [str(col)] + [str(v) for v in frame.iloc[:, j - 1].head(200)]
+        values = [t(str(col))] + [str(t(v)) for v in frame.iloc[:, j - 1].head(200)]
         width = min(45, max(8, max(len(v) for v in values) + 2))
         ws.column_dimensions[get_column_letter(j)].width = width
     ws.freeze_panes = ws.cell(head + 1, 1)
@@ -99,14 +103,22 @@ def write_workbook(
     scenarios, double-support findings, disbursement (each when there is data)."""
     from analysis.budget import allocate as A
 
-    notes = [f"{district} – năm ngân sách {rules.budget_year}. Đơn vị: triệu đồng."]
+    notes = [
+        t(
+            "{district} – năm ngân sách {year}. Đơn vị: triệu đồng.",
+            district=district,
+            year=rules.budget_year,
+        )
+    ]
     if rules.illustrative:
         notes.append(ILLUSTRATIVE_VI)
     if synthetic:
         notes.append("Dữ liệu mô phỏng, không phải số liệu thật của huyện.")
     if missing is not None and len(missing):
         names = ", ".join(missing["commune_name"].astype(str))
-        notes.append(f"Chưa phân bổ cho {len(missing)} xã thiếu số liệu: {names}.")
+        notes.append(
+            t("Chưa phân bổ cho {n} xã thiếu số liệu: {names}.", n=len(missing), names=names)
+        )
     wb = Workbook()
     wb.remove(wb.active)
     proj = A.by_project(long).rename(columns={"project": "Dự án", "project_name": "Tên dự án"})
@@ -199,40 +211,51 @@ def write_annex(
     page.top_margin = page.bottom_margin = Cm(2.0)
     head = doc.add_paragraph()
     head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    head.add_run("Phụ lục").bold = True
+    head.add_run(t("Phụ lục")).bold = True
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.add_run(
-        f"PHÂN BỔ KINH PHÍ THỰC HIỆN CHƯƠNG TRÌNH MỤC TIÊU QUỐC GIA GIẢM NGHÈO BỀN VỮNG "
-        f"NĂM {rules.budget_year}"
+        t(
+            "PHÂN BỔ KINH PHÍ THỰC HIỆN CHƯƠNG TRÌNH MỤC TIÊU QUỐC GIA GIẢM NGHÈO BỀN VỮNG "
+            "NĂM {year}",
+            year=rules.budget_year,
+        )
     ).bold = True
     sub = doc.add_paragraph()
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
     sub.add_run(
-        f"(Kèm theo Nghị quyết số …/NQ-HĐND ngày … tháng … năm … của HĐND {district})"
+        t(
+            "(Kèm theo Nghị quyết số …/NQ-HĐND ngày … tháng … năm … của HĐND {district})",
+            district=district,
+        )
     ).italic = True
     unit = doc.add_paragraph()
     unit.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    unit.add_run("Đơn vị: triệu đồng").italic = True
+    unit.add_run(t("Đơn vị: triệu đồng")).italic = True
     pivot = long.pivot_table(index=["commune_code", "commune_name"], columns="project",
                              values="amount_million_vnd", aggfunc="sum", sort=False)  # fmt: skip
     projects = list(dict.fromkeys(long["project"]))
     pivot = pivot[projects]
-    header = ["TT", "Xã", *[f"Dự án {p}" if p else "Phân bổ" for p in projects], "Tổng cộng"]
-    t = doc.add_table(rows=1, cols=len(header))
-    t.style = "Table Grid"
-    t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text in zip(t.rows[0].cells, header, strict=True):
+    header = [
+        t("TT"),
+        t("Xã"),
+        *[t("Dự án {project}", project=p) if p else t("Phân bổ") for p in projects],
+        t("Tổng cộng"),
+    ]
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.text = text
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         cell.paragraphs[0].runs[0].bold = True
     for i, ((_, name), row) in enumerate(pivot.iterrows(), start=1):
         values = [str(i), str(name), *[format_number(v) for v in row], format_number(row.sum())]
-        _row(t, values)
+        _row(table, values)
     totals = pivot.sum()
-    _row(t, ["", "Tổng cộng", *[format_number(v) for v in totals], format_number(totals.sum())],
-         bold=True)  # fmt: skip
-    for row in t.rows:
+    _row(table, ["", t("Tổng cộng"), *[format_number(v) for v in totals],
+                 format_number(totals.sum())], bold=True)  # fmt: skip
+    for row in table.rows:
         for cell in row.cells:
             for run in cell.paragraphs[0].runs:
                 run.font.size = Pt(13)
@@ -240,8 +263,8 @@ def write_annex(
     if rules.illustrative or synthetic:
         note = doc.add_paragraph()
         note.add_run(
-            "Ghi chú: " + ILLUSTRATIVE_VI
-            + (" Dữ liệu mô phỏng, không phải số liệu thật." if synthetic else "")
+            t("Ghi chú: {note}", note=t(ILLUSTRATIVE_VI))
+            + (" " + t("Dữ liệu mô phỏng, không phải số liệu thật.") if synthetic else "")
         ).italic = True  # fmt: skip
     path.parent.mkdir(parents=True, exist_ok=True)
     return save_docx(doc, path)

@@ -123,7 +123,7 @@ class Rules:
 
 
 def load_envelope_file(path: Path) -> EnvelopeFile:
-    raw = read_yaml(path, "Không tìm thấy tệp nguồn vốn phân bổ")
+    raw = read_yaml(path, "Không tìm thấy tệp nguồn vốn phân bổ: {path}")
     try:
         return EnvelopeFile.model_validate(raw)
     except ValidationError as exc:

@@ -17,6 +17,7 @@ from analysis.budget.disbursement import disbursement_table, read_disbursement
 from analysis.budget.outputs import write_annex, write_workbook
 from analysis.budget.rules import Rules, load_rules
 from analysis.config import Config
+from analysis.i18n import unit_name
 
 WORKBOOK = "phan_bo_ngan_sach_{year}.xlsx"
 ANNEX = "phu_luc_nghi_quyet_phan_bo_{year}.docx"
@@ -114,7 +115,7 @@ def run_budget(
         _, result.disbursement = disbursement_table(long, read_disbursement(sheet, rules), criteria)
     _save(result, run_dir)
     d = config.district
-    district = f"{d.type} {d.name}"
+    district = unit_name(f"{d.type} {d.name}")  # "Huyện Hương Sơn" / "Hương Sơn district"
     tables: dict = {}
     if result.comparison is not None:
         tables["comparison"] = result.comparison

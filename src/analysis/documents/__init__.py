@@ -36,6 +36,7 @@ from analysis.documents.blocks import (
     table_cells,
     table_font_pt,
     table_layout,
+    text,
 )
 from analysis.documents.content import (
     allocation_table,
@@ -73,5 +74,5 @@ __all__ = [
     "district_trend_table", "document_title", "header_section", "issuer_for", "key_figures_text",
     "letterhead", "nowrap_columns", "numeric_columns", "pct", "place_date", "plain", "pp",
     "report_subject", "review_source", "section_html", "show", "show_data_note", "table_cells",
-    "table_font_pt", "table_html", "table_layout", "weights_text",
+    "table_font_pt", "table_html", "table_layout", "text", "weights_text",
 ]  # fmt: skip

@@ -1,8 +1,13 @@
 """The briefing as a list of sections, rendered to the notebook (→ HTML, PDF) and to Word.
 
 Every number comes from the tables the run computed; sentences are generated
-from them, never typed by hand. Tables are formatted once, as Vietnamese strings
-(1.234,5; dd/mm/yyyy), and the same strings go to every format.
+from them, never typed by hand. Tables are formatted once, as strings in the run's language
+(1.234,5 or 1,234.5; dd/mm/yyyy), and the same strings go to every format.
+
+Language (analysis.i18n): sentences with values are generated in the run's language
+(`t(template, **values)`); a block's whole texts that are catalog entries (a heading, a
+column header, a label in a cell such as "thiếu số liệu" or a verdict) are translated when
+the block is rendered (`text`, `table_cells`), so a table can be built with Vietnamese labels.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.i18n import t
 from analysis.vietnamese import format_number, format_pct
 
 NUMBER_BLANK = " " * 8  # the number is given when the document is registered
@@ -33,11 +39,18 @@ def pct(fraction: float, decimals: int = 2) -> str:
 
 
 def pp(delta_fraction: float, decimals: int = 2) -> str:
-    """A change in a rate, in percentage points with a sign: -0.0071 -> '−0,71 điểm %'."""
+    """A change in a rate, in percentage points with a sign: -0.0071 -> '−0,71 điểm %'
+    (English '−0.71 pp')."""
     if delta_fraction is None or pd.isna(delta_fraction):
         return "–"
     sign = "+" if delta_fraction > 0 else ("−" if delta_fraction < 0 else "")
-    return f"{sign}{format_number(abs(100 * delta_fraction), decimals)}\u00a0điểm\u00a0%"
+    value = format_number(abs(100 * delta_fraction), decimals)
+    return sign + t("{value}\u00a0điểm\u00a0%", value=value)
+
+
+def text(value: object) -> str:
+    """A block's text as shown: a whole catalog entry in the run's language, else as given."""
+    return t(str(value))
 
 
 # ---------------------------------------------------------------- the briefing model
@@ -68,7 +81,7 @@ class Placeholder:
 
     @property
     def text(self) -> str:
-        return f"[{PLACEHOLDER_PREFIX} {self.what}]"
+        return f"[{t(PLACEHOLDER_PREFIX)} {t(self.what)}]"
 
 
 @dataclass(frozen=True)
@@ -102,7 +115,10 @@ class Section:
 # ---------------------------------------------------------------- tables that paste cleanly
 PAGE_TEXT_WIDTH_CM = 21.0 - 3.0 - 1.5  # A4 less the left (30 mm) and right (15 mm) margins
 NOWRAP_MAX_CHARS = 24  # a column whose cells are all this short never breaks a line
-_NUMBER = re.compile(r"^[+-]?\d{1,3}(\.\d{3})*(,\d+)?( ?%| điểm %)?$|^[+-]?\d+(,\d+)?( ?%)?$")
+_NUMBER = re.compile(
+    r"^[+-]?\d{1,3}(\.\d{3})*(,\d+)?( ?%| điểm %)?$|^[+-]?\d+(,\d+)?( ?%)?$"  # Vietnamese
+    r"|^[+-]?\d{1,3}(,\d{3})*(\.\d+)?( ?%| pp)?$|^[+-]?\d+(\.\d+)?( ?%)?$"  # English
+)
 _DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2010": "-",
                          "\u2011": "-", "\u00a0": " ", "\u202f": " ", "\u2007": " "})  # fmt: skip
 
@@ -114,9 +130,10 @@ def plain(value: object) -> str:
 
 
 def table_cells(table: Table) -> tuple[list[str], list[list[str]]]:
-    """The header and the rows of `table` as plain strings (see `plain`)."""
-    header = [plain(c) for c in table.data.columns]
-    rows = [[plain(v) for v in row] for row in table.data.itertuples(index=False)]
+    """The header and the rows of `table` as plain strings (see `plain`), whole-text labels
+    in the run's language (see `text`)."""
+    header = [plain(text(c)) for c in table.data.columns]
+    rows = [[plain(text(v)) for v in row] for row in table.data.itertuples(index=False)]
     return header, rows
 
 
@@ -124,7 +141,7 @@ def numeric_columns(header: list[str], rows: list[list[str]]) -> list[bool]:
     """Columns whose filled cells are all numbers (1.234; 5,12%; -0,71 điểm %): right-aligned."""
     out = []
     for j in range(len(header)):
-        filled = [r[j] for r in rows if r[j] not in ("", "-", MISSING_DATA_VI)]
+        filled = [r[j] for r in rows if r[j] not in ("", "-", MISSING_DATA_VI, t(MISSING_DATA_VI))]
         out.append(bool(filled) and all(_NUMBER.match(v) for v in filled))
     return out
 
@@ -132,7 +149,8 @@ def numeric_columns(header: list[str], rows: list[list[str]]) -> list[bool]:
 def _is_name_column(name: str) -> bool:
     """Columns of place names and codes (never broken, whatever the table's width)."""
     words = name.lower().split()
-    return bool(words) and (words[0] in ("xã", "mã", "tên", "huyện", "đơn") or name == "Năm")
+    first = ("xã", "mã", "tên", "huyện", "đơn", "commune", "code", "name", "district", "former")
+    return bool(words) and (words[0] in first or name in ("Năm", "Year"))
 
 
 def _longest_word(texts) -> int:

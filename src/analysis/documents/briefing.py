@@ -18,8 +18,10 @@ import pandas as pd
 from analysis import documents as doc
 from analysis import store
 from analysis.config import Config
+from analysis.documents.blocks import text
 from analysis.documents.labels import vi_table
 from analysis.documents.sustainability import sustainability_section
+from analysis.i18n import t
 from analysis.measures.describe import AF_TREND_CAVEAT_VI
 from analysis.measures.rates import describe_missing, exclude_missing
 from analysis.registry import MERGED_VINTAGE
@@ -56,9 +58,9 @@ def save_forecast_outputs(
         )
         return []
     readings = [("model", result.choice_reason)]
-    for t in forecast_targets(config):
-        on = merged if t.metric == "commune_multidim_rate_pct" else result
-        readings.append((t.id, describe_target(t.id, on, config)))
+    for x in forecast_targets(config):
+        on = merged if x.metric == "commune_multidim_rate_pct" else result
+        readings.append((x.id, describe_target(x.id, on, config)))
     store.save_table(run_dir, "forecast_readings", pd.DataFrame(readings, columns=["key", "text"]))
     out = Path(run_dir) / CHART_DIR
     out.mkdir(parents=True, exist_ok=True)
@@ -120,7 +122,7 @@ def _profile_section(run_dir: Path) -> doc.Section | None:
     readings = store.load_optional_table(run_dir, "profile_readings")
     if readings is None:
         return None
-    blocks: list = [doc.Paragraph(t) for t in readings["text"]]
+    blocks: list = [doc.Paragraph(x) for x in readings["text"]]
     af = store.load_optional_table(run_dir, "alkire_foster")
     if af is not None:
         table = pd.DataFrame(
@@ -173,15 +175,18 @@ def _targets_section(run_dir: Path, year: int, config: Config) -> doc.Section | 
     # forecast targets are read with their forecast below; the others one sentence each
     forecast = store.load_optional_table(run_dir, "forecast_readings")
     projected = set(forecast["key"]) if forecast is not None else set()
-    others = [t for t in config.targets if t.id not in projected]
+    others = [x for x in config.targets if x.id not in projected]
     readings = [
-        doc.Paragraph(describe_target_status(scorecard, t.id, year, t.metric)) for t in others
+        doc.Paragraph(describe_target_status(scorecard, x.id, year, x.metric)) for x in others
     ]
-    monitored = [t.id for t in config.targets if t.data_source == "monitoring"]
-    source = "Kết quả rà soát"
-    if monitored:
-        note = ", minh họa" if config.data.synthetic else ""
-        source += f"; sổ theo dõi chương trình ({len(monitored)} chỉ tiêu{note})"
+    monitored = [x.id for x in config.targets if x.data_source == "monitoring"]
+    source = t("Kết quả rà soát.")
+    if monitored and config.data.synthetic:
+        source = t(
+            "Kết quả rà soát; sổ theo dõi chương trình ({n} chỉ tiêu, minh họa).", n=len(monitored)
+        )
+    elif monitored:
+        source = t("Kết quả rà soát; sổ theo dõi chương trình ({n} chỉ tiêu).", n=len(monitored))
     return doc.Section(
         "Thực hiện các chỉ tiêu của kế hoạch",
         [
@@ -190,7 +195,7 @@ def _targets_section(run_dir: Path, year: int, config: Config) -> doc.Section | 
             doc.Table(
                 wide,
                 "Bảng theo dõi chỉ tiêu toàn huyện (giá trị – đánh giá)",
-                source + ".",
+                source,
             ),
             *readings,
         ],
@@ -206,7 +211,7 @@ def _final_section(run_dir: Path, config: Config) -> doc.Section | None:
     from analysis.targets import POPULATION_LABELS_VI
 
     district = final[final["level"] == "district"]
-    order = {t.id: i for i, t in enumerate(config.targets)}
+    order = {x.id: i for i, x in enumerate(config.targets)}
     last = district[district["year"] == district["year"].max()]
     last = last.sort_values("target_id", key=lambda ids: ids.map(order), kind="stable")
 
@@ -215,11 +220,11 @@ def _final_section(run_dir: Path, config: Config) -> doc.Section | None:
             return "–"
         unit = unit if isinstance(unit, str) else ""
         digits = 0 if "xã" in unit and "%" not in unit else 2
-        return f"{format_number(value, digits)} {unit}".strip()
+        return f"{format_number(value, digits)} {t(unit)}".strip()
 
     table = pd.DataFrame(
         {
-            "Chỉ tiêu": last["target_label"],
+            "Chỉ tiêu": last["target_label"].map(t),
             "Nhóm hộ": last["population"].map(POPULATION_LABELS_VI).fillna("–"),
             "Năm": last["year"].astype(int).astype(str),
             "Giá trị": [
@@ -235,14 +240,21 @@ def _final_section(run_dir: Path, config: Config) -> doc.Section | None:
         }
     )
     return doc.Section(
-        f"Đánh giá cuối kỳ {config.periods.baseline_year + 1}–{config.periods.target_year}",
+        t(
+            "Đánh giá cuối kỳ {first}–{last}",
+            first=config.periods.baseline_year + 1,
+            last=config.periods.target_year,
+        ),
         [
             doc.Paragraph(describe_final(final)),
             doc.Table(
                 table,
                 "Kết quả cuối kỳ, toàn huyện (cũ)",
-                f"Kết quả rà soát; các xã sau sắp xếp {MERGED_VINTAGE} được cộng dồn về địa giới "
-                "huyện cũ.",
+                t(
+                    "Kết quả rà soát; các xã sau sắp xếp {vintage} được cộng dồn về địa giới "
+                    "huyện cũ.",
+                    vintage=MERGED_VINTAGE,
+                ),
             ),
             *_final_commune_tables(final, config),
         ],
@@ -253,9 +265,9 @@ def _final_commune_tables(final: pd.DataFrame, config: Config) -> list[doc.Table
     """Per merged commune, the count and commune-rate targets in the target year."""
     communes = final[(final["level"] == "commune") & (final["year"] == final["year"].max())]
     targets = config.targets_with("count_ratio_to_baseline", "commune_multidim_rate_pct")
-    ids = [t.id for t in targets]
+    ids = [x.id for x in targets]
     communes = communes[communes["target_id"].isin(ids)]
-    short = {t.id: f"Chỉ tiêu {i}" for i, t in enumerate(config.targets, 1)}
+    short = {target.id: t("Chỉ tiêu {n}", n=i) for i, target in enumerate(config.targets, 1)}
     if communes.empty:
         return []
     cells = communes.assign(
@@ -263,7 +275,7 @@ def _final_commune_tables(final: pd.DataFrame, config: Config) -> list[doc.Table
         + " "
         + communes["population"].fillna("").map(_short_population),
         cell=[
-            f"{format_number(v, 2)} – {r}"
+            f"{format_number(v, 2)} – {t(r)}"
             for v, r in zip(
                 communes["shown_value"], communes["verdict_vi"].fillna("–"), strict=True
             )
@@ -275,29 +287,32 @@ def _final_commune_tables(final: pd.DataFrame, config: Config) -> list[doc.Table
     wide = wide.rename(columns={"commune_name": "Xã"}).fillna("–")
     wide.columns.name = None
     vintage = communes["vintage"].dropna()
-    where = f"các xã kỳ {int(vintage.iloc[0])}" if len(vintage) else "các xã"
-    return [
-        doc.Table(
-            wide,
-            f"Kết quả cuối kỳ theo {where} (giá trị – kết quả)",
-            "Số liệu đầu kỳ của các đơn vị cũ được cộng dồn theo xã mới.",
+    caption = (
+        t(
+            "Kết quả cuối kỳ theo các xã kỳ {vintage} (giá trị – kết quả)",
+            vintage=int(vintage.iloc[0]),
         )
-    ]
+        if len(vintage)
+        else t("Kết quả cuối kỳ theo các xã (giá trị – kết quả)")
+    )
+    return [doc.Table(wide, caption, "Số liệu đầu kỳ của các đơn vị cũ được cộng dồn theo xã mới.")]
 
 
 def _short_population(population: str) -> str:
-    return {
-        "poor": "(nghèo)",
-        "near_poor": "(cận nghèo)",
-        "poor_or_near_poor": "(nghèo + cận nghèo)",
-    }.get(population, "")
+    return t(
+        {
+            "poor": "(nghèo)",
+            "near_poor": "(cận nghèo)",
+            "poor_or_near_poor": "(nghèo + cận nghèo)",
+        }.get(population, "")
+    )
 
 
 def _forecast_section(run_dir: Path, config: Config) -> doc.Section | None:
     readings = store.load_optional_table(run_dir, "forecast_readings")
     if readings is None:
         return None
-    blocks: list = [doc.Paragraph(t) for t in readings["text"]]
+    blocks: list = [doc.Paragraph(x) for x in readings["text"]]
     for quantity, caption in FAN_CHARTS:
         path = run_dir / CHART_DIR / f"fan_{quantity}.png"
         if path.exists():
@@ -305,7 +320,7 @@ def _forecast_section(run_dir: Path, config: Config) -> doc.Section | None:
     projections = store.load_optional_table(run_dir, "projections")
     if projections is None or projections.empty:
         return doc.Section("Dự báo", blocks)
-    return doc.Section(f"Dự báo đến năm {int(projections['year'].max())}", blocks)
+    return doc.Section(t("Dự báo đến năm {year}", year=int(projections["year"].max())), blocks)
 
 
 def _proposals_section(run_dir: Path, year: int) -> doc.Section | None:
@@ -377,7 +392,7 @@ def _quality_section(run_dir: Path) -> doc.Section | None:
 def _input_check_section(run_dir: Path) -> doc.Section | None:
     names = ("problems", "files", "rejects", "fuzzy_matches")
     tables = {n: store.load_optional_table(run_dir, n) for n in names}
-    if any(t is None for t in tables.values()):
+    if any(x is None for x in tables.values()):
         return None
     from analysis.ingest import ValidationReport
     from analysis.ingest.report import problem_kinds
@@ -389,7 +404,9 @@ def _input_check_section(run_dir: Path) -> doc.Section | None:
         "Kiểm tra dữ liệu đầu vào",
         [
             doc.Paragraph(
-                report.summary_sentence() + " Chi tiết từng dòng: kiem_tra_du_lieu.xlsx."
+                report.summary_sentence()
+                + " "
+                + t("Chi tiết từng dòng: {file}.", file="kiem_tra_du_lieu.xlsx")
             ),
             doc.Table(kinds, "Các loại vấn đề được ghi nhận"),
         ],
@@ -436,7 +453,7 @@ def _merge(title: str, parts: list[tuple[str, doc.Section | None]]) -> doc.Secti
     blocks: list = []
     for i, (sub, section) in enumerate(present, start=1):
         if len(present) > 1:
-            blocks.append(_sub(f"{i}. {sub or section.title}"))
+            blocks.append(_sub(f"{i}. {text(sub or section.title)}"))
         blocks.extend(section.blocks)
     return doc.Section(title, blocks)
 
@@ -477,9 +494,9 @@ def missed_targets_findings(
     several = this.groupby("target_id")["population"].nunique()
     out = []
     for r in district.itertuples():
-        label = r.target_label
+        label = t(r.target_label)
         if several.get(r.target_id, 1) > 1:
-            label += f" ({str(POPULATION_LABELS_VI.get(r.population, r.population)).lower()})"
+            label += f" ({t(str(POPULATION_LABELS_VI.get(r.population, r.population))).lower()})"
         same = this[
             (this["level"] == "commune")
             & (this["target_id"] == r.target_id)
@@ -487,19 +504,30 @@ def missed_targets_findings(
             & (this["status"] != "no_data")
         ]
         behind = same[~same["status"].isin(NOT_A_MISS)].dropna(subset=["value", "threshold"])
-        text = f"{label}: {str(r.status_vi).lower()} trên toàn địa bàn"
+        status = t(str(r.status_vi)).lower()
         if len(behind):
             # a ceiling is missed from above, a floor from below: the furthest first
             ceiling = bool((behind["value"] > behind["threshold"]).mean() >= 0.5)
             worst = behind.sort_values("value", ascending=not ceiling).head(TOP_COMMUNES)
             what = _commune_value_words(config, r.target_id)
             names = ", ".join(
-                f"{c.commune_name} ({what}{format_number(c.value, 2)} {_unit(c.unit)}".rstrip()
+                f"{c.commune_name} ({what}{format_number(c.value, 2)} {t(_unit(c.unit))}".rstrip()
                 + ")"
                 for c in worst.itertuples()
             )
-            text += f"; {len(behind)}/{len(same)} xã chưa đạt yêu cầu, xa nhất: {names}"
-        out.append(text + ".")
+            out.append(
+                t(
+                    "{target}: {status} trên toàn địa bàn; {n_behind}/{n_communes} xã chưa đạt "
+                    "yêu cầu, xa nhất: {names}.",
+                    target=label,
+                    status=status,
+                    n_behind=len(behind),
+                    n_communes=len(same),
+                    names=names,
+                )
+            )
+        else:
+            out.append(t("{target}: {status} trên toàn địa bàn.", target=label, status=status))
     return out
 
 
@@ -510,7 +538,7 @@ def _commune_value_words(config: Config | None, target_id: str) -> str:
         words = COMMUNE_VALUE_VI.get(config.target(target_id).metric, "")
     except KeyError:
         return ""
-    return f"{words} " if words and words != "so với đầu kỳ" else ""
+    return f"{t(words)} " if words and words != "so với đầu kỳ" else ""
 
 
 def _unit(unit: object) -> str:
@@ -531,10 +559,17 @@ def deprivation_findings(deprivations: pd.DataFrame | None, year: int) -> str:
     sums = sums[sums["n_households"] > 0]
     rate = (sums["n_deprived"] / sums["n_households"]).sort_values(ascending=False).head(3)
     parts = ", ".join(
-        f"{labels.get(i, i).lower()} ({format_number(sums.loc[i, 'n_deprived'])} hộ, {doc.pct(v)})"
+        t(
+            "{indicator} ({n} hộ, {rate})",
+            indicator=t(labels.get(i, i)).lower(),
+            n=format_number(sums.loc[i, "n_deprived"]),
+            rate=doc.pct(v),
+        )
         for i, v in rate.items()
     )
-    return f"Các chỉ số hộ nghèo thiếu hụt nhiều nhất năm {year}: {parts}."
+    return t(
+        "Các chỉ số hộ nghèo thiếu hụt nhiều nhất năm {year}: {parts}.", year=year, parts=parts
+    )
 
 
 def inflow_findings(district: pd.DataFrame, indicators: pd.DataFrame, year: int) -> str:
@@ -544,23 +579,36 @@ def inflow_findings(district: pd.DataFrame, indicators: pd.DataFrame, year: int)
         return ""
     row = now.iloc[0]
     relapsed, new = int(row["n_poor_in_relapsed"]), int(row["n_poor_in_new"])
-    text = (
-        f"Năm {year} có {format_number(relapsed)} hộ tái nghèo và {format_number(new)} hộ nghèo "
-        f"phát sinh mới (trên {format_number(int(row['n_poor_start']))} hộ nghèo đầu năm)"
-    )
+    values = {
+        "year": year,
+        "relapsed": format_number(relapsed),
+        "new": format_number(new),
+        "start": format_number(int(row["n_poor_start"])),
+    }
     com = indicators[indicators["year"] == year].dropna(subset=["n_poor_in_new"])
     com = com.assign(inflow=com["n_poor_in_relapsed"] + com["n_poor_in_new"])
     com = com[com["inflow"] > 0].sort_values(["inflow", "commune_name"], ascending=[False, True])
     if len(com):
         names = _names(
             com.head(TOP_COMMUNES),
-            lambda c: (
-                f"{c.commune_name} ({format_number(int(c.n_poor_in_relapsed))} tái nghèo, "
-                f"{format_number(int(c.n_poor_in_new))} phát sinh mới)"
+            lambda c: t(
+                "{commune} ({relapsed} tái nghèo, {new} phát sinh mới)",
+                commune=c.commune_name,
+                relapsed=format_number(int(c.n_poor_in_relapsed)),
+                new=format_number(int(c.n_poor_in_new)),
             ),
         )
-        text += f"; nhiều nhất ở {names}"
-    return text + "."
+        return t(
+            "Năm {year} có {relapsed} hộ tái nghèo và {new} hộ nghèo phát sinh mới (trên {start} "
+            "hộ nghèo đầu năm); nhiều nhất ở {names}.",
+            names=names,
+            **values,
+        )
+    return t(
+        "Năm {year} có {relapsed} hộ tái nghèo và {new} hộ nghèo phát sinh mới (trên {start} "
+        "hộ nghèo đầu năm).",
+        **values,
+    )
 
 
 def rising_communes_findings(indicators: pd.DataFrame, year: int) -> str:
@@ -575,9 +623,11 @@ def rising_communes_findings(indicators: pd.DataFrame, year: int) -> str:
     names = ", ".join(
         f"{now.loc[c, 'commune_name']} ({doc.pp(v)})" for c, v in up.head(TOP_COMMUNES).items()
     )
-    return (
-        f"{len(up)} xã có tỷ lệ hộ nghèo tăng so với năm {year - 1}"
-        f"{', tăng nhiều nhất: ' + names if names else ''}."
+    return t(
+        "{n} xã có tỷ lệ hộ nghèo tăng so với năm {year}, tăng nhiều nhất: {names}.",
+        n=len(up),
+        year=year - 1,
+        names=names,
     )
 
 
@@ -592,11 +642,11 @@ def _causes_section(
         inflow_findings(district, indicators, year),
         rising_communes_findings(indicators, year),
     ]
-    texts = [t for t in texts if t]
+    texts = [x for x in texts if x]
     if texts:
-        blocks.append(_sub("1. Những tồn tại thể hiện qua số liệu"))
-        blocks += [doc.Paragraph(t) for t in texts]
-    blocks.append(_sub(f"{2 if texts else 1}. Nguyên nhân và bài học kinh nghiệm"))
+        blocks.append(_sub("1. " + t("Những tồn tại thể hiện qua số liệu")))
+        blocks += [doc.Paragraph(x) for x in texts]
+    blocks.append(_sub(f"{2 if texts else 1}. " + t("Nguyên nhân và bài học kinh nghiệm")))
     blocks += [doc.Placeholder(w) for w in CAUSE_PLACEHOLDERS]
     return doc.Section("III. NGUYÊN NHÂN, TỒN TẠI, HẠN CHẾ", blocks)
 
@@ -604,10 +654,10 @@ def _causes_section(
 # ---------------------------------------------------------------- sources, method, annexes
 def _method_section(config: Config, year: int, source: str) -> doc.Section:
     unverified = [
-        f"{t.label} ({t.source})" for t in config.targets if not getattr(t, "verified", True)
+        f"{t(x.label)} ({t(x.source)})" for x in config.targets if not getattr(x, "verified", True)
     ]
     blocks = [
-        doc.Paragraph(f"Nguồn số liệu: {source}"),
+        doc.Paragraph(t("Nguồn số liệu: {source}", source=source)),
         doc.Paragraph(
             "Phương pháp: số hộ, tỷ lệ và biến động được tính từ danh sách rà soát của các xã "
             "và tổng số hộ dân cư; đánh giá chỉ tiêu theo quy tắc của kế hoạch; dự báo theo mô "
@@ -617,7 +667,7 @@ def _method_section(config: Config, year: int, source: str) -> doc.Section:
     ]
     if unverified:
         blocks.append(
-            doc.Paragraph("Giả định chưa được kiểm chứng: " + "; ".join(unverified) + ".")
+            doc.Paragraph(t("Giả định chưa được kiểm chứng: {what}.", what="; ".join(unverified)))
         )
     if config.allocation is not None and config.allocation.illustrative:
         blocks.append(
@@ -675,7 +725,7 @@ def _audit_annex(run_dir: Path, indicators: pd.DataFrame, year: int) -> doc.Sect
                         "Số hộ": table["n"].map(format_number),
                     }
                 ),
-                f"Số hộ có phân loại khác kết quả tính lại theo chuẩn, năm {year}",
+                t("Số hộ có phân loại khác kết quả tính lại theo chuẩn, năm {year}", year=year),
                 "Danh sách rà soát; tính lại theo chuẩn nghèo đa chiều.",
             )
         )
@@ -701,12 +751,12 @@ def _proposals_part(run_dir: Path, year: int) -> doc.Section:
     proposals = _proposals_section(run_dir, year)
     blocks: list = []
     if proposals is not None:
-        blocks.append(_sub(f"1. {proposals.title}"))
+        blocks.append(_sub(f"1. {text(proposals.title)}"))
         blocks += proposals.blocks
     n = 2 if proposals is not None else 1
-    blocks.append(_sub(f"{n}. Nhiệm vụ, giải pháp và kiến nghị"))
+    blocks.append(_sub(f"{n}. " + t("Nhiệm vụ, giải pháp và kiến nghị")))
     blocks += [
-        doc.Placeholder(f"nhiệm vụ, giải pháp trọng tâm năm {year + 1}"),
+        doc.Placeholder(t("nhiệm vụ, giải pháp trọng tâm năm {year}", year=year + 1)),
         doc.Placeholder("kiến nghị, đề xuất với cấp trên"),
     ]
     return doc.Section("VII. ĐỀ XUẤT, KIẾN NGHỊ", blocks)
@@ -728,8 +778,8 @@ def build_briefing(
         "Kết quả chung",
         [
             doc.Paragraph(doc.key_figures_text(district, year)),
-            *[doc.Paragraph(t) for t in _missing_texts(indicators, year, config) if t],
-            *[doc.Paragraph(t) for t in (key_change_text(run_dir),) if t],
+            *[doc.Paragraph(x) for x in _missing_texts(indicators, year, config) if x],
+            *[doc.Paragraph(x) for x in (key_change_text(run_dir),) if x],
             doc.district_trend_table(district, source),
         ],
     )
@@ -739,7 +789,7 @@ def build_briefing(
     )
     parts = [
         _merge(
-            f"I. KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO NĂM {year}",
+            t("I. KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO NĂM {year}", year=year),
             [
                 ("", results),
                 ("", communes),

@@ -12,6 +12,7 @@ from analysis.documents.blocks import (
     pct,
     pp,
 )
+from analysis.i18n import t
 from analysis.vietnamese import format_number
 
 
@@ -24,22 +25,36 @@ def key_figures_text(district: pd.DataFrame, year: int) -> str:
     """The headline paragraph: this year's rates, the change on last year and since the first year."""
     now = _row(district, year)
     if now is None:
-        return f"Chưa có kết quả rà soát năm {year}."
-    text = (
-        f"Năm {year}, toàn huyện có **{format_number(now['n_poor'])} hộ nghèo**, tỷ lệ hộ nghèo **{pct(now['poor_rate'])}**, "
-        f"và **{format_number(now['n_near_poor'])} hộ cận nghèo** ({pct(now['near_poor_rate'])}) trên tổng số "
-        f"{format_number(now['n_households'])} hộ; tỷ lệ nghèo đa chiều (nghèo và cận nghèo) là {pct(now['multidim_rate'])}."
+        return t("Chưa có kết quả rà soát năm {year}.", year=year)
+    text = t(
+        "Năm {year}, toàn huyện có **{n_poor} hộ nghèo**, tỷ lệ hộ nghèo **{poor_rate}**, "
+        "và **{n_near_poor} hộ cận nghèo** ({near_poor_rate}) trên tổng số {n_households} hộ; "
+        "tỷ lệ nghèo đa chiều (nghèo và cận nghèo) là {multidim_rate}.",
+        year=year,
+        n_poor=format_number(now["n_poor"]),
+        poor_rate=pct(now["poor_rate"]),
+        n_near_poor=format_number(now["n_near_poor"]),
+        near_poor_rate=pct(now["near_poor_rate"]),
+        n_households=format_number(now["n_households"]),
+        multidim_rate=pct(now["multidim_rate"]),
     )
     before = _row(district, year - 1)
     if before is not None:
-        text += f" So với năm {year - 1}, tỷ lệ hộ nghèo thay đổi {pp(now['poor_rate'] - before['poor_rate'])}."
+        text += " " + t(
+            "So với năm {year}, tỷ lệ hộ nghèo thay đổi {change}.",
+            year=year - 1,
+            change=pp(now["poor_rate"] - before["poor_rate"]),
+        )
     first_year = int(district["year"].min())
     if first_year < year - 1:
         base = _row(district, first_year)
         years = year - first_year
-        text += (
-            f" So với đầu kỳ ({first_year}), số hộ nghèo bằng {pct(now['n_poor'] / base['n_poor'], 1)} "
-            f"và tỷ lệ hộ nghèo giảm bình quân {format_number(100 * (base['poor_rate'] - now['poor_rate']) / years, 2)} điểm % mỗi năm."
+        text += " " + t(
+            "So với đầu kỳ ({first_year}), số hộ nghèo bằng {ratio} và tỷ lệ hộ nghèo giảm "
+            "bình quân {fall} điểm % mỗi năm.",
+            first_year=first_year,
+            ratio=pct(now["n_poor"] / base["n_poor"], 1),
+            fall=format_number(100 * (base["poor_rate"] - now["poor_rate"]) / years, 2),
         )
     return text
 
@@ -58,7 +73,7 @@ def district_trend_table(district: pd.DataFrame, source: str) -> Table:
             "Tỷ lệ nghèo đa chiều": d["multidim_rate"].map(pct),
         }
     )
-    return Table(data, "Toàn huyện qua các năm rà soát", source)
+    return Table(data, t("Toàn huyện qua các năm rà soát"), source)
 
 
 def commune_table(indicators: pd.DataFrame, year: int, source: str) -> Table:
@@ -89,7 +104,7 @@ def commune_table(indicators: pd.DataFrame, year: int, source: str) -> Table:
     if "is_missing_list" in now:
         gap = now.loc[order, "is_missing_list"].astype(bool).to_numpy()
         data.loc[gap, data.columns[2:]] = MISSING_DATA_VI
-    return Table(data, f"Các xã năm {year}, xếp theo tỷ lệ hộ nghèo", source)
+    return Table(data, t("Các xã năm {year}, xếp theo tỷ lệ hộ nghèo", year=year), source)
 
 
 def allocation_table(result: pd.DataFrame, missing: pd.DataFrame | None = None) -> Table:
@@ -112,7 +127,7 @@ def allocation_table(result: pd.DataFrame, missing: pd.DataFrame | None = None) 
                 "Mã xã": "",
                 "Xã": "Tổng",
                 "Hộ nghèo": format_number(result["n_poor"].sum()),
-                "Tỷ trọng": "100,0%",
+                "Tỷ trọng": pct(1.0, 1),
                 "Phân bổ (triệu đồng)": format_number(result["amount_million_vnd"].sum()),
                 "Triệu đồng/hộ nghèo": "",
             }
@@ -128,7 +143,8 @@ def allocation_table(result: pd.DataFrame, missing: pd.DataFrame | None = None) 
         else {c: [] for c in data.columns}
     )
     return Table(
-        pd.concat([data, gaps, total], ignore_index=True), "Phân bổ ngân sách theo xã (triệu đồng)"
+        pd.concat([data, gaps, total], ignore_index=True),
+        t("Phân bổ ngân sách theo xã (triệu đồng)"),
     )
 
 
@@ -138,8 +154,9 @@ def weights_text(weights: pd.DataFrame) -> str:
     parts = []
     for (project, name), rows in weights.groupby(["project", "project_name"], sort=False):
         rows = rows.drop_duplicates("criterion")
-        crit = ", ".join(f"{r.criterion_label} {pct(r.weight, 0)}" for r in rows.itertuples())
-        head = f"Dự án {project} ({name})" if project else str(name)
+        crit = ", ".join(f"{t(r.criterion_label)} {pct(r.weight, 0)}" for r in rows.itertuples())
+        name = t(str(name))
+        head = t("Dự án {project} ({name})", project=project, name=name) if project else name
         parts.append(f"{head}: {crit}")
     return "; ".join(parts)
 
@@ -153,21 +170,31 @@ def allocation_text(
     rules = config.allocation
     top = result.sort_values("amount_million_vnd", ascending=False).head(3)
     names = ", ".join(
-        f"{r.commune_name} ({format_number(r.amount_million_vnd)} triệu đồng)"
+        t("{commune} ({amount} triệu đồng)", commune=r.commune_name,
+          amount=format_number(r.amount_million_vnd))
         for r in top.itertuples()
-    )
+    )  # fmt: skip
     total = format_number(result["amount_million_vnd"].sum())
     if weights is not None and len(weights):
         n_env, n_src = weights["envelope"].nunique(), weights["source"].nunique()
-        text = (
-            f"Tổng nguồn {total} triệu đồng ({n_env} nguồn theo dự án, tiểu dự án và {n_src} "
-            f"nguồn vốn) được chia cho các xã theo tiêu chí và trọng số: {weights_text(weights)}. "
-            f"Ba xã nhận nhiều nhất: {names}. Tổng các xã của từng nguồn bằng đúng số được giao."
+        text = t(
+            "Tổng nguồn {total} triệu đồng ({n_envelopes} nguồn theo dự án, tiểu dự án và "
+            "{n_sources} nguồn vốn) được chia cho các xã theo tiêu chí và trọng số: {weights}. "
+            "Ba xã nhận nhiều nhất: {names}. Tổng các xã của từng nguồn bằng đúng số được giao.",
+            total=total,
+            n_envelopes=n_env,
+            n_sources=n_src,
+            weights=weights_text(weights),
+            names=names,
         )
     else:
-        text = (
-            f"Tổng nguồn {format_number(rules.total_million_vnd)} triệu đồng được chia theo {len(rules.criteria)} tiêu chí; "
-            f"ba xã nhận nhiều nhất: {names}. Tổng các xã bằng đúng tổng nguồn ({total} triệu đồng)."
+        text = t(
+            "Tổng nguồn {envelope} triệu đồng được chia theo {n_criteria} tiêu chí; ba xã nhận "
+            "nhiều nhất: {names}. Tổng các xã bằng đúng tổng nguồn ({total} triệu đồng).",
+            envelope=format_number(rules.total_million_vnd),
+            n_criteria=len(rules.criteria),
+            names=names,
+            total=total,
         )
     empty = [
         c.name
@@ -177,17 +204,23 @@ def allocation_text(
     if empty:
         from analysis.allocation import CRITERION_LABELS_VI
 
-        names = ", ".join(CRITERION_LABELS_VI.get(c, c) for c in empty)
-        text += f" Tiêu chí không có số liệu năm này ({names}): trọng số của nó được chia lại cho các tiêu chí còn lại."
+        names = ", ".join(t(CRITERION_LABELS_VI.get(c, c)) for c in empty)
+        text += " " + t(
+            "Tiêu chí không có số liệu năm này ({names}): trọng số của nó được chia lại cho các "
+            "tiêu chí còn lại.",
+            names=names,
+        )
     if missing is not None and len(missing):
         names = ", ".join(missing["commune_name"].astype(str))
-        text += (
-            f" Chưa phân bổ cho {len(missing)} xã {MISSING_DATA_VI} ({names}): tổng nguồn đang chia "
-            "cho các xã có danh sách hộ; bổ sung danh sách của các xã này rồi chạy lại trước khi trình."
+        text += " " + t(
+            "Chưa phân bổ cho {n} xã thiếu số liệu ({names}): tổng nguồn đang chia cho các xã có "
+            "danh sách hộ; bổ sung danh sách của các xã này rồi chạy lại trước khi trình.",
+            n=len(missing),
+            names=names,
         )
     if rules.illustrative:
-        text += (
-            " Số liệu nguồn vốn, tiêu chí và trọng số chỉ mang tính minh họa, chưa theo hệ số "
+        text += " " + t(
+            "Số liệu nguồn vốn, tiêu chí và trọng số chỉ mang tính minh họa, chưa theo hệ số "
             "của Quyết định 02/2022/QĐ-TTg."
         )
     return text
@@ -195,8 +228,13 @@ def allocation_text(
 
 def review_source(config: Config, year: int) -> str:
     kind = (
-        "dữ liệu mô phỏng"
+        t("dữ liệu mô phỏng")
         if config.data.synthetic
-        else "danh sách rà soát và tổng số hộ của các xã"
+        else t("danh sách rà soát và tổng số hộ của các xã")
     )
-    return f"Kết quả rà soát hộ nghèo, hộ cận nghèo {config.periods.baseline_year}–{year} ({kind})."
+    return t(
+        "Kết quả rà soát hộ nghèo, hộ cận nghèo {first}–{year} ({kind}).",
+        first=config.periods.baseline_year,
+        year=year,
+        kind=kind,
+    )

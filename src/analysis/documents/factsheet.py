@@ -29,6 +29,7 @@ from analysis import store
 from analysis.config import Config, load_config
 from analysis.documents.sustainability import factsheet_section
 from analysis.errors import UserError
+from analysis.i18n import html_language, t, unit_name
 from analysis.registry import LEGACY_VINTAGE, Registry, registry_for
 from analysis.reproducible import run_date
 from analysis.schema import DEPRIVATIONS, DYNAMICS_LABELS_VI, POOR_DYNAMICS
@@ -52,7 +53,10 @@ class FactsheetError(UserError):
     """A commune's factsheet could not be made; names the commune."""
 
     def __init__(self, code: str, name: str, error: str):
-        super().__init__(f"Phiếu thông tin xã {name} (mã {code}) không lập được: {error}")
+        super().__init__(
+            t("Phiếu thông tin xã {name} (mã {code}) không lập được: {error}",
+              name=name, code=code, error=error)
+        )  # fmt: skip
         self.code, self.name, self.error = code, name, error
 
     def __reduce__(self):  # raised in a worker process, re-raised in the run's
@@ -74,7 +78,7 @@ def communes(config: Config, year: int, registry: Registry | None = None) -> lis
     vintage = config.vintage_for(year)
     units = registry.vintage(vintage).sort_values("code")
     return [
-        Commune(str(u.code), str(u.name), str(u.full_name), vintage)
+        Commune(str(u.code), str(u.name), unit_name(str(u.full_name)), vintage)
         for u in units.itertuples(index=False)
     ]
 
@@ -171,22 +175,30 @@ def flows_text(row: pd.Series, year: int) -> str:
     the figures add up (start − decreases + increases = end)."""
     start, *moves, end = POOR_DYNAMICS
     if pd.isna(row.get(start)) or pd.isna(row.get(end)):
-        return f"Năm {year} chưa có số liệu biến động hộ nghèo của xã (thiếu danh sách năm trước)."
+        return t(
+            "Năm {year} chưa có số liệu biến động hộ nghèo của xã (thiếu danh sách năm trước).",
+            year=year,
+        )
     out = [c for c in moves if "_out_" in c]
     inn = [c for c in moves if "_in_" in c]
 
     def part(cols: list[str]) -> str:
         return "; ".join(
-            f"{DYNAMICS_LABELS_VI[c][1].lower()} {format_number(row[c])}" for c in cols
+            f"{t(DYNAMICS_LABELS_VI[c][1]).lower()} {format_number(row[c])}" for c in cols
         )
 
     down = sum(int(row[c]) for c in out)
     up = sum(int(row[c]) for c in inn)
-    return (
-        f"Trong năm {year}: đầu kỳ {format_number(row[start])} hộ nghèo; giảm "
-        f"{format_number(down)} hộ ({part(out)}); tăng {format_number(up)} hộ ({part(inn)}); "
-        f"cuối kỳ {format_number(row[end])} hộ nghèo "
-        f"({format_number(row[start])} − {format_number(down)} + {format_number(up)})."
+    return t(
+        "Trong năm {year}: đầu kỳ {start} hộ nghèo; giảm {down} hộ ({decreases}); tăng {up} hộ "
+        "({increases}); cuối kỳ {end} hộ nghèo ({start} − {down} + {up}).",
+        year=year,
+        start=format_number(row[start]),
+        down=format_number(down),
+        decreases=part(out),
+        up=format_number(up),
+        increases=part(inn),
+        end=format_number(row[end]),
     )
 
 
@@ -267,10 +279,17 @@ def _forecast_blocks(run_dir: Path, commune: Commune) -> list:
     if probs is not None and not probs.empty and scorecard is not None:
         labels = dict(zip(scorecard["target_id"], scorecard["target_label"], strict=False))
         parts = [
-            f"{labels.get(r.target_id, r.target_id)} năm {int(r.year)}: {doc.pct(r.probability, 0)}"
+            t(
+                "{target} năm {year}: {probability}",
+                target=t(labels.get(r.target_id, r.target_id)),
+                year=int(r.year),
+                probability=doc.pct(r.probability, 0),
+            )
             for r in probs.itertuples()
         ]
-        blocks.append(doc.Paragraph("Xác suất đạt chỉ tiêu theo dự báo: " + "; ".join(parts) + "."))
+        blocks.append(
+            doc.Paragraph(t("Xác suất đạt chỉ tiêu theo dự báo: {parts}.", parts="; ".join(parts)))
+        )
     return blocks
 
 
@@ -280,7 +299,11 @@ def budget_blocks(run_dir: Path, commune: Commune) -> list:
         return [doc.Paragraph("Lượt chạy này không có phân bổ ngân sách.")]
     rows = allocation[allocation["commune_code"].astype(str) == commune.code]
     if rows.empty:
-        return [doc.Paragraph(f"Chưa phân bổ ngân sách cho {commune.full_name} năm này.")]
+        return [
+            doc.Paragraph(
+                t("Chưa phân bổ ngân sách cho {commune} năm này.", commune=commune.full_name)
+            )
+        ]
     r = rows.iloc[0]
     total = allocation["amount_million_vnd"].sum()
     rank = int((allocation["amount_million_vnd"] > r["amount_million_vnd"]).sum()) + 1
@@ -293,9 +316,12 @@ def budget_blocks(run_dir: Path, commune: Commune) -> list:
             "Tổng nguồn (triệu đồng)": [format_number(total)],
         }
     )
-    text = (
-        f"{commune.full_name} được phân bổ {format_number(r['amount_million_vnd'])} triệu đồng, "
-        f"xếp thứ {rank}/{len(allocation)} đơn vị nhận phân bổ."
+    text = t(
+        "{commune} được phân bổ {amount} triệu đồng, xếp thứ {rank}/{n} đơn vị nhận phân bổ.",
+        commune=commune.full_name,
+        amount=format_number(r["amount_million_vnd"]),
+        rank=rank,
+        n=len(allocation),
     )
     return [doc.Paragraph(text), doc.Table(data, "Ngân sách phân bổ cho xã")]
 
@@ -344,33 +370,50 @@ def build_factsheet(
     indicators = store.load_table(run_dir, "indicators")
     years = commune_years(indicators[indicators["year"] <= year], registry, commune)
     if years.empty:
-        raise UserError(f"bảng chỉ tiêu theo xã không có dòng nào của mã {commune.code}")
+        raise UserError(
+            t("bảng chỉ tiêu theo xã không có dòng nào của mã {code}", code=commune.code)
+        )
     d = config.district
+    unit = t(d.type.lower())
     where = (
-        f"địa bàn {d.type.lower()} {d.name} (cũ), tỉnh {d.province}"
+        t("địa bàn {unit} {name} (cũ), tỉnh {province}", unit=unit, name=d.name,
+          province=d.province)
         if commune.vintage != LEGACY_VINTAGE
-        else f"{d.type} {d.name}, tỉnh {d.province}"
-    )
+        else t("{Unit} {name}, tỉnh {province}", Unit=unit.capitalize(), name=d.name,
+               province=d.province)
+    )  # fmt: skip
     head = [
         doc.Paragraph(
-            f"**{commune.full_name}** ({where}). Kết quả rà soát hộ nghèo, hộ cận nghèo năm "
-            f"{year}; lập ngày {run_date():%d/%m/%Y}."
+            t(
+                "**{commune}** ({where}). Kết quả rà soát hộ nghèo, hộ cận nghèo năm {year}; "
+                "lập ngày {date}.",
+                commune=commune.full_name,
+                where=where,
+                year=year,
+                date=f"{run_date():%d/%m/%Y}",
+            )
         )
     ]
     if config.data.synthetic:
-        head.append(doc.Paragraph(f"**{doc.SYNTHETIC_NOTE}**"))
+        head.append(doc.Paragraph(f"**{t(doc.SYNTHETIC_NOTE)}**"))
     now = years[years["year"] == year]
     counts: list = []
     if not now.empty and bool(now.iloc[0].get("is_missing_list", False)):
-        counts.append(doc.Paragraph(f"Năm {year} xã {doc.MISSING_DATA_VI} (chưa có danh sách hộ)."))
+        counts.append(
+            doc.Paragraph(t("Năm {year} xã thiếu số liệu (chưa có danh sách hộ).", year=year))
+        )
     counts.append(_counts_table(years))
     if commune.vintage != LEGACY_VINTAGE:
         absorbed = absorbed_units(registry)
         absorbed = absorbed[absorbed["to_code"] == commune.code]
         counts.append(
             doc.Paragraph(
-                f"Số liệu các năm trước {commune.vintage} là tổng của {len(absorbed)} đơn vị cũ "
-                "đã sáp nhập vào xã (bảng dưới)."
+                t(
+                    "Số liệu các năm trước {vintage} là tổng của {n} đơn vị cũ đã sáp nhập vào xã "
+                    "(bảng dưới).",
+                    vintage=commune.vintage,
+                    n=len(absorbed),
+                )
             )
         )
         counts.append(
@@ -378,11 +421,14 @@ def build_factsheet(
                 pd.DataFrame(
                     {"Mã đơn vị cũ": absorbed["from_code"], "Đơn vị cũ": absorbed["from_name"]}
                 ),
-                f"Các đơn vị hành chính cũ hợp thành {commune.full_name}",
+                t("Các đơn vị hành chính cũ hợp thành {commune}", commune=commune.full_name),
             )
         )
     sections = [
-        doc.Section(f"{commune.full_name}: thông tin giảm nghèo năm {year}", head),
+        doc.Section(
+            t("{commune}: thông tin giảm nghèo năm {year}", commune=commune.full_name, year=year),
+            head,
+        ),
         doc.Section("Hộ nghèo, hộ cận nghèo", counts),
     ]
     if not now.empty:
@@ -408,7 +454,9 @@ def build_factsheet(
                 "Thực hiện các chỉ tiêu",
                 [
                     doc.Table(
-                        table, f"Đánh giá chỉ tiêu của xã năm {year}", "Bảng theo dõi chỉ tiêu."
+                        table,
+                        t("Đánh giá chỉ tiêu của xã năm {year}", year=year),
+                        "Bảng theo dõi chỉ tiêu.",
                     )
                 ]
                 if len(table)
@@ -419,7 +467,10 @@ def build_factsheet(
     sections += [s for s in (factsheet_section(run_dir, commune.code, year),) if s is not None]
     map_path = locator_map(config, registry, commune, out_dir / "ban_do.png")
     sections.append(
-        doc.Section("Vị trí", [doc.Figure(map_path, f"Vị trí {commune.full_name}", width_cm=6.0)])
+        doc.Section(
+            "Vị trí",
+            [doc.Figure(map_path, t("Vị trí {commune}", commune=commune.full_name), width_cm=6.0)],
+        )
     )
     sections.append(doc.Section("Ngân sách", budget_blocks(run_dir, commune)))
     return sections
@@ -456,7 +507,8 @@ def factsheet_html(sections: list[doc.Section]) -> str:
     body = "".join(doc.section_html(s, 1 if i == 0 else 2) for i, s in enumerate(sections))
     title = sections[0].title if sections else ""
     return (
-        f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{title}</title>'
+        f'<!DOCTYPE html><html lang="{html_language()}"><head><meta charset="utf-8">'
+        f"<title>{title}</title>"
         f"{FACTSHEET_CSS}</head><body>{body}</body></html>"
     )
 
@@ -488,7 +540,10 @@ def find_commune(config: Config, year: int, code: str) -> Commune:
         if c.code == str(code):
             return c
     known = ", ".join(f"{c.code} {c.name}" for c in communes(config, year))
-    raise UserError(f"Không có xã mã {code} trong các đơn vị năm {year}. Các mã: {known}.")
+    raise UserError(
+        t("Không có xã mã {code} trong các đơn vị năm {year}. Các mã: {known}.",
+          code=code, year=year, known=known)
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------- the run's factsheets
@@ -564,8 +619,8 @@ def _in_processes(args: list[str], chunks: list[list[str]], chosen: list[Commune
             raise FactsheetError(*json.loads(lines[-1][len(FAILED_PREFIX) :]))
         if proc.returncode != 0:
             names = ", ".join(c.full_name for c in chosen if c.code in chunk)
-            last = (err.strip().splitlines() or ["tiến trình dừng bất thường"])[-1]
-            raise FactsheetError(", ".join(chunk), f"một trong các xã {names}", last)
+            last = (err.strip().splitlines() or [t("tiến trình dừng bất thường")])[-1]
+            raise FactsheetError(", ".join(chunk), t("một trong các xã {names}", names=names), last)
 
 
 FAILED_PREFIX = "FACTSHEET-FAILED "

@@ -20,7 +20,9 @@ from analysis.documents.blocks import (
     Table,
     table_cells,
     table_layout,
+    text,
 )
+from analysis.i18n import html_language, t
 
 
 def _bold_html(text: str) -> str:
@@ -42,23 +44,31 @@ def table_html(table: Table) -> str:
         "<tr>" + "".join(f"<td{cls(j)}>{escape(v)}</td>" for j, v in enumerate(r)) + "</tr>"
         for r in rows
     )
-    source = f'<p class="source">Nguồn: {escape(table.source)}</p>' if table.source else ""
+    source = (
+        f'<p class="source">{escape(t("Nguồn: {source}", source=text(table.source)))}</p>'
+        if table.source
+        else ""
+    )
     return (
-        f'<table class="vn-table" style="font-size:{size}pt"><caption>{escape(table.caption)}</caption>'
+        f'<table class="vn-table" style="font-size:{size}pt"><caption>{escape(text(table.caption))}</caption>'
         f"<colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
         f"</table>{source}"
     )
 
 
 # ---------------------------------------------------------------- the administrative frame
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+
+
 def letterhead_html(head: Letterhead) -> str:
     return (
         '<table class="letterhead"><tr>'
         f'<td class="issuer"><div class="superior">{escape(head.superior)}</div>'
         f'<div class="issuer-name">{escape(head.issuer)}</div><div class="rule"></div>'
         f'<div class="number">{escape(head.number)}</div></td>'
-        '<td class="nation"><div class="nation-name">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div>'
-        '<div class="motto"><span>Độc lập - Tự do - Hạnh phúc</span></div>'
+        f'<td class="nation"><div class="nation-name">{escape(t(NATION))}</div>'
+        f'<div class="motto"><span>{escape(t(MOTTO))}</span></div>'
         f'<div class="place-date">{escape(head.place_date)}</div></td>'
         "</tr></table>"
         f'<h1 class="doc-kind">{escape(head.kind)}</h1>'
@@ -71,9 +81,11 @@ def closing_html(closing: Closing) -> str:
     signature = "".join(f'<div class="authority">{escape(s)}</div>' for s in closing.signature)
     return (
         '<table class="closing"><tr>'
-        f'<td class="recipients"><div class="recipients-title">Nơi nhận:</div>{recipients}</td>'
-        f'<td class="signature">{signature}<div class="sign-space">[Chữ ký, đóng dấu]</div>'
-        f'<div class="signer">{escape(closing.signer)}</div></td>'
+        f'<td class="recipients"><div class="recipients-title">{escape(t("Nơi nhận:"))}</div>'
+        f"{recipients}</td>"
+        f'<td class="signature">{signature}'
+        f'<div class="sign-space">{escape(t("[Chữ ký, đóng dấu]"))}</div>'
+        f'<div class="signer">{escape(t(closing.signer))}</div></td>'
         "</tr></table>"
     )
 
@@ -82,7 +94,7 @@ def block_html(block) -> str:
     if isinstance(block, Placeholder):
         return f'<p class="placeholder">{escape(block.text)}</p>'
     if isinstance(block, Paragraph):
-        return f"<p>{_bold_html(block.text)}</p>"
+        return f"<p>{_bold_html(text(block.text))}</p>"
     if isinstance(block, Table):
         return table_html(block)
     if isinstance(block, Letterhead):
@@ -91,13 +103,13 @@ def block_html(block) -> str:
         return closing_html(block)
     if isinstance(block, Figure):
         data = base64.b64encode(Path(block.path).read_bytes()).decode()
-        return f'<figure><img src="data:image/png;base64,{data}" style="max-width:100%"/><figcaption>{escape(block.caption)}</figcaption></figure>'
+        return f'<figure><img src="data:image/png;base64,{data}" style="max-width:100%"/><figcaption>{escape(text(block.caption))}</figcaption></figure>'
     raise TypeError(type(block))
 
 
 def section_html(section: Section, level: int = 2) -> str:
     new_page = ' class="new-page"' if section.new_page else ""
-    title = f"<h{level}{new_page}>{escape(section.title)}</h{level}>" if section.title else ""
+    title = f"<h{level}{new_page}>{escape(text(section.title))}</h{level}>" if section.title else ""
     return title + "".join(block_html(b) for b in section.blocks)
 
 
@@ -111,7 +123,7 @@ def show(*blocks) -> None:
 def show_data_note(config: Config) -> None:
     """Say, at the top of a step, when its data are synthetic."""
     if config.data.synthetic:
-        show(Paragraph(f"**{SYNTHETIC_NOTE}**"))
+        show(Paragraph(f"**{t(SYNTHETIC_NOTE)}**"))
 
 
 def display_briefing(sections: list[Section]) -> None:
@@ -179,8 +191,10 @@ img {{ max-width: 100%; }}
 """
 
 
-def html_document(body: str, title: str, language: str = "vi") -> str:
-    """A standalone HTML page: language, title, the print stylesheet, `body`."""
+def html_document(body: str, title: str, language: str | None = None) -> str:
+    """A standalone HTML page: language (default: the run's, "vi" or "en-GB"), title, the
+    print stylesheet, `body`."""
+    language = language or html_language()
     return (
         f'<!DOCTYPE html>\n<html lang="{language}">\n<head>\n<meta charset="utf-8"/>\n'
         f"<title>{escape(title)}</title>\n"

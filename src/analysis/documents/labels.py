@@ -3,7 +3,8 @@
 `vi_table(df)` renames known columns, translates known codes (statuses, levels,
 populations, models) and formats numbers the Vietnamese way; fractions are shown
 as percentages. Unknown columns pass through unchanged, so a new column is visible
-(in English) until it gets its label here.
+(in English) until it gets its label here. In an English run (analysis.i18n) the labels
+are the catalog's English ones and numbers are formatted the English way.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.forecast.result import MODEL_LABELS_VI, QUANTITY_LABELS_VI
+from analysis.i18n import t
 from analysis.schema import DYNAMICS_LABELS_VI, INDICATOR_COLUMNS, STATUS_LABELS_VI
 from analysis.targets.scorecard import POPULATION_LABELS_VI
 from analysis.vietnamese import format_number, format_pct
@@ -134,9 +136,9 @@ def _cell(value: object, column: str, decimals: int) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "–"
     if isinstance(value, bool):
-        return VALUE_LABELS_VI.get(column, {}).get(str(value), "có" if value else "không")
+        return t(VALUE_LABELS_VI.get(column, {}).get(str(value), "có" if value else "không"))
     if isinstance(value, str):
-        return VALUE_LABELS_VI.get(column, {}).get(value, value)
+        return t(VALUE_LABELS_VI.get(column, {}).get(value, value))
     if column in ("year", "run_year", "k", "horizon") or column.endswith(("_code", "_id")):
         return str(value)
     if _is_percent(column):
@@ -156,4 +158,12 @@ def vi_table(df: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
             units = ["poor_rate" if str(q).endswith("_rate") else "n_" for q in df["quantity"]]
             cells[col] = [_cell(v, u, decimals) for v, u in zip(df[col], units, strict=True)]
     out = pd.DataFrame(cells, index=df.index)
-    return out.rename(columns=lambda c: COLUMN_LABELS_VI.get(str(c), c))
+    return out.rename(columns=column_label)
+
+
+def column_label(column: object) -> object:
+    """The header of a known column in the run's language; an unknown one unchanged."""
+    name = str(column)
+    if name in DYNAMICS_LABELS_VI:
+        return " – ".join(t(p) for p in DYNAMICS_LABELS_VI[name] if p)
+    return t(COLUMN_LABELS_VI[name]) if name in COLUMN_LABELS_VI else column

@@ -16,6 +16,7 @@ from analysis.documents.blocks import (
     Paragraph,
     Section,
 )
+from analysis.i18n import language, long_date, t
 from analysis.reproducible import run_date
 
 
@@ -41,73 +42,82 @@ def issuer_for(config: Config, year: int) -> IssuerInfo:
     Committee under the province's; from 2025 on the province's department in charge of
     poverty reduction, for the former district's area."""
     d = config.district
-    unit = d.type.lower()
+    unit = t(d.type.lower())  # "huyện" (English "district"), a value of the templates below
     if year < MERGER_YEAR:
         default = IssuerInfo(
-            superior=_upper(f"UBND tỉnh {d.province}"),
-            issuer=_upper(f"UBND {unit} {d.name}"),
+            superior=_upper(t("UBND tỉnh {province}", province=d.province)),
+            issuer=_upper(t("UBND {unit} {name}", unit=unit, name=d.name)),
             symbol="BC-UBND",
             place=d.name,
-            area=f"{unit} {d.name}",
+            area=t("{unit} {name}", unit=unit, name=d.name),
             recipients=(
-                f"UBND tỉnh {d.province} (để báo cáo)",
-                "Sở Lao động - Thương binh và Xã hội tỉnh (để báo cáo)",
-                f"Thường trực {unit.capitalize()} ủy, HĐND {unit}",
-                f"Chủ tịch, các Phó Chủ tịch UBND {unit}",
-                "UBND các xã, thị trấn",
-                "Lưu: VT.",
+                t("UBND tỉnh {province} (để báo cáo)", province=d.province),
+                t("Sở Lao động - Thương binh và Xã hội tỉnh (để báo cáo)"),
+                t("Thường trực {Unit} ủy, HĐND {unit}", Unit=unit.capitalize(), unit=unit),
+                t("Chủ tịch, các Phó Chủ tịch UBND {unit}", unit=unit),
+                t("UBND các xã, thị trấn"),
+                t("Lưu: VT."),
             ),
-            signature=("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
+            signature=(t("TM. ỦY BAN NHÂN DÂN"), t("KT. CHỦ TỊCH"), t("PHÓ CHỦ TỊCH")),
         )
     else:
         default = IssuerInfo(
-            superior=_upper(f"UBND tỉnh {d.province}"),
-            issuer="SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG",
+            superior=_upper(t("UBND tỉnh {province}", province=d.province)),
+            issuer=t("SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG"),
             symbol="BC-SNNMT",
             place=d.province,
-            area=f"địa bàn {unit} {d.name} (cũ)",
+            area=t("địa bàn {unit} {name} (cũ)", unit=unit, name=d.name),
             recipients=(
-                f"UBND tỉnh {d.province} (để báo cáo)",
-                f"UBND các xã trên địa bàn {unit} {d.name} (cũ)",
-                "Lưu: VT.",
+                t("UBND tỉnh {province} (để báo cáo)", province=d.province),
+                t("UBND các xã trên địa bàn {unit} {name} (cũ)", unit=unit, name=d.name),
+                t("Lưu: VT."),
             ),
-            signature=("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"),
+            signature=(t("KT. GIÁM ĐỐC"), t("PHÓ GIÁM ĐỐC")),
         )
     entry = config.documents.issuer_for(year)
     if entry is None:
         return default
+    # configured texts are Vietnamese; an English run reads them through the config's
+    # `translations` (analysis.i18n)
     return IssuerInfo(
-        superior=entry.superior or default.superior,
-        issuer=entry.issuer or default.issuer,
+        superior=t(entry.superior) if entry.superior else default.superior,
+        issuer=t(entry.issuer) if entry.issuer else default.issuer,
         symbol=entry.symbol or default.symbol,
         place=entry.place or default.place,
-        area=entry.area or default.area,
-        recipients=tuple(entry.recipients) if entry.recipients else default.recipients,
-        signature=tuple(entry.signature) if entry.signature else default.signature,
+        area=t(entry.area) if entry.area else default.area,
+        recipients=tuple(map(t, entry.recipients)) if entry.recipients else default.recipients,
+        signature=tuple(map(t, entry.signature)) if entry.signature else default.signature,
     )
 
 
 def place_date(place: str, day: date) -> str:
-    """'Hương Sơn, ngày 05 tháng 01 năm 2025' (days below 10 and months 1–2 with a leading 0)."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+    """'Hương Sơn, ngày 05 tháng 01 năm 2025' (days below 10 and months 1–2 with a leading 0);
+    English 'Hương Sơn, 5 January 2025'."""
+    return f"{place}, {long_date(day)}"
 
 
 def report_subject(config: Config, year: int) -> str:
     info = issuer_for(config, year)
-    return (
-        f"Kết quả rà soát hộ nghèo, hộ cận nghèo năm {year} và thực hiện Chương trình mục tiêu "
-        f"quốc gia giảm nghèo bền vững trên {_on_area(info.area)}"
+    return t(
+        "Kết quả rà soát hộ nghèo, hộ cận nghèo năm {year} và thực hiện Chương trình mục tiêu "
+        "quốc gia giảm nghèo bền vững trên {area}",
+        year=year,
+        area=_on_area(info.area),
     )
 
 
 def _on_area(area: str) -> str:
-    return area if area.startswith("địa bàn") else f"địa bàn {area}"
+    if area.startswith("địa bàn"):
+        return area
+    return t("địa bàn {area}", area=area)
 
 
 def document_title(config: Config, year: int) -> str:
     """The document's title (HTML <title>, PDF and DOCX metadata)."""
-    return f"Báo cáo {report_subject(config, year)[0].lower()}{report_subject(config, year)[1:]}"
+    subject = report_subject(config, year)
+    if language() == "vi":  # "Báo cáo kết quả …"; English keeps the capital ("Report: Results …")
+        subject = f"{subject[0].lower()}{subject[1:]}"
+    return t("Báo cáo {subject}", subject=subject)
 
 
 def letterhead(config: Config, year: int, day: date | None = None) -> Letterhead:
@@ -115,9 +125,9 @@ def letterhead(config: Config, year: int, day: date | None = None) -> Letterhead
     return Letterhead(
         superior=info.superior,
         issuer=info.issuer,
-        number=f"Số: {NUMBER_BLANK}/{info.symbol}",
+        number=t("Số: {number}/{symbol}", number=NUMBER_BLANK, symbol=info.symbol),
         place_date=place_date(info.place, day or run_date()),
-        kind="BÁO CÁO",
+        kind=t("BÁO CÁO"),
         subject=report_subject(config, year),
     )
 
@@ -141,15 +151,25 @@ def header_section(config: Config, year: int, today: date | None = None) -> Sect
     blocks: list = [
         letterhead(config, year, today),
         Paragraph(
-            f"Thực hiện Chương trình mục tiêu quốc gia giảm nghèo bền vững "
-            f"{config.periods.baseline_year + 1}–{config.periods.target_year} và kết quả rà soát "
-            f"hộ nghèo, hộ cận nghèo năm {year} theo chuẩn nghèo đa chiều của "
-            f"{_legal_basis(config, year)}, kết quả trên {_on_area(info.area)} "
-            "được báo cáo như sau:"
+            t(
+                "Thực hiện Chương trình mục tiêu quốc gia giảm nghèo bền vững {first}–{last} và "
+                "kết quả rà soát hộ nghèo, hộ cận nghèo năm {year} theo chuẩn nghèo đa chiều của "
+                "{legal_basis}, kết quả trên {area} được báo cáo như sau:",
+                first=config.periods.baseline_year + 1,
+                last=config.periods.target_year,
+                year=year,
+                legal_basis=t(_legal_basis(config, year)),
+                area=_on_area(info.area),
+            )
         ),
     ]
     if config.data.synthetic:
         blocks.append(
-            Paragraph(f"**{SYNTHETIC_NOTE}** Bộ số liệu mẫu dùng để minh họa cách dùng bộ công cụ.")
+            Paragraph(
+                t(
+                    "**{note}** Bộ số liệu mẫu dùng để minh họa cách dùng bộ công cụ.",
+                    note=t(SYNTHETIC_NOTE),
+                )
+            )
         )
     return Section("", blocks)

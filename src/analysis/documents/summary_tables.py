@@ -10,10 +10,14 @@ Rates are fractions shown as percent with 2 decimals. Each sheet names its form
 (`FORM_REFERENCE_VI`, top right of row 1) and ends with a signature block ("Người lập
 biểu" / "TM. ỦY BAN NHÂN DÂN") two rows below the table; look and printing:
 `analysis.documents.xlsx_style`.
+
+In an English run (analysis.i18n) sheet names, titles, headers and labels are English: that
+workbook is for reading; the ingest reads the Vietnamese one back.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -33,6 +37,7 @@ from analysis.documents.xlsx_style import (
     signature_block,
     title_cell,
 )
+from analysis.i18n import t
 from analysis.measures import (
     DISTRICT_LABEL_VI,
     MISSING_FLAG,
@@ -93,6 +98,7 @@ def write_summary_tables(
     target-group sheets; without them those sheets say the lists are missing.
     """
     std = get_standard(standard)
+    district_title = _district_title(district_title)
     rows = communes.loc[communes["year"] == year].sort_values("commune_code")
     total = district_indicators(rows)
     hh = None if households is None else households.loc[households["year"] == year]
@@ -105,19 +111,29 @@ def write_summary_tables(
         (POOR_DYNAMICS, "Biến động hộ nghèo", "BIẾN ĐỘNG HỘ NGHÈO"),
         (NEAR_POOR_DYNAMICS, "Biến động hộ cận nghèo", "BIẾN ĐỘNG HỘ CẬN NGHÈO"),
     ):
-        _dynamics_sheet(wb.create_sheet(name), rows, total, cols, titles.with_title(label))
+        _dynamics_sheet(wb.create_sheet(t(name)[:31]), rows, total, cols, titles.with_title(label))
     for status, name, label in (
         ("poor", "Thiếu hụt hộ nghèo", "THIẾU HỤT CÁC CHỈ SỐ CỦA HỘ NGHÈO"),
         ("near_poor", "Thiếu hụt hộ cận nghèo", "THIẾU HỤT CÁC CHỈ SỐ CỦA HỘ CẬN NGHÈO"),
     ):
-        ws = wb.create_sheet(name)
+        ws = wb.create_sheet(t(name)[:31])
         _deprivation_sheet(ws, rows, hh, std, status, status_col, titles.with_title(label))
-    _groups_sheet(wb.create_sheet("Nhóm đối tượng"), rows, hh, status_col, titles)
+    _groups_sheet(wb.create_sheet(t("Nhóm đối tượng")[:31]), rows, hh, status_col, titles)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     neutralise_workbook(wb)  # commune names and notes: text, never formulas
     save_workbook(wb, path, stamp)
     return path
+
+
+def _district_title(text: str) -> str:
+    """'Huyện Hương Sơn, tỉnh Hà Tĩnh' in the run's language (English 'Hương Sơn District, Hà
+    Tĩnh province'); any other wording is kept as given."""
+    m = re.fullmatch(r"(\S+) (.+), tỉnh (.+)", text)
+    if not m:
+        return t(text)
+    return t("{Unit} {name}, tỉnh {province}", Unit=t(m[1].lower()).capitalize(), name=m[2],
+             province=m[3])  # fmt: skip
 
 
 class _Titles:
@@ -128,16 +144,16 @@ class _Titles:
         return _Titles(self.district, self.year, self.synthetic, title)
 
     def write(self, ws: Worksheet) -> None:
-        ws["A1"] = f"{self.title} NĂM {self.year}"
+        ws["A1"] = t("{title} NĂM {year}", title=t(self.title), year=self.year)
         title_cell(ws["A1"])
-        ws["A2"] = f"{self.district} – kỳ rà soát năm {self.year}"
+        ws["A2"] = t("{district} – kỳ rà soát năm {year}", district=self.district, year=self.year)
         if self.synthetic:
-            ws["A3"] = SYNTHETIC_NOTE_VI
+            ws["A3"] = t(SYNTHETIC_NOTE_VI)
             ws["A3"].font = Font(italic=True, color="C00000")
 
 
 def _results_sheet(wb: Workbook, rows: pd.DataFrame, total: pd.DataFrame, titles: _Titles) -> None:
-    ws = wb.create_sheet("Kết quả")
+    ws = wb.create_sheet(t("Kết quả")[:31])
     titles.with_title("KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO").write(ws)
     cols = [c.name for c in RESULT_COLUMNS]
     headers = [("", c.label_vi) for c in RESULT_COLUMNS]
@@ -153,7 +169,7 @@ def _dynamics_sheet(ws, rows, total, cols: Sequence[str], titles: _Titles) -> No
 def _deprivation_sheet(ws, rows, hh, std: Standard, status, status_col, titles) -> None:
     titles.write(ws)
     if hh is None:
-        ws.cell(HEADER_ROW, 1, NO_MICRODATA_VI)
+        ws.cell(HEADER_ROW, 1, t(NO_MICRODATA_VI))
         print_setup(ws, None)
         return
     long = deprivation_headcounts(hh, std, status_col, by=("commune_code",))
@@ -166,7 +182,8 @@ def _deprivation_sheet(ws, rows, hh, std: Standard, status, status_col, titles) 
     for ind in std.indicators:
         group = std.dimension_label_vi(std.dimension_of(ind))
         cols += [f"n_{ind}", f"rate_{ind}"]
-        headers += [(group, f"{std.label_vi(ind)} (số hộ)"), (group, f"{std.label_vi(ind)} (%)")]
+        label = t(std.label_vi(ind))
+        headers += [(group, t("{indicator} (số hộ)", indicator=label)), (group, f"{label} (%)")]
     data = data.fillna({c: 0 for c in cols if c.startswith("n_")})
     rates = {c for c in cols if c.startswith("rate_")}
     _table(ws, data, total, cols, headers, rates=rates)
@@ -175,7 +192,7 @@ def _deprivation_sheet(ws, rows, hh, std: Standard, status, status_col, titles) 
 def _groups_sheet(ws, rows, hh, status_col, titles: _Titles) -> None:
     titles.with_title("HỘ NGHÈO, HỘ CẬN NGHÈO THEO NHÓM ĐỐI TƯỢNG").write(ws)
     if hh is None:
-        ws.cell(HEADER_ROW, 1, NO_MICRODATA_VI)
+        ws.cell(HEADER_ROW, 1, t(NO_MICRODATA_VI))
         print_setup(ws, None)
         return
     counts = _group_counts(hh, status_col)
@@ -185,9 +202,10 @@ def _groups_sheet(ws, rows, hh, status_col, titles: _Titles) -> None:
     total = data[cols].sum().to_frame().T.assign(commune_name=DISTRICT_LABEL_VI)
     headers = []
     for label in ("Hộ nghèo", "Hộ cận nghèo"):
-        headers.append((label, f"{label} – tổng số"))
-        headers += [(label, f"{label} – {g}") for _, g in GROUPS_VI]
-        headers += [(label, f"{label} – {OTHER_VI}"), (label, f"{label} – Nông thôn")]
+        shown = t(label)
+        headers.append((shown, t("{group} – tổng số", group=shown)))
+        headers += [(shown, f"{shown} – {t(g)}") for _, g in GROUPS_VI]
+        headers += [(shown, f"{shown} – {t(OTHER_VI)}"), (shown, f"{shown} – {t('Nông thôn')}")]
     _table(ws, data, total, cols, headers, rates=set())
 
 
@@ -217,8 +235,9 @@ def _group_counts(hh: pd.DataFrame, status_col: str) -> pd.DataFrame:
 
 def _table(ws, data, total, cols, headers, rates: set[str]) -> None:
     """Group row 5 (merged runs), header row 6, commune rows, the district row."""
-    ws.cell(HEADER_ROW, 1, "Mã xã")
-    ws.cell(HEADER_ROW, 2, "Tên xã")
+    ws.cell(HEADER_ROW, 1, t("Mã xã"))
+    ws.cell(HEADER_ROW, 2, t("Tên xã"))
+    headers = [(t(group), t(label)) for group, label in headers]
     for j, (group, label) in enumerate(headers, start=3):
         ws.cell(HEADER_ROW - 1, j, group or None)
         ws.cell(HEADER_ROW, j, label)
@@ -226,11 +245,11 @@ def _table(ws, data, total, cols, headers, rates: set[str]) -> None:
     body = pd.concat([data, total.assign(commune_code=None)], ignore_index=True)
     for i, row in enumerate(body.to_dict("records"), start=FIRST_DATA_ROW):
         ws.cell(i, 1, row["commune_code"] if isinstance(row["commune_code"], str) else None)
-        ws.cell(i, 2, row["commune_name"])
+        ws.cell(i, 2, t(row["commune_name"]))
         flag = row.get(MISSING_FLAG)
         gap = isinstance(flag, bool | np.bool_) and bool(flag)
         for j, col in enumerate(cols, start=3):
-            cell = ws.cell(i, j, MISSING_VI if gap else _value(row[col], col in rates))
+            cell = ws.cell(i, j, t(MISSING_VI) if gap else _value(row[col], col in rates))
             cell.number_format = PERCENT2 if col in rates else INTEGER
     last = FIRST_DATA_ROW + len(body) - 1
     _style(ws, len(cols) + 2, last)
@@ -241,9 +260,10 @@ def _table(ws, data, total, cols, headers, rates: set[str]) -> None:
             end = last + 2
             ws.cell(end, 1, note).font = Font(italic=True)
     n_cols = len(cols) + 2
-    ws.cell(1, n_cols, FORM_REFERENCE_VI).font = Font(italic=True)
+    ws.cell(1, n_cols, t(FORM_REFERENCE_VI)).font = Font(italic=True)
     ws.cell(1, n_cols).alignment = Alignment(horizontal="right", wrap_text=False)
-    end = signature_block(ws, end + 2, PREPARER_VI, APPROVER_VI, n_cols)
+    preparer, approver = tuple(map(t, PREPARER_VI)), tuple(map(t, APPROVER_VI))
+    end = signature_block(ws, end + 2, preparer, approver, n_cols)
     format_table(ws, (HEADER_ROW - 1, HEADER_ROW), last_row=last, last_col=n_cols, freeze_col=3,
                  widths={1: 8})  # fmt: skip
 

@@ -31,12 +31,16 @@ from analysis.documents import (
     Table,
     table_cells,
     table_layout,
+    text,
 )
+from analysis.documents.html import MOTTO, NATION
+from analysis.i18n import document_language
+from analysis.i18n import t as tr
 from analysis.reproducible import save_docx
 
 FONT = "Times New Roman"
 BODY_PT = 13
-LANGUAGE = "vi-VN"
+LANGUAGE = "vi-VN"  # the default; an English run writes en-GB (analysis.i18n)
 MARGINS_MM = {"top_margin": 20, "bottom_margin": 20, "left_margin": 30, "right_margin": 15}
 
 # the document's own styles: (name, base, size pt, bold, italic, alignment)
@@ -80,8 +84,8 @@ def _set_font(rpr) -> None:
     if lang is None:
         lang = OxmlElement("w:lang")
         rpr.append(lang)
-    lang.set(qn("w:val"), LANGUAGE)
-    lang.set(qn("w:eastAsia"), LANGUAGE)
+    lang.set(qn("w:val"), document_language())
+    lang.set(qn("w:eastAsia"), document_language())
 
 
 def _setup_styles(document) -> None:
@@ -96,7 +100,7 @@ def _setup_styles(document) -> None:
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     _set_font(rpr)
     for key, size, bold, italic, align in _STYLES:
-        style = document.styles.add_style(STYLE_NAMES[key], WD_STYLE_TYPE.PARAGRAPH)
+        style = document.styles.add_style(style_name(key), WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = normal
         style.quick_style = True
         style.font.size = Pt(size)
@@ -122,8 +126,13 @@ def _add_text(paragraph, text: str) -> None:
             paragraph.add_run(part).bold = i % 2 == 1 or None
 
 
+def style_name(key: str) -> str:
+    """The name of one of the document's styles, in the run's language."""
+    return tr(STYLE_NAMES[key])
+
+
 def _para(document_or_cell, text: str, key: str, bold: bool | None = None, **run_format):
-    p = document_or_cell.add_paragraph(style=STYLE_NAMES[key])
+    p = document_or_cell.add_paragraph(style=style_name(key))
     run = p.add_run(text)
     if bold is not None:
         run.bold = bold
@@ -170,7 +179,7 @@ def _fixed_widths(table, widths_cm: list[float]) -> None:
 
 def _first_paragraph(cell, text: str, key: str, bold: bool | None = None):
     p = cell.paragraphs[0]
-    p.style = STYLE_NAMES[key]
+    p.style = style_name(key)
     run = p.add_run(text)
     if bold is not None:
         run.bold = bold
@@ -186,8 +195,8 @@ def _add_letterhead(document, head: Letterhead, width_cm: float) -> None:
     _para(left, head.issuer, "header", bold=True)
     _para(left, "―――――", "header")
     _para(left, head.number, "header")
-    _first_paragraph(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "header", bold=True)
-    p = _para(right, "Độc lập - Tự do - Hạnh phúc", "header", bold=True, size=Pt(14))
+    _first_paragraph(right, tr(NATION), "header", bold=True)
+    p = _para(right, tr(MOTTO), "header", bold=True, size=Pt(14))
     p.runs[0].underline = True
     _para(right, "", "header")
     _para(right, head.place_date, "header", italic=True)
@@ -200,7 +209,7 @@ def _add_closing(document, closing: Closing, width_cm: float) -> None:
     _no_borders(t)
     _fixed_widths(t, [width_cm * 0.5, width_cm * 0.5])
     left, right = t.rows[0].cells
-    _, run = _first_paragraph(left, "Nơi nhận:", "recipients", bold=True)
+    _, run = _first_paragraph(left, tr("Nơi nhận:"), "recipients", bold=True)
     run.italic = True
     run.font.size = Pt(12)
     for line in closing.recipients:
@@ -210,12 +219,12 @@ def _add_closing(document, closing: Closing, width_cm: float) -> None:
         _para(right, line, "signature")
     for _ in range(3):
         _para(right, "", "signature")
-    _para(right, "[Chữ ký, đóng dấu]", "signature", bold=False, italic=True)
-    _para(right, closing.signer, "signature")
+    _para(right, tr("[Chữ ký, đóng dấu]"), "signature", bold=False, italic=True)
+    _para(right, tr(closing.signer), "signature")
 
 
 def _add_table(document, table: Table, width_cm: float) -> None:
-    _para(document, table.caption, "caption")
+    _para(document, text(table.caption), "caption")
     header, rows = table_cells(table)
     layout = table_layout(header, rows)
     numeric, nowrap = layout.numeric, layout.nowrap
@@ -247,7 +256,7 @@ def _add_table(document, table: Table, width_cm: float) -> None:
             if nowrap[j]:
                 _cell_property(cells[j], "w:noWrap")
     if table.source:
-        _para(document, f"Nguồn: {table.source}", "source")
+        _para(document, tr("Nguồn: {source}", source=text(table.source)), "source")
 
 
 def _page_number_footer(section) -> None:
@@ -287,7 +296,7 @@ def write_docx(
     width_cm = (page.page_width - page.left_margin - page.right_margin) / 360000
     for section in sections:
         if section.title:
-            heading = _para(document, section.title, "heading")
+            heading = _para(document, text(section.title), "heading")
             heading.paragraph_format.page_break_before = section.new_page
         for block in section.blocks:
             if isinstance(block, Letterhead):
@@ -297,16 +306,16 @@ def write_docx(
             elif isinstance(block, Placeholder):
                 _para(document, block.text, "placeholder")
             elif isinstance(block, Paragraph):
-                _add_text(document.add_paragraph(style=STYLE_NAMES["body"]), block.text)
+                _add_text(document.add_paragraph(style=style_name("body")), text(block.text))
             elif isinstance(block, Table):
                 _add_table(document, block, width_cm)
             elif isinstance(block, Figure):
                 document.add_picture(str(block.path), width=Cm(min(block.width_cm, width_cm)))
                 document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-                _para(document, block.caption, "source").alignment = WD_ALIGN_PARAGRAPH.CENTER
+                _para(document, text(block.caption), "source").alignment = WD_ALIGN_PARAGRAPH.CENTER
     props = document.core_properties
-    props.title = title or next((s.title for s in sections if s.title), "Báo cáo")
-    props.language = LANGUAGE
+    props.title = text(title or next((s.title for s in sections if s.title), "Báo cáo"))
+    props.language = document_language()
     props.author = ""
     path.parent.mkdir(parents=True, exist_ok=True)
     return save_docx(document, path)

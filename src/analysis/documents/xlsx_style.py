@@ -13,6 +13,10 @@ A4 fitted to one page wide (any number of pages tall), landscape when the table 
 
 `save_workbook_cached`: a workbook whose own formulas carry their computed values, so a
 reader that does not recalculate (a previewer, pandas) still sees the numbers.
+
+Language: `write_frame` writes headers and text cells that are whole catalog entries in the
+run's language (analysis.i18n), so a frame built with Vietnamese labels reads in English in
+an English run; format codes are locale-independent, so numbers need nothing.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from analysis.i18n import t
 from analysis.reproducible import pin_zip_bytes, run_stamp
 
 # Format codes (locale-independent, see the module docstring).
@@ -60,7 +65,7 @@ def is_number(value: object) -> bool:
 def number_format_for(value: object, header: object = None) -> str:
     """The default display format of a number: a year (column "Năm") as is, integer-valued
     -> #,##0, else #,##0.0."""
-    if header in YEAR_HEADERS and isinstance(value, int):
+    if isinstance(value, int) and (header in YEAR_HEADERS or header in map(t, YEAR_HEADERS)):
         return "0"
     if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
         return INTEGER
@@ -82,15 +87,16 @@ def write_frame(ws: Worksheet, frame: pd.DataFrame, row: int,
                 formats: Mapping[str, str] | None = None) -> int:  # fmt: skip
     """`frame` with its header at `row` (columns as text) and its values below: strings as
     text (never formulas), numbers as numbers with `formats[column]` when given. Returns
-    the last row written."""
+    the last row written. Headers and text cells that are catalog entries are written in the
+    run's language."""
     from analysis.documents.safe_xlsx import set_text
 
     formats = formats or {}
     for j, col in enumerate(frame.columns, start=1):
-        set_text(ws.cell(row, j), str(col))
+        set_text(ws.cell(row, j), t(str(col)))
     for i, rec in enumerate(frame.itertuples(index=False), start=row + 1):
         for j, (col, value) in enumerate(zip(frame.columns, rec, strict=True), start=1):
-            cell = set_text(ws.cell(i, j), plain(value))
+            cell = set_text(ws.cell(i, j), t(plain(value)))
             if is_number(cell.value) and col in formats:
                 cell.number_format = formats[col]
     return row + len(frame)

@@ -37,6 +37,7 @@ from analysis.forecast.result import (
     merge_units,
     projections,
 )
+from analysis.i18n import t
 
 BACKTEST_PATHS = 1000
 
@@ -73,7 +74,9 @@ def forecast(
         runner_up = _runner_up(chosen, models, reference)
     else:
         chosen, runner_up = model, None
-        reason = f"Dự báo dùng {MODEL_LABELS_VI[model]} (theo lựa chọn của người dùng)."
+        reason = t(
+            "Dự báo dùng {model} (theo lựa chọn của người dùng).", model=t(MODEL_LABELS_VI[model])
+        )
     result = run_model(chosen, history, config, year, n_paths, seed, mapping)
     alternative = (
         run_model(runner_up, history, config, year, n_paths, seed, mapping) if runner_up else None

@@ -17,6 +17,7 @@ from analysis.forecast.trend import (
     reference_prior,
     simulate_trend,
 )
+from analysis.i18n import t
 from analysis.targets import add_rates, district_table, reaggregate
 
 MIN_YEARS = 2
@@ -32,7 +33,9 @@ def prepare_history(
     """(commune history on the run year's vintage, district history, vintage)."""
     rows = indicators[indicators["year"] <= run_year]
     if run_year not in set(rows["year"]):
-        raise UserError(f"Bảng chỉ số không có số liệu năm {run_year}: không thể dự báo.")
+        raise UserError(
+            t("Bảng chỉ số không có số liệu năm {year}: không thể dự báo.", year=run_year)
+        )
     vintage = int(rows.loc[rows["year"] == run_year, "unit_vintage"].iloc[0])
     district = district_table(rows)
     same = rows[rows["unit_vintage"] == vintage]
@@ -213,15 +216,22 @@ def run_model(
     history, district, vintage = prepare_history(indicators, run_year, mapping)
     if history["year"].nunique() < MIN_YEARS:
         raise UserError(
-            f"Cần số liệu ít nhất {MIN_YEARS} năm (đến năm {run_year}) để dự báo; "
-            f"hiện có {history['year'].nunique()} năm trên cùng kỳ đơn vị hành chính."
+            t(
+                "Cần số liệu ít nhất {min_years} năm (đến năm {year}) để dự báo; hiện có {n} năm "
+                "trên cùng kỳ đơn vị hành chính.",
+                min_years=MIN_YEARS,
+                year=run_year,
+                n=history["year"].nunique(),
+            )
         )
     if model not in MODELS:
         raise ValueError(f"unknown model {model!r}")
     if model == "flow" and not has_dynamics(history):
         raise UserError(
-            "Không có số liệu biến động hộ nghèo, hộ cận nghèo (đầu kỳ, giảm, tăng): "
-            "không dùng được mô hình dòng chuyển; hãy dùng mô hình xu thế."
+            t(
+                "Không có số liệu biến động hộ nghèo, hộ cận nghèo (đầu kỳ, giảm, tăng): "
+                "không dùng được mô hình dòng chuyển; hãy dùng mô hình xu thế."
+            )
         )
     rng = np.random.default_rng(seed)
     years = horizon(run_year, config, end)

@@ -1,4 +1,5 @@
-"""One-paragraph Vietnamese readings generated from the numbers (notebook 03, briefing)."""
+"""One-paragraph readings generated from the numbers (notebook 03, briefing), in the run's
+language (analysis.i18n: Vietnamese templates, English catalog)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import pandas as pd
 
 from analysis.forecast.attainment import probabilities, required_reductions
 from analysis.forecast.result import ForecastResult
+from analysis.i18n import is_english
+from analysis.i18n import t as tr
 from analysis.targets import POPULATION_LABELS_VI, VERDICT_LABELS_VI
 from analysis.vietnamese import format_number as num
 from analysis.vietnamese import format_pct
@@ -16,7 +19,13 @@ _COUNT = {"poor": "n_poor", "near_poor": "n_near_poor", "poor_or_near_poor": "n_
 
 def _interval(paths: np.ndarray, scale: float, digits: int, unit: str) -> str:
     lo, mid, hi = np.quantile(paths, [0.1, 0.5, 0.9]) * scale
-    return f"{num(mid, digits)}{unit} (khoảng 80%: {num(lo, digits)}–{num(hi, digits)}{unit})"
+    return tr(
+        "{mid}{unit} (khoảng 80%: {low}–{high}{unit})",
+        mid=num(mid, digits),
+        low=num(lo, digits),
+        high=num(hi, digits),
+        unit=unit,
+    )
 
 
 def _cells(table: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -33,18 +42,25 @@ def count_verdicts(table: pd.DataFrame, year: int) -> str:
     d = _cells(table, year)
     counts = d["verdict"].value_counts()
     parts = [
-        f"{counts[k]} {VERDICT_LABELS_VI[k].lower()}" for k in VERDICT_LABELS_VI if k in counts
+        f"{counts[k]} {tr(VERDICT_LABELS_VI[k]).lower()}" for k in VERDICT_LABELS_VI if k in counts
     ]
-    return f"trên {len(d)} chỉ tiêu (tính riêng từng nhóm hộ) của toàn huyện: " + ", ".join(parts)
+    return tr(
+        "trên {n} chỉ tiêu (tính riêng từng nhóm hộ) của toàn huyện: {counts}",
+        n=len(d),
+        counts=", ".join(parts),
+    )
 
 
 def describe_scorecard(table: pd.DataFrame, year: int) -> str:
     """The year's verdicts counted; `table` is the verdict table (targets.verdicts)."""
     d = _cells(table, year)
     if d.empty:
-        return f"Năm {year} chưa có chỉ tiêu nào được đánh giá."
-    kind = "đánh giá cuối kỳ" if (d["mode"] == "final").all() else "đánh giá theo tiến độ"
-    return f"Năm {year}, {kind} {count_verdicts(table, year)}."
+        return tr("Năm {year} chưa có chỉ tiêu nào được đánh giá.", year=year)
+    if (d["mode"] == "final").all():
+        return tr("Năm {year}, đánh giá cuối kỳ {counts}.", year=year,
+                  counts=count_verdicts(table, year))  # fmt: skip
+    return tr("Năm {year}, đánh giá theo tiến độ {counts}.", year=year,
+              counts=count_verdicts(table, year))  # fmt: skip
 
 
 def _target(config, metric: str, target=None):
@@ -59,14 +75,22 @@ def describe_t1(result: ForecastResult, config, probs: pd.DataFrame, target=None
     y = int(result.years[0])
     d = p[(p["level"] == "district") & (p["year"] == y)]["probability"]
     c = p[(p["level"] == "commune") & (p["year"] == y)]["probability"]
-    text = (
-        f"Tỷ lệ hộ nghèo toàn huyện năm {result.run_year} là {num(100 * now, 2)}%; dự báo năm {y} "
-        f"là {_interval(result.paths('poor_rate')[:, 0], 100, 2, '%')}. "
+    text = tr(
+        "Tỷ lệ hộ nghèo toàn huyện năm {year} là {rate}%; dự báo năm {next_year} là {forecast}.",
+        year=result.run_year,
+        rate=num(100 * now, 2),
+        next_year=y,
+        forecast=_interval(result.paths("poor_rate")[:, 0], 100, 2, "%"),
     )
     if len(d):
-        text += (
-            f"Xác suất tỷ lệ giảm ít nhất {num(t.low, 1)} điểm % trong năm {y} là {format_pct(d.item(), 0)}; "
-            f"{int((c >= 0.5).sum())}/{len(c)} xã có xác suất từ 50% trở lên."
+        text += " " + tr(
+            "Xác suất tỷ lệ giảm ít nhất {low} điểm % trong năm {year} là {probability}; "
+            "{n_likely}/{n} xã có xác suất từ 50% trở lên.",
+            low=num(t.low, 1),
+            year=y,
+            probability=format_pct(d.item(), 0),
+            n_likely=int((c >= 0.5).sum()),
+            n=len(c),
         )
     return text
 
@@ -82,7 +106,12 @@ def describe_t2(
     for pop in t.population:
         q = _COUNT[pop]
         base, now = result.observed(q, base_year), result.observed(q, result.run_year)
-        text = f"Số {POPULATION_LABELS_VI[pop]} năm {result.run_year} bằng {format_pct(now / base, 0)} đầu kỳ"
+        text = tr(
+            "Số {population} năm {year} bằng {ratio} đầu kỳ",
+            population=tr(POPULATION_LABELS_VI[pop]),
+            year=result.run_year,
+            ratio=format_pct(now / base, 0),
+        )
         p = probs[
             (probs["target_id"] == t.id)
             & (probs["population"] == pop)
@@ -90,9 +119,13 @@ def describe_t2(
         ]
         if len(p) and target_year in result.years:
             j = int(np.flatnonzero(result.years == target_year)[0])
-            text += (
-                f"; dự báo năm {target_year}: {_interval(result.paths(q)[:, j], 1, 0, ' hộ')}, xác suất "
-                f"còn không quá {num(t.high * base)} hộ là {format_pct(p['probability'].item(), 0)}"
+            text += tr(
+                "; dự báo năm {year}: {forecast}, xác suất còn không quá {limit} hộ là "
+                "{probability}",
+                year=target_year,
+                forecast=_interval(result.paths(q)[:, j], 1, 0, tr(" hộ")),
+                limit=num(t.high * base),
+                probability=format_pct(p["probability"].item(), 0),
             )
         r = required[
             (required["target_id"] == t.id)
@@ -100,7 +133,7 @@ def describe_t2(
             & (required["level"] == "district")
         ]
         if len(r):
-            text += f"; cần giảm {num(r['per_year_households'].item())} hộ mỗi năm"
+            text += tr("; cần giảm {n} hộ mỗi năm", n=num(r["per_year_households"].item()))
         sentences.append(text + ".")
     return " ".join(sentences)
 
@@ -110,17 +143,27 @@ def describe_t3(result: ForecastResult, config, probs: pd.DataFrame, target=None
     t = _target(config, "commune_multidim_rate_pct", target)
     p = probs[probs["target_id"] == t.id]
     if p.empty:
-        return f"Chưa dự báo được chỉ tiêu {_lower_first(t.label)} (năm mục tiêu đã qua hoặc thiếu số liệu)."
+        return tr(
+            "Chưa dự báo được chỉ tiêu {target} (năm mục tiêu đã qua hoặc thiếu số liệu).",
+            target=_lower_first(tr(t.label)),
+        )
     d = p[p["level"] == "district"]["probability"].item()
     c = p[p["level"] == "commune"].sort_values("probability")
-    text = (
-        f"Xác suất cả {len(c)} xã đạt tỷ lệ nghèo đa chiều không quá {num(t.high, 1)}% vào năm "
-        f"{int(c['year'].iloc[0])} là {format_pct(d, 0)}; {int((c['probability'] >= 0.8).sum())} xã có xác suất "
-        f"từ 80% trở lên, {int((c['probability'] < 0.2).sum())} xã dưới 20%"
+    text = tr(
+        "Xác suất cả {n} xã đạt tỷ lệ nghèo đa chiều không quá {high}% vào năm {year} là "
+        "{probability}; {n_likely} xã có xác suất từ 80% trở lên, {n_unlikely} xã dưới 20%",
+        n=len(c),
+        high=num(t.high, 1),
+        year=int(c["year"].iloc[0]),
+        probability=format_pct(d, 0),
+        n_likely=int((c["probability"] >= 0.8).sum()),
+        n_unlikely=int((c["probability"] < 0.2).sum()),
     )
     worst = c.head(3)
     if len(worst) and worst["probability"].iloc[0] < 0.5:
-        text += "; khó đạt nhất: " + ", ".join(str(n) for n in worst["commune_name"])
+        text += tr(
+            "; khó đạt nhất: {names}", names=", ".join(str(n) for n in worst["commune_name"])
+        )
     return text + "."
 
 
@@ -135,8 +178,11 @@ def describe_target(target_id: str, result: ForecastResult, config) -> str:
     elif t.metric == "commune_multidim_rate_pct":
         text = describe_t3(result, config, probs, t)
     else:
-        return f"Chỉ tiêu {_lower_first(t.label)} không được dự báo; xem bảng theo dõi."
-    return f"{t.label.rstrip('.')}: {text}"
+        return tr(
+            "Chỉ tiêu {target} không được dự báo; xem bảng theo dõi.",
+            target=_lower_first(tr(t.label)),
+        )
+    return f"{tr(t.label).rstrip('.')}: {text}"
 
 
 METRIC_TOPIC_VI = {
@@ -148,9 +194,9 @@ METRIC_TOPIC_VI = {
 
 def no_target_text(metric: str) -> str:
     """The sentence for a forecast topic the plan has no target for."""
-    return (
-        f"Kế hoạch trong cấu hình không có chỉ tiêu về "
-        f"{METRIC_TOPIC_VI.get(metric, 'nội dung này')}, nên phần này được bỏ qua."
+    return tr(
+        "Kế hoạch trong cấu hình không có chỉ tiêu về {topic}, nên phần này được bỏ qua.",
+        topic=tr(METRIC_TOPIC_VI.get(metric, "nội dung này")),
     )
 
 
@@ -168,8 +214,10 @@ def describe_metric(
 
 
 def _lower_first(text: str) -> str:
+    """A target's wording inside a Vietnamese sentence ("chỉ tiêu tỷ lệ …"); English quotes it
+    as written."""
     text = str(text).rstrip(".")
-    return text[:1].lower() + text[1:]
+    return text if is_english() else text[:1].lower() + text[1:]
 
 
 def describe_target_status(
@@ -180,23 +228,35 @@ def describe_target_status(
     rows = table[(table["target_id"] == target_id) & (table["year"] == year)]
     d = rows[rows["level"] == "district"]
     if d.empty:
-        return f"Không có số liệu năm {year} cho một chỉ tiêu của kế hoạch."
+        return tr("Không có số liệu năm {year} cho một chỉ tiêu của kế hoạch.", year=year)
     r = d.iloc[0]
-    label = _lower_first(r["target_label"])
+    label = _lower_first(tr(r["target_label"]))
     if (d["verdict"] == "no_data").all():
-        return f"Chỉ tiêu {label}: không có số liệu năm {year}."
+        return tr("Chỉ tiêu {target}: không có số liệu năm {year}.", target=label, year=year)
     communes = rows[rows["level"] == "commune"]
     behind = communes[communes["verdict"].isin(["at_risk", "off_track", "not_met"])]
     unit = str(r["shown_unit"])
     digits = 0 if "xã" in unit and "%" not in unit else 1
     space = "" if unit.startswith("%") else " "
-    value = f"{num(r['shown_value'], digits)}{space}{unit}"
-    goal = f"{r['comparator']} {num(r['shown_threshold'], digits)}{space}{unit}"
-    value = f"đạt {value} (mục tiêu {goal})" if "%" in unit else f"{value} (mục tiêu {goal})"
-    text = f"Chỉ tiêu {label}, năm {year}: toàn huyện {value}, {r['verdict_vi'].lower()}"
+    shown_unit = tr(unit)
+    value = f"{num(r['shown_value'], digits)}{space}{shown_unit}"
+    goal = f"{r['comparator']} {num(r['shown_threshold'], digits)}{space}{shown_unit}"
+    template = (
+        "Chỉ tiêu {target}, năm {year}: toàn huyện đạt {value} (mục tiêu {goal}), {verdict}"
+        if "%" in unit
+        else "Chỉ tiêu {target}, năm {year}: toàn huyện {value} (mục tiêu {goal}), {verdict}"
+    )
+    text = tr(template, target=label, year=year, value=value, goal=goal,
+              verdict=tr(r["verdict_vi"]).lower())  # fmt: skip
     if len(behind):
-        what = "không đạt" if (behind["mode"] == "final").all() else "có nguy cơ hoặc chậm tiến độ"
-        text += f"; {len(behind)}/{len(communes)} xã {what}"
+        if (behind["mode"] == "final").all():
+            text += tr("; {n_behind}/{n} xã không đạt", n_behind=len(behind), n=len(communes))
+        else:
+            text += tr(
+                "; {n_behind}/{n} xã có nguy cơ hoặc chậm tiến độ",
+                n_behind=len(behind),
+                n=len(communes),
+            )
     return text + "."
 
 
@@ -205,23 +265,37 @@ def describe_predicted_vs_actual(pva: pd.DataFrame, model: str) -> str:
         (pva["level"] == "district") & (pva["quantity"] == "poor_rate") & (pva["model"] == model)
     ]
     if d.empty:
-        return "Chưa có năm nào sau năm dự báo để so sánh với thực tế."
+        return tr("Chưa có năm nào sau năm dự báo để so sánh với thực tế.")
     parts = [
-        f"năm {int(r.year)} dự báo {num(100 * r.p50, 2)}% (khoảng 80%: {num(100 * r.p10, 2)}–"
-        f"{num(100 * r.p90, 2)}%), thực tế {num(100 * r.actual, 2)}%, sai số {num(r.error_pp, 2)} điểm %"
+        tr(
+            "năm {year} dự báo {p50}% (khoảng 80%: {p10}–{p90}%), thực tế {actual}%, sai số "
+            "{error} điểm %",
+            year=int(r.year),
+            p50=num(100 * r.p50, 2),
+            p10=num(100 * r.p10, 2),
+            p90=num(100 * r.p90, 2),
+            actual=num(100 * r.actual, 2),
+            error=num(r.error_pp, 2),
+        )
         for r in d.itertuples()
     ]
     c = pva[
         (pva["model"] == model) & (pva["quantity"] == "poor_rate") & (pva["level"] == "commune")
     ]
     tail = (
-        f"; {format_pct(c['covered80'].mean(), 0)} số xã có giá trị thực tế trong khoảng 80%"
+        tr(
+            "; {share} số xã có giá trị thực tế trong khoảng 80%",
+            share=format_pct(c["covered80"].mean(), 0),
+        )
         if len(c)
         else ""
     )
     return (
-        f"Tỷ lệ hộ nghèo toàn huyện, dự báo từ số liệu đến năm {int(d['run_year'].iloc[0])}: "
-        + "; ".join(parts)
+        tr(
+            "Tỷ lệ hộ nghèo toàn huyện, dự báo từ số liệu đến năm {year}: {parts}",
+            year=int(d["run_year"].iloc[0]),
+            parts="; ".join(parts),
+        )
         + tail
         + "."
     )
@@ -231,11 +305,17 @@ def describe_proposals(table: pd.DataFrame) -> str:
     a = table.attrs
     top = table.sort_values("target_households", ascending=False).head(3)
     n = table["n_households"].sum()
-    return (
-        f"Đề xuất chỉ tiêu năm {a['year']}: toàn huyện giảm {num(a['total'])} hộ nghèo "
-        f"(tương đương {num(100 * a['total'] / n, 2)} điểm %), chia cho {len(table)} xã; giao nhiều nhất: "
-        + ", ".join(f"{r.commune_name} {num(r.target_households)} hộ" for r in top.itertuples())
-        + "."
+    return tr(
+        "Đề xuất chỉ tiêu năm {year}: toàn huyện giảm {total} hộ nghèo (tương đương {points} "
+        "điểm %), chia cho {n} xã; giao nhiều nhất: {names}.",
+        year=a["year"],
+        total=num(a["total"]),
+        points=num(100 * a["total"] / n, 2),
+        n=len(table),
+        names=", ".join(
+            tr("{commune} {n} hộ", commune=r.commune_name, n=num(r.target_households))
+            for r in top.itertuples()
+        ),
     )
 
 
@@ -243,25 +323,36 @@ def describe_final(final: pd.DataFrame) -> str:
     """The final evaluation counted like the scorecard (targets.verdicts rows)."""
     year = int(final["year"].max())
     d = _cells(final, year)
-    text = f"Đánh giá cuối kỳ năm {year}, {count_verdicts(final, year)}"
+    text = tr(
+        "Đánh giá cuối kỳ năm {year}, {counts}", year=year, counts=count_verdicts(final, year)
+    )
     failed = d[d["verdict"] == "not_met"]
     groups = d.groupby("target_id")["population"].nunique()
     if len(failed):
-        text += ". Không đạt: " + "; ".join(
-            _lower_first(r.target_label)
-            + (
-                f" ({POPULATION_LABELS_VI.get(r.population, '')})"
-                if groups[r.target_id] > 1
-                else ""
-            )
-            for r in failed.itertuples()
+        text += ". " + tr(
+            "Không đạt: {targets}",
+            targets="; ".join(
+                _lower_first(tr(r.target_label))
+                + (
+                    f" ({tr(POPULATION_LABELS_VI.get(r.population, ''))})"
+                    if groups[r.target_id] > 1
+                    else ""
+                )
+                for r in failed.itertuples()
+            ),
         )
-    t1 = d[d["basis"].astype(str).str.startswith("bình quân")]
+    # the yearly-pace target: judged on its average fall, the only rows with a basis
+    t1 = d[d["basis"].fillna("").astype(str) != ""]
     for r in t1.itertuples():
         period, _, each = str(r.basis).partition("; ")
-        text += (
-            f". Chỉ tiêu {_lower_first(r.target_label)} được đánh giá theo mức giảm {period}: "
-            f"{num(r.value, 2)} điểm %/năm, {r.verdict_vi.lower()} ({each})"
+        text += ". " + tr(
+            "Chỉ tiêu {target} được đánh giá theo mức giảm {period}: {value} điểm %/năm, "
+            "{verdict} ({each})",
+            target=_lower_first(tr(r.target_label)),
+            period=period,
+            value=num(r.value, 2),
+            verdict=tr(r.verdict_vi).lower(),
+            each=each,
         )
     return text + "."
 

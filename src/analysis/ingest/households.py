@@ -9,6 +9,7 @@ import pandas as pd
 
 from analysis import schema
 from analysis.errors import UserError
+from analysis.i18n import t as tr
 from analysis.ingest.collect import SheetTable, missing_required
 from analysis.ingest.communes import CommuneMatcher
 from analysis.ingest.context import code_in_file_name, year_candidates
@@ -40,11 +41,13 @@ def file_year(table: SheetTable, root: Path, log: ProblemLog) -> int | None:
     year = found[source]
     others = {s: y for s, y in found.items() if y != year}
     if others:
-        detail = ", ".join(f"{s}: {y}" for s, y in others.items())
-        log.add("warning", f"năm không thống nhất; dùng {year} theo {source} ({detail})",
+        detail = ", ".join(f"{tr(s)}: {y}" for s, y in others.items())
+        log.add("warning", tr("năm không thống nhất; dùng {year} theo {source} ({detail})",
+                             year=year, source=tr(source), detail=detail),
                 table.file, table.sheet)  # fmt: skip
     else:
-        log.add("info", f"năm rà soát {year} lấy từ {source}", table.file, table.sheet)
+        log.add("info", tr("năm rà soát {year} lấy từ {source}", year=year, source=tr(source)),
+                table.file, table.sheet)  # fmt: skip
     return year
 
 
@@ -74,8 +77,11 @@ def file_commune(
         by_title = others.pop() if len(others) == 1 else None
     by_name = by_code or matcher.find_in_file_name(table.path.stem, vintage)
     if by_title and by_name and by_title != by_name:
-        log.add("fatal", f"tiêu đề ghi xã {names[by_title]} ({by_title}) nhưng tên tệp ghi xã "
-                f"{names[by_name]} ({by_name}): sửa cho thống nhất", table.file, table.sheet)  # fmt: skip
+        log.add("fatal", tr("tiêu đề ghi xã {title_name} ({title_code}) nhưng tên tệp ghi xã "
+                           "{file_name} ({file_code}): sửa cho thống nhất",
+                           title_name=names[by_title], title_code=by_title,
+                           file_name=names[by_name], file_code=by_name),
+                table.file, table.sheet)  # fmt: skip
         return None
     candidates = [
         ("tên tệp (mã xã)", by_code),
@@ -85,13 +91,15 @@ def file_commune(
     ]
     for source, found in candidates:
         if found:
-            log.add("info", f"mã xã {found} ({names[found]}) lấy từ {source}", table.file,
-                    table.sheet)  # fmt: skip
+            log.add("info", tr("mã xã {code} ({name}) lấy từ {source}", code=found,
+                              name=names[found], source=tr(source)),
+                    table.file, table.sheet)  # fmt: skip
             return found
     named = [w for w in written if w]
     if named:
-        log.add("fatal", f"tiêu đề ghi '{named[0]}', không phải xã nào của huyện "
-                f"{_district(matcher)} (kỳ {vintage}): danh sách không thuộc huyện này?",
+        log.add("fatal", tr("tiêu đề ghi '{written}', không phải xã nào của huyện {district} "
+                           "(kỳ {vintage}): danh sách không thuộc huyện này?",
+                           written=named[0], district=_district(matcher), vintage=vintage),
                 table.file, table.sheet)  # fmt: skip
     return None
 

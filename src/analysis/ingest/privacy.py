@@ -41,6 +41,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import UserError
+from analysis.i18n import t
 from analysis.schema import PERSONAL_COLUMNS
 from analysis.vietnamese import name_key
 
@@ -92,10 +93,12 @@ def load_key(env_name: str, machine_key_path: Path) -> PseudonymKey:
     if not machine_key_path.exists():
         _create_machine_key(machine_key_path)
     secret, notes = _read_machine_key(machine_key_path)
-    warning = (
-        f"Chưa đặt biến môi trường {env_name}: mã ẩn danh chủ hộ dùng khóa riêng của máy này "
-        f"({machine_key_path.name} trong data/interim/). Mã ẩn danh chỉ nối được các năm trên "
-        f"cùng máy; để dùng chung giữa các máy, hãy đặt {env_name}."
+    warning = t(
+        "Chưa đặt biến môi trường {env}: mã ẩn danh chủ hộ dùng khóa riêng của máy này ({file} "
+        "trong data/interim/). Mã ẩn danh chỉ nối được các năm trên cùng máy; để dùng chung giữa "
+        "các máy, hãy đặt {env}.",
+        env=env_name,
+        file=machine_key_path.name,
     )
     return PseudonymKey(secret, str(machine_key_path), " ".join([warning, *notes]))
 

@@ -1,6 +1,7 @@
-"""The validation report of a run, in Vietnamese: text for the console, an HTML/markdown
-section for the briefing, and an XLSX with one row per problem and the per-file
-reconciliation (read = accepted + rejected)."""
+"""The validation report of a run, in the run's language (Vietnamese by default): text for
+the console, an HTML/markdown section for the briefing, and an XLSX with one row per problem
+and the per-file reconciliation (read = accepted + rejected). Tables are built with
+Vietnamese headers and labels and translated as they are written (`shown`, analysis.i18n)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pandas as pd
 
 from analysis.documents.safe_xlsx import excel_writer, md_text
 from analysis.documents.xlsx_style import format_table
+from analysis.i18n import t
 from analysis.ingest.headers import SKIP
 from analysis.ingest.problems import PROBLEM_COLUMNS, PROBLEM_LABELS_VI, SEVERITY_LABELS_VI
 from analysis.reproducible import pin_zip
@@ -146,38 +148,50 @@ class ValidationReport:
     def summary_sentence(self) -> str:
         c = self.counts()
         n = format_number
-        return (
-            f"Đã đọc {n(c['files'])} tệp: {n(c['read'])} dòng dữ liệu, nhận {n(c['accepted'])}, "
-            f"loại {n(c['rejected'])}. Có {n(c['fatal'])} lỗi nghiêm trọng, {n(c['error'])} lỗi "
-            f"ở dòng, {n(c['warning'])} cảnh báo và {n(c['info'])} thông tin."
+        return t(
+            "Đã đọc {files} tệp: {read} dòng dữ liệu, nhận {accepted}, loại {rejected}. Có "
+            "{fatal} lỗi nghiêm trọng, {error} lỗi ở dòng, {warning} cảnh báo và {info} thông tin.",
+            files=n(c["files"]),
+            read=n(c["read"]),
+            accepted=n(c["accepted"]),
+            rejected=n(c["rejected"]),
+            fatal=n(c["fatal"]),
+            error=n(c["error"]),
+            warning=n(c["warning"]),
+            info=n(c["info"]),
         )
 
     def to_text(self, limit: int = 50) -> str:
         """Console text: verdict, counts, then the most serious problems first."""
-        verdict = "ĐẠT" if self.ok else "KHÔNG ĐẠT (có lỗi nghiêm trọng)"
-        lines = [f"Kiểm tra dữ liệu đầu vào: {verdict}", self.summary_sentence()]
+        verdict = t("ĐẠT") if self.ok else t("KHÔNG ĐẠT (có lỗi nghiêm trọng)")
+        lines = [t("Kiểm tra dữ liệu đầu vào: {verdict}", verdict=verdict), self.summary_sentence()]
         shown = sorted_problems(self.problems)
         shown = shown[shown["severity"] != "info"].head(limit)
         for rec in shown.itertuples(index=False):
-            lines.append(f"  [{SEVERITY_LABELS_VI[rec.severity]}] {where(rec)}{rec.message}")
+            lines.append(f"  [{t(SEVERITY_LABELS_VI[rec.severity])}] {where(rec)}{t(rec.message)}")
         hidden = int((self.problems["severity"] != "info").sum()) - len(shown)
         if hidden > 0:
-            lines.append(f"  ... và {format_number(hidden)} vấn đề khác (xem tệp XLSX)")
+            lines.append(t("  ... và {n} vấn đề khác (xem tệp XLSX)", n=format_number(hidden)))
         return "\n".join(lines)
 
     def to_markdown(self, limit: int = 100) -> str:
-        parts = ["## Kiểm tra dữ liệu đầu vào", "", self.summary_sentence(), ""]
+        parts = ["## " + t("Kiểm tra dữ liệu đầu vào"), "", self.summary_sentence(), ""]
         parts += [
-            "### Đối chiếu theo xã và năm (danh sách hộ)",
+            "### " + t("Đối chiếu theo xã và năm (danh sách hộ)"),
             "",
             _md(communes_vi(self.files)),
             "",
         ]
-        parts += ["### Đối chiếu theo tệp (đọc = nhận + loại)", "", _md(files_vi(self.files)), ""]
+        parts += [
+            "### " + t("Đối chiếu theo tệp (đọc = nhận + loại)"),
+            "",
+            _md(files_vi(self.files)),
+            "",
+        ]
         if not self.problems.empty:
-            parts += ["### Các loại vấn đề", "", _md(problem_kinds(self.problems)), ""]
+            parts += ["### " + t("Các loại vấn đề"), "", _md(problem_kinds(self.problems)), ""]
             parts += [
-                "### Các vấn đề",
+                "### " + t("Các vấn đề"),
                 "",
                 _md(problems_vi(sorted_problems(self.problems).head(limit))),
                 "",
@@ -189,14 +203,14 @@ class ValidationReport:
         )
         if not guessed.empty:
             parts += [
-                "### Cột nhận ra không theo tên chuẩn (viết tắt, bỏ chú thích, gần đúng)",
+                "### " + t("Cột nhận ra không theo tên chuẩn (viết tắt, bỏ chú thích, gần đúng)"),
                 "",
                 _md(guessed.rename(columns=MAPPING_LABELS_VI)),
                 "",
             ]
         if not self.fuzzy_matches.empty:
             parts += [
-                "### Tên xã khớp gần đúng",
+                "### " + t("Tên xã khớp gần đúng"),
                 "",
                 _md(self.fuzzy_matches.rename(columns=FUZZY_LABELS_VI)),
                 "",
@@ -205,27 +219,32 @@ class ValidationReport:
 
     def to_html(self, limit: int = 200) -> str:
         """An HTML fragment (no <html>/<body>) for the briefing."""
-        parts = ['<section class="validation">', "<h2>Kiểm tra dữ liệu đầu vào</h2>"]
+
+        def h(level: int, title: str) -> str:
+            return f"<h{level}>{html.escape(t(title))}</h{level}>"
+
+        def table(frame: pd.DataFrame) -> str:
+            return shown(frame).to_html(index=False, border=0, na_rep="")
+
+        parts = ['<section class="validation">', h(2, "Kiểm tra dữ liệu đầu vào")]
         parts.append(f"<p>{html.escape(self.summary_sentence())}</p>")
-        parts.append("<h3>Đối chiếu theo xã và năm (danh sách hộ)</h3>")
-        parts.append(communes_vi(self.files).to_html(index=False, border=0, na_rep=""))
-        parts.append("<h3>Đối chiếu theo tệp (đọc = nhận + loại)</h3>")
-        parts.append(files_vi(self.files).to_html(index=False, border=0, na_rep=""))
+        parts.append(h(3, "Đối chiếu theo xã và năm (danh sách hộ)"))
+        parts.append(table(communes_vi(self.files)))
+        parts.append(h(3, "Đối chiếu theo tệp (đọc = nhận + loại)"))
+        parts.append(table(files_vi(self.files)))
         if not self.problems.empty:
-            parts.append("<h3>Các loại vấn đề</h3>")
-            parts.append(problem_kinds(self.problems).to_html(index=False, border=0))
-            parts.append("<h3>Các vấn đề</h3>")
-            top = problems_vi(sorted_problems(self.problems).head(limit))
-            parts.append(top.to_html(index=False, border=0, na_rep=""))
+            parts.append(h(3, "Các loại vấn đề"))
+            parts.append(table(problem_kinds(self.problems)))
+            parts.append(h(3, "Các vấn đề"))
+            parts.append(table(problems_vi(sorted_problems(self.problems).head(limit))))
             if len(self.problems) > limit:
+                more = format_number(len(self.problems) - limit)
                 parts.append(
-                    f"<p>… và {format_number(len(self.problems) - limit)} vấn đề khác trong tệp XLSX.</p>"
+                    f"<p>{html.escape(t('… và {n} vấn đề khác trong tệp XLSX.', n=more))}</p>"
                 )
         if not self.fuzzy_matches.empty:
-            parts.append("<h3>Tên xã khớp gần đúng (cần kiểm tra)</h3>")
-            parts.append(
-                self.fuzzy_matches.rename(columns=FUZZY_LABELS_VI).to_html(index=False, border=0)
-            )
+            parts.append(h(3, "Tên xã khớp gần đúng (cần kiểm tra)"))
+            parts.append(table(self.fuzzy_matches.rename(columns=FUZZY_LABELS_VI)))
         parts.append("</section>")
         return "\n".join(parts)
 
@@ -239,25 +258,25 @@ class ValidationReport:
             "markdown": out_dir / "kiem_tra_du_lieu.md",
         }
         with excel_writer(paths["xlsx"]) as xw:
+
+            def sheet(frame: pd.DataFrame, name: str) -> None:
+                shown(frame).to_excel(xw, sheet_name=t(name)[:31], index=False)
+
             if note:
-                pd.DataFrame({"Ghi chú": [note, self.summary_sentence()]}).to_excel(
-                    xw, sheet_name="Ghi chú", index=False
-                )
-            problems_vi(sorted_problems(self.problems)).to_excel(xw, sheet_name="Lỗi", index=False)
-            _numbers(files_vi(self.files)).to_excel(xw, sheet_name="Đối chiếu", index=False)
-            _numbers(communes_vi(self.files)).to_excel(xw, sheet_name="Theo xã", index=False)
-            rejects_vi(self.rejects).to_excel(xw, sheet_name="Dòng bị loại", index=False)
-            self.fuzzy_matches.rename(columns=FUZZY_LABELS_VI).to_excel(
-                xw, sheet_name="Khớp gần đúng", index=False
-            )
-            mappings_vi(self.mappings).to_excel(xw, sheet_name="Ánh xạ cột", index=False)
+                sheet(pd.DataFrame({"Ghi chú": [t(note), self.summary_sentence()]}), "Ghi chú")
+            sheet(problems_vi(sorted_problems(self.problems)), "Lỗi")
+            sheet(_numbers(files_vi(self.files)), "Đối chiếu")
+            sheet(_numbers(communes_vi(self.files)), "Theo xã")
+            sheet(rejects_vi(self.rejects), "Dòng bị loại")
+            sheet(self.fuzzy_matches.rename(columns=FUZZY_LABELS_VI), "Khớp gần đúng")
+            sheet(mappings_vi(self.mappings), "Ánh xạ cột")
             for ws in xw.sheets.values():
                 format_table(ws, 1)
         pin_zip(paths["xlsx"])
-        lead = f"<p><strong>{html.escape(note)}</strong></p>" if note else ""
+        lead = f"<p><strong>{html.escape(t(note))}</strong></p>" if note else ""
         paths["html"].write_text(lead + self.to_html(), encoding="utf-8")
         paths["markdown"].write_text(
-            (f"**{md_text(note)}**\n\n" if note else "") + self.to_markdown(), encoding="utf-8"
+            (f"**{md_text(t(note))}**\n\n" if note else "") + self.to_markdown(), encoding="utf-8"
         )
         return paths
 
@@ -265,13 +284,13 @@ class ValidationReport:
 def where(rec) -> str:
     parts = [rec.file]
     if rec.sheet:
-        parts.append(f"trang '{rec.sheet}'")
+        parts.append(t("trang '{sheet}'", sheet=rec.sheet))
     if pd.notna(rec.row):
-        parts.append(f"dòng {rec.row}")
+        parts.append(t("dòng {row}", row=rec.row))
     if rec.column:
-        parts.append(f"cột '{rec.column}'")
+        parts.append(t("cột '{column}'", column=rec.column))
     if rec.value:
-        parts.append(f"giá trị '{rec.value}'")
+        parts.append(t("giá trị '{value}'", value=rec.value))
     text = ", ".join(p for p in parts if p)
     return f"{text}: " if text else ""
 
@@ -390,9 +409,20 @@ def files_vi(files: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns=FILE_LABELS_VI)
 
 
+def shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` as the reader sees it: headers and text cells that are catalog entries in the
+    run's language (the tables here are built with Vietnamese labels)."""
+    out = frame.rename(columns=lambda c: t(str(c)))
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].map(t)
+    return out
+
+
 def _md(frame: pd.DataFrame) -> str:
     if frame.empty:
-        return "_(không có)_"
+        return t("_(không có)_")
+    frame = shown(frame)
     cols = list(frame.columns)
     rows = ["| " + " | ".join(md_text(c) for c in cols) + " |", "|" + "---|" * len(cols)]
     for rec in frame.itertuples(index=False):
@@ -405,7 +435,7 @@ def _cell(column: str, value: object) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
     if (
-        column in ("Dòng", "Mã xã", "Kỳ đơn vị")
+        column in ("Dòng", "Mã xã", "Kỳ đơn vị", *map(t, ("Dòng", "Mã xã", "Kỳ đơn vị")))
         or isinstance(value, bool)
         or not isinstance(value, int | float)
     ):

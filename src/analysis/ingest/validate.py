@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import schema
+from analysis.i18n import t
 from analysis.ingest.communes import CommuneMatcher
 from analysis.ingest.ethnic import parse_ethnic_group
 from analysis.ingest.problems import PROBLEM_COLUMNS
@@ -89,32 +90,38 @@ def parse_columns(raw: pd.DataFrame, checks: Checks) -> pd.DataFrame:
         series = raw[name]
         if name == "reported_status":
             values, bad, social = parse_status(series)
-            allowed = ", ".join(schema.STATUS_LABELS_VI.values())
-            checks.add(bad, name, f"giá trị không nằm trong danh mục ({allowed})")
-            checks.add(is_blank(series), name, "thiếu giá trị bắt buộc")
+            allowed = ", ".join(map(t, schema.STATUS_LABELS_VI.values()))
+            checks.add(
+                bad, name, t("giá trị không nằm trong danh mục ({allowed})", allowed=allowed)
+            )
+            checks.add(is_blank(series), name, t("thiếu giá trị bắt buộc"))
             out[name] = values
             continue
         if name == "ethnic_group":
             values, minority, bad = parse_ethnic_group(series)
-            checks.add(bad, name, "dân tộc không có trong danh mục 54 dân tộc "
-                       "(data/reference/ethnic_groups.csv)")  # fmt: skip
+            checks.add(bad, name, t("dân tộc không có trong danh mục 54 dân tộc "
+                                    "(data/reference/ethnic_groups.csv)"))  # fmt: skip
             out[name] = values
             if "is_ethnic_minority" not in raw.columns:
                 out["is_ethnic_minority"] = minority
             continue
         if col.dtype == "bool":
             values, bad = parse_bool(series, name)
-            checks.add(bad, name, "giá trị không hợp lệ (ghi 'x' hoặc để trống)")
+            checks.add(bad, name, t("giá trị không hợp lệ (ghi 'x' hoặc để trống)"))
         elif col.allowed:
             values, bad = parse_mapped(series, name)
             allowed = (
-                ", ".join(schema.STATUS_LABELS_VI.values()) if name == "reported_status" else ""
+                ", ".join(map(t, schema.STATUS_LABELS_VI.values()))
+                if name == "reported_status"
+                else ""
             )
-            checks.add(bad, name, f"giá trị không nằm trong danh mục ({allowed})")
+            checks.add(
+                bad, name, t("giá trị không nằm trong danh mục ({allowed})", allowed=allowed)
+            )
         elif col.dtype.lower().startswith(("int", "float")):
             integer = col.dtype.lower().startswith("int")
             values, bad = (parse_integer if integer else parse_number)(series)
-            checks.add(bad, name, "không phải số" + (" nguyên" if integer else ""))
+            checks.add(bad, name, t("không phải số nguyên") if integer else t("không phải số"))
             _check_range(values, col, checks)
         else:
             values, bad = series.map(_as_text), pd.Series(False, index=raw.index)
@@ -150,12 +157,10 @@ def _indicator_count(raw: pd.DataFrame, out: pd.DataFrame, checks: Checks) -> No
     counted = out[deps].sum(axis=1) if deps else pd.Series(0, index=raw.index)
     written = out.get("n_deprivations")
     if written is not None:
-        checks.add(~flags & written.isna(), "n_deprivations", "thiếu số chỉ số thiếu hụt")
+        checks.add(~flags & written.isna(), "n_deprivations", t("thiếu số chỉ số thiếu hụt"))
         differs = flags & written.notna() & (written != counted)
-        msg = (
-            "số chỉ số thiếu hụt ghi trong bảng khác số chỉ số đánh dấu ("
-            + counted.astype(str)
-            + ")"
+        msg = counted.map(
+            lambda n: t("số chỉ số thiếu hụt ghi trong bảng khác số chỉ số đánh dấu ({n})", n=n)
         )
         checks.add(differs, "n_deprivations", msg, "warning")
         out["n_deprivations"] = counted.where(flags, written)
@@ -177,10 +182,16 @@ def _as_text(value: object) -> object:
 
 def _check_range(values: pd.Series, col: schema.Column, checks: Checks) -> None:
     if col.min is not None:
-        what = "âm" if col.min == 0 else f"nhỏ hơn {format_number(col.min)}"
-        checks.add(values < col.min, col.name, f"giá trị {what} không hợp lệ")
+        msg = (
+            t("giá trị âm không hợp lệ")
+            if col.min == 0
+            else t("giá trị nhỏ hơn {min} không hợp lệ", min=format_number(col.min))
+        )
+        checks.add(values < col.min, col.name, msg)
     if col.max is not None:
-        checks.add(values > col.max, col.name, f"giá trị lớn hơn {format_number(col.max)}")
+        checks.add(
+            values > col.max, col.name, t("giá trị lớn hơn {max}", max=format_number(col.max))
+        )
 
 
 def check_communes(
@@ -213,10 +224,13 @@ def check_communes(
         [hints.get((v, y), "") for v, y in zip(pairs["v"], pairs["vintage"], strict=True)],
         index=raw.index,
     )
-    msg = "mã/tên xã không có trong danh mục đơn vị hành chính kỳ " + vintages.astype(str) + hint
-    checks.add(unknown, source, msg)
+    msg = [
+        t("mã/tên xã không có trong danh mục đơn vị hành chính kỳ {vintage}", vintage=v) + h
+        for v, h in zip(vintages.astype(str), hint, strict=True)
+    ]
+    checks.add(unknown, source, pd.Series(msg, index=raw.index))
     if source == "commune_name":  # a blank commune_code is already reported as missing
-        checks.add(~written, source, "thiếu tên xã")
+        checks.add(~written, source, t("thiếu tên xã"))
     return codes
 
 
@@ -225,11 +239,17 @@ def check_duplicates(typed: pd.DataFrame, raw: pd.DataFrame, checks: Checks) -> 
     dup = ids.notna() & pd.DataFrame({"y": typed["year"], "id": ids}).duplicated(keep=False)
     if not dup.any():
         return
-    where = raw["_file"].astype(str) + " dòng " + raw["_row"].astype(str)
+    where = pd.Series(
+        [
+            t("{file} dòng {row}", file=f, row=r)
+            for f, r in zip(raw["_file"], raw["_row"], strict=True)
+        ],
+        index=raw.index,
+    )
     groups = pd.DataFrame({"y": typed["year"], "id": ids, "w": where})[dup]
     listing = groups.groupby(["y", "id"])["w"].transform(lambda s: "; ".join(s))
     msg = pd.Series("", index=raw.index)
-    msg[dup] = "mã hộ trùng trong cùng năm (" + listing + ")"
+    msg[dup] = listing.map(lambda rows: t("mã hộ trùng trong cùng năm ({rows})", rows=rows))
     checks.add(dup, "household_id", msg)
 
 
@@ -260,6 +280,6 @@ def check_combinations(
         checks.add(
             few,
             "reported_status",
-            f"hộ nghèo nhưng thiếu hụt dưới {MIN_DEPRIVATIONS} chỉ số",
+            t("hộ nghèo nhưng thiếu hụt dưới {n} chỉ số", n=MIN_DEPRIVATIONS),
             "warning",
         )

@@ -12,6 +12,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from analysis.geography import Boundaries
+from analysis.i18n import t
 from analysis.maps.classify import Classes, classify, classify_diverging, classify_status
 from analysis.maps.labels import overlapping_pairs, place_labels
 from analysis.maps.layout import (
@@ -128,7 +129,8 @@ def draw_status_map(
     final = "mode" in status.columns and bool((status["mode"] == "final").any())
     values = values_by_polygon(boundaries.gdf, status, "status")
     classes = classify_status(values, ctx.lang, final)
-    title = tr("status", ctx.lang) + (f": {target_label}" if target_label else "")
+    label = t(target_label, lang=ctx.lang) if target_label else ""
+    title = tr("status", ctx.lang) + (f": {label}" if label else "")
     texts = [""] * len(boundaries.gdf)
     return _choropleth(boundaries, classes, texts, ctx, title, tr("legend_status", ctx.lang))
 
@@ -249,7 +251,8 @@ def _deprivation_pages(
             codes = shared.codes[k * len(gdf) : (k + 1) * len(gdf)]
             draw_polygons(ax, gdf, Classes(shared.labels, shared.colors, codes), edge=0.3)
             fit_extent(ax, gdf, margin=0.02)
-            ax.set_title(_short(DEPRIVATION_LABELS.get(ind, ind)), fontsize=8.5, pad=2)
+            label = t(DEPRIVATION_LABELS.get(ind, ind), lang=ctx.lang)
+            ax.set_title(_short(label), fontsize=8.5, pad=2)
             values = panels[ind]
             texts = [
                 f"{n}\n{shared.fmt(v, ctx.lang)}" if pd.notna(v) else n

@@ -19,6 +19,7 @@ from matplotlib.transforms import Bbox
 from matplotlib_scalebar.scalebar import ScaleBar
 
 from analysis.geography import SCHEMATIC_NOTE
+from analysis.i18n import t
 from analysis.maps.classify import Classes
 from analysis.maps.text import class_rule, fmt_date, fmt_years, tr
 from analysis.registry import LEGACY_VINTAGE
@@ -57,13 +58,17 @@ def map_context(config, year: int, boundaries, data_vintage: int, made_on: date 
     """The MapContext of `year` drawn on `boundaries` (analysis.geography.Boundaries)."""
     d, lang = config.district, config.language
     key = "area_2024" if boundaries.vintage == LEGACY_VINTAGE else "area_2025"
-    area = tr(key, lang, type=d.type, type_lower=d.type.lower(), name=d.name, province=d.province)
+    unit = d.type.lower() if lang == "vi" else t(d.type.lower(), lang=lang)  # "huyện"/"district"
+    area = tr(key, lang, type=unit.capitalize() if lang == "vi" else unit, type_lower=unit,
+              name=d.name, province=d.province)  # fmt: skip
     notes = reaggregation_notes({year: data_vintage}, boundaries.vintage, lang)
     return MapContext(
         area=area,
         year=year,
         source=tr("source", lang, year=year),
-        boundary_source=SCHEMATIC_NOTE if boundaries.is_schematic else boundaries.source,
+        boundary_source=t(SCHEMATIC_NOTE, lang=lang)
+        if boundaries.is_schematic
+        else boundaries.source,
         is_schematic=boundaries.is_schematic,
         synthetic=config.data.synthetic,
         made_on=made_on or run_date(),
@@ -237,7 +242,7 @@ def add_footer(fig: Figure, ctx: MapContext, decimals: int | None = None) -> Non
         )  # fmt: skip
     if ctx.is_schematic:
         fig.text(
-            MAP_RECT[0] + MAP_RECT[2] / 2, 0.05, SCHEMATIC_NOTE, ha="center", va="center",
+            MAP_RECT[0] + MAP_RECT[2] / 2, 0.05, t(SCHEMATIC_NOTE, lang=ctx.lang), ha="center", va="center",
             fontsize=11, weight="bold", color="0.1",
             bbox={"boxstyle": "round,pad=0.35", "fc": "#FFF7BC", "ec": "0.3", "lw": 0.8},
         )  # fmt: skip

@@ -1,7 +1,9 @@
-"""Everything a map reader sees, in Vietnamese (default) and English, and number formats.
+"""Everything a map reader sees, by key, and number formats.
 
-Number and date formatting is a small local helper (Vietnamese: 1.234,5 and
-dd/mm/yyyy); `analysis.vietnamese` owns the general version.
+The texts are Vietnamese templates; other languages come from the suite's one catalog
+(analysis.i18n, data/reference/translations_en.yaml), so a map and a document say the same
+thing. Number and date formatting is a small local helper (Vietnamese: 1.234,5 and
+dd/mm/yyyy; English 1,234.5); `analysis.vietnamese` owns the general version.
 """
 
 from __future__ import annotations
@@ -58,60 +60,15 @@ TEXT = {
         "not_met": "Không đạt",
         "pack_title": "Bộ bản đồ năm {year}",
     },
-    "en": {
-        "poor_rate": "Poor-household rate",
-        "near_poor_rate": "Near-poor household rate",
-        "multidim_rate": "Multidimensional poverty rate (poor and near-poor)",
-        "change": "Change in the poor-household rate since baseline ({baseline})",
-        "status": "Progress towards the target",
-        "deprivation": "Share of poor households deprived, by indicator",
-        "budget": "Budget per poor household",
-        "relapse_rate": "One-year relapse rate of households that escaped poverty",
-        "by_commune": "by commune",
-        "year": "{year}",
-        "source": "Source: poor and near-poor household review {year}",
-        "budget_source": "Source: budget allocation plan {year}",
-        "area_2024": "{type} {name}, {province} province",
-        "area_2025": "Communes of former {type_lower} {name}, {province} (from 01/07/2025)",
-        "reaggregated": "Data of {years} for the former units are summed into the new communes.",
-        "and": "and",
-        "page": "(page {page} of {pages})",
-        "class_rule": "Values rounded {precision} as written on the map; each class includes both numbers of its label.",
-        "precision_0": "to whole numbers",
-        "precision_1": "to one decimal place",
-        "precision_2": "to two decimal places",
-        "no_data": "Missing data",
-        "made_on": "Made on: {date}",
-        "synthetic": "SIMULATED DATA",
-        "synthetic_note": "Simulated data, not the district's real figures.",
-        "boundary": "Boundaries: {source}",
-        "north": "N",
-        "pct": "%",
-        "pp": "pp",
-        "legend_change": "Change (percentage points)",
-        "legend_budget": "Million VND per poor household",
-        "disbursement": "Disbursement rate of the programme's funds",
-        "disbursement_source": "Source: disbursement sheet {year}",
-        "legend_disbursement": "Disbursed / allocated (%)",
-        "legend_status": "Status",
-        "legend_deprivation": "Poor households deprived (%)",
-        "no_polygon": "No boundary, not on the map: {names}.",
-        "skipped_change": "Change map not drawn: no data for the baseline year {baseline}.",
-        "skipped_status": "Status map not drawn: statuses of {src} units cannot be merged into {dst} communes.",
-        "met": "Met",
-        "on_track": "On track",
-        "at_risk": "At risk",
-        "off_track": "Off track",
-        "not_met": "Not met",
-        "pack_title": "Map pack {year}",
-    },
 }
 
 
 def tr(key: str, lang: str = "vi", **values: object) -> str:
-    """The text for `key` in `lang` (Vietnamese when missing), formatted with `values`."""
-    table = TEXT.get(lang, TEXT["vi"])
-    return table.get(key, TEXT["vi"][key]).format(**values)
+    """The text for `key` in `lang` (the catalog's translation of its Vietnamese template;
+    Vietnamese when missing), formatted with `values`."""
+    from analysis.i18n import LANGUAGES, t
+
+    return t(TEXT["vi"][key], lang=lang if lang in LANGUAGES else "vi", **values)
 
 
 def fmt_number(x: float, decimals: int = 1, lang: str = "vi", signed: bool = False) -> str:

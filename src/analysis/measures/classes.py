@@ -61,14 +61,23 @@ def classes_table(classes: pd.DataFrame, year: int) -> pd.DataFrame:
 
 
 def describe_classes(classes: pd.DataFrame, year: int, whole_population: bool) -> str:
+    from analysis.i18n import t
+
     c = classes.set_index("class")
-    scope = "toàn bộ hộ dân cư" if whole_population else "các hộ trong danh sách rà soát"
-    text = (
-        f"Năm {year}, tính theo chuẩn trên {scope}: {format_number(c.loc['poor', 'n_households'])} hộ nghèo, "
-        f"{format_number(c.loc['near_poor', 'n_households'])} hộ cận nghèo, "
-        f"{format_number(c.loc['avg_living', 'n_households'])} hộ có mức sống trung bình"
+    scope = t("toàn bộ hộ dân cư") if whole_population else t("các hộ trong danh sách rà soát")
+    text = t(
+        "Năm {year}, tính theo chuẩn trên {scope}: {n_poor} hộ nghèo, {n_near_poor} hộ cận nghèo, "
+        "{n_average} hộ có mức sống trung bình",
+        year=year,
+        scope=scope,
+        n_poor=format_number(c.loc["poor", "n_households"]),
+        n_near_poor=format_number(c.loc["near_poor", "n_households"]),
+        n_average=format_number(c.loc["avg_living", "n_households"]),
     )
     if not low_income_applies(year):
-        return f"{text}. {LOW_INCOME_NOTE_VI}"
+        return f"{text}. {t(LOW_INCOME_NOTE_VI)}"
     low = format_number(int(c["n_low_income"].sum()))
-    return f"{text}; {low} hộ có thu nhập thấp theo Nghị định 30/2025/NĐ-CP (áp dụng từ ngày 24/02/2025)."
+    return text + t(
+        "; {n} hộ có thu nhập thấp theo Nghị định 30/2025/NĐ-CP (áp dụng từ ngày 24/02/2025).",
+        n=low,
+    )

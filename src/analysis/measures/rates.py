@@ -187,12 +187,17 @@ def missing_communes(indicators: pd.DataFrame, year: int) -> list[str]:
 
 def describe_missing(indicators: pd.DataFrame, year: int) -> str:
     """'Tổng huyện chưa gồm N xã thiếu số liệu: …' for `year`, or '' when every list is in."""
+    from analysis.i18n import t
+
     names = missing_communes(indicators, year)
     if not names:
         return ""
-    return (
-        f"Tổng huyện chưa gồm {len(names)} xã {MISSING_VI}: {', '.join(names)} (năm {year} "
-        "không có danh sách hộ của các xã này; số liệu toàn huyện chỉ tính trên các xã có số liệu)."
+    return t(
+        "Tổng huyện chưa gồm {n} xã thiếu số liệu: {names} (năm {year} không có danh sách hộ của "
+        "các xã này; số liệu toàn huyện chỉ tính trên các xã có số liệu).",
+        n=len(names),
+        names=", ".join(names),
+        year=year,
     )
 
 
@@ -229,13 +234,19 @@ def exclude_missing(
         .drop_duplicates("commune_code")["commune_name"]
         .astype(str)
     )
-    text = (
-        f"Bảng theo dõi chỉ tiêu, dự báo và đề xuất chỉ tiêu chưa tính {len(names)} xã {MISSING_VI} "
-        f"({', '.join(names)}) ở mọi năm, để các năm so sánh được với nhau"
+    from analysis.i18n import t
+
+    text = t(
+        "Bảng theo dõi chỉ tiêu, dự báo và đề xuất chỉ tiêu chưa tính {n} xã thiếu số liệu "
+        "({names}) ở mọi năm, để các năm so sánh được với nhau",
+        n=len(names),
+        names=", ".join(names),
     )
     if len(others):
-        text += f"; cùng với đó là các đơn vị sáp nhập liên quan ({', '.join(others)})"
-    text += ". Bổ sung danh sách hộ của các xã này rồi chạy lại trước khi dùng các kết quả này."
+        text += t(
+            "; cùng với đó là các đơn vị sáp nhập liên quan ({names})", names=", ".join(others)
+        )
+    text += t(". Bổ sung danh sách hộ của các xã này rồi chạy lại trước khi dùng các kết quả này.")
     out = indicators.loc[~dropped].reset_index(drop=True)
     counts = [c for c in ("n_households", "n_poor", "n_near_poor") if c in out]
     out[counts] = out[counts].astype("int64")

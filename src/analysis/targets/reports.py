@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import UserError
+from analysis.i18n import t as tr
 from analysis.reproducible import run_date
 from analysis.targets.measures import reaggregate
 from analysis.targets.scorecard import (
@@ -78,7 +79,7 @@ def wide_scorecard(table: pd.DataFrame, level: str | None = "district") -> pd.Da
     _check(table)
     sc = table if level is None else table[table["level"] == level]
     cell = [
-        f"{num(v, _digits(u))} – {s}" if v == v else s
+        f"{num(v, _digits(u))} – {tr(s)}" if v == v else tr(s)
         for v, u, s in zip(sc["shown_value"], sc["shown_unit"], sc["verdict_vi"], strict=True)
     ]
     keys = ["target_id", "target_label", "population", "commune_name"]
@@ -121,20 +122,26 @@ def write_scorecard_xlsx(
     path.parent.mkdir(parents=True, exist_ok=True)
     table = verdicts(scorecard, config) if verdict_table is None else verdict_table
     note = " ".join(t for t in (_source(config), missing_note) if t)
-    title = f"Bảng theo dõi thực hiện chỉ tiêu giảm nghèo – {config.district.type} {config.district.name}"
+    title = tr(
+        "Bảng theo dõi thực hiện chỉ tiêu giảm nghèo – {Unit} {name}",
+        Unit=tr(config.district.type.lower()).capitalize(),
+        name=config.district.name,
+    )
+    # cells are written in the run's language (write_frame): colour by the translated label
     fills = {
-        lab: PatternFill("solid", fgColor=STATUS_COLOURS[k]) for k, lab in VERDICT_LABELS_VI.items()
+        tr(lab): PatternFill("solid", fgColor=STATUS_COLOURS[k])
+        for k, lab in VERDICT_LABELS_VI.items()
     }
     # the one verdict table, in the scorecard's shape: its verdict is the status shown
     shown = table.assign(status_vi=table["verdict_vi"])
     wb = Workbook()
     wb.remove(wb.active)
     for name, (frame, formats, head) in (
-        ("Tổng hợp huyện", _xlsx_wide(shown)),
-        ("Chi tiết", _xlsx_long(shown)),
+        (tr("Tổng hợp huyện"), _xlsx_wide(shown)),
+        (tr("Chi tiết"), _xlsx_long(shown)),
     ):
         ws = wb.create_sheet(name)
-        ws["A1"], ws["A2"] = title, f"{note} {VERDICT_RULE_VI}".strip()
+        ws["A1"], ws["A2"] = title, f"{note} {tr(VERDICT_RULE_VI)}".strip()
         title_cell(ws["A1"])
         last = write_frame(ws, frame, 4, {})
         for j, col in enumerate(frame.columns, start=1):  # per-row formats (units differ)
@@ -147,7 +154,7 @@ def write_scorecard_xlsx(
             for j, group in enumerate(head, start=1):
                 if group:
                     ws.cell(3, j, group)
-                    ws.cell(4, j, str(frame.columns[j - 1]).split(" – ")[-1])
+                    ws.cell(4, j, tr(str(frame.columns[j - 1]).split(" – ")[-1]))
                 else:
                     ws.cell(3, j, ws.cell(4, j).value)
                     ws.merge_cells(start_row=3, start_column=j, end_row=4, end_column=j)
@@ -226,7 +233,7 @@ def _xlsx_wide(scorecard: pd.DataFrame, level: str = "district"):
         rows.append(row)
     columns = fixed + [f"{y} – {k}" for y in years for k in ("Giá trị", "Đánh giá")]
     frame = pd.DataFrame(rows, columns=columns)
-    head = [""] * len(fixed) + [f"Năm {y}" for y in years for _ in range(2)]
+    head = [""] * len(fixed) + [tr("Năm {year}", year=y) for y in years for _ in range(2)]
     return frame, formats, head
 
 
@@ -249,16 +256,16 @@ def scorecard_html(
     """A self-contained HTML table for the briefing, cells coloured by verdict."""
     table = verdicts(scorecard, config) if verdict_table is None else verdict_table
     wide = wide_scorecard(table, level)
+    labels = {k: tr(lab) for k, lab in VERDICT_LABELS_VI.items()}
     colour = {
-        lab: STATUS_COLOURS[k]
-        for k, lab in sorted(VERDICT_LABELS_VI.items(), key=lambda kv: -len(kv[1]))
+        lab: STATUS_COLOURS[k] for k, lab in sorted(labels.items(), key=lambda kv: -len(kv[1]))
     }
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in wide.columns)
+    head = "".join(f"<th>{html.escape(str(tr(str(c))))}</th>" for c in wide.columns)
     rows = []
     for _, r in wide.iterrows():
         cells = []
         for v in r:
-            text = "" if pd.isna(v) else str(v)
+            text = "" if pd.isna(v) else tr(str(v))
             bg = next((c for lab, c in colour.items() if text.endswith(lab)), None)
             style = f' style="background:#{bg}"' if bg else ""
             cells.append(f"<td{style}>{html.escape(text)}</td>")
@@ -270,8 +277,13 @@ def scorecard_html(
 
 
 def _source(config) -> str:
-    text = f"Nguồn: kết quả rà soát hộ nghèo, hộ cận nghèo; lập ngày {run_date():%d/%m/%Y}."
-    return text + (" Dữ liệu mô phỏng – không phải số liệu thật." if config.data.synthetic else "")
+    text = tr(
+        "Nguồn: kết quả rà soát hộ nghèo, hộ cận nghèo; lập ngày {date}.",
+        date=f"{run_date():%d/%m/%Y}",
+    )
+    if config.data.synthetic:
+        text += " " + tr("Dữ liệu mô phỏng – không phải số liệu thật.")
+    return text
 
 
 # ------------------------------------------------------------------------ final mode
@@ -288,13 +300,19 @@ def final_evaluation(
     yearly-pace target is judged on its average fall over the period."""
     target_year = config.periods.target_year
     if target_year not in set(indicators["year"]):
-        raise UserError(f"Chưa có kết quả rà soát năm {target_year}: chưa thể đánh giá cuối kỳ.")
+        raise UserError(
+            tr("Chưa có kết quả rà soát năm {year}: chưa thể đánh giá cuối kỳ.", year=target_year)
+        )
     base_year = config.periods.baseline_year
     if config.standard_for(base_year) != config.standard_for(target_year):
         raise UserError(
-            f"Năm đầu kỳ {base_year} và năm mục tiêu {target_year} đo theo hai chuẩn nghèo khác "
-            "nhau (khóa 'standards' của cấu hình): không đánh giá cuối kỳ qua thay đổi chuẩn nghèo."
-        )
+            tr(
+                "Năm đầu kỳ {base_year} và năm mục tiêu {target_year} đo theo hai chuẩn nghèo khác "
+                "nhau (khóa 'standards' của cấu hình): không đánh giá cuối kỳ qua thay đổi chuẩn "
+                "nghèo.",
+                base_year=base_year, target_year=target_year,
+            )
+        )  # fmt: skip
     # the period's own figures only: baseline to target year, under the target year's standard
     period = config.same_standard_years(indicators["year"].unique(), target_year)
     indicators = indicators[indicators["year"].isin([y for y in period if y <= target_year])]

@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.i18n import t as tr
 from analysis.vietnamese import format_number as num
 
 VERDICT_LABELS_VI = {
@@ -73,7 +74,12 @@ def _shown(t, rows: pd.DataFrame):
     if m == "commune_multidim_rate_pct":  # district: share of communes meeting the bound
         return value, unit, threshold, np.where(district, "≥", "≤")
     if m == "commune_multidim_rate_pct_above":  # district: communes above the bound
-        return value, unit.str.replace("số xã", "xã"), threshold, np.where(district, "=", "≤")
+        return (
+            value,
+            unit.replace("số xã trên ngưỡng", "xã trên ngưỡng"),
+            threshold,
+            np.where(district, "=", "≤"),
+        )
     if m == "poor_rate_annual_fall_pp":
         return value, unit, threshold, "≥"
     return value, unit, threshold, "≥"
@@ -95,7 +101,7 @@ def _annual_average(rows: pd.DataFrame, t, config, year: int) -> pd.DataFrame:
         each = ", ".join(_yearly(y, v) for y, v in falls.items())
         row.update(
             year=year, value=value, unit="điểm %/năm", numerator=np.nan, denominator=np.nan,
-            basis=f"bình quân {b}–{year}; từng năm: {each}",
+            basis=tr("bình quân {first}–{year}; từng năm: {each}", first=b, year=year, each=each),
             status="no_data" if value != value else "met" if value >= t.low - 1e-9 else "not_met",
         )  # fmt: skip
         out.append(row)
@@ -104,9 +110,10 @@ def _annual_average(rows: pd.DataFrame, t, config, year: int) -> pd.DataFrame:
 
 def _yearly(year: int, fall: float) -> str:
     if fall != fall:
-        return f"{year} không có số liệu"
-    verb = "giảm" if fall >= 0 else "tăng"
-    return f"{year} {verb} {num(abs(fall), 2)} điểm %"
+        return tr("{year} không có số liệu", year=year)
+    if fall >= 0:
+        return tr("{year} giảm {fall} điểm %", year=year, fall=num(abs(fall), 2))
+    return tr("{year} tăng {rise} điểm %", year=year, rise=num(abs(fall), 2))
 
 
 def _rows_for(t, rows: pd.DataFrame, config, year: int, all_rows: pd.DataFrame) -> pd.DataFrame:
