@@ -141,25 +141,29 @@ def variation_note(
     prior: VariationPrior, reference: VariationPrior, n_years: int, n_units: int
 ) -> str:
     """Where the trend model's year-to-year variation comes from, in one sentence."""
-    published = (
-        f"{reference.n_series} chuỗi số liệu công bố (cả nước, vùng, tỉnh; chuẩn nghèo 2022–2025)"
-    )
     if prior.source == "data+reference":
-        return (
-            f"Biến động hằng năm quanh xu thế: các xã ước lượng từ chính số liệu {n_years} năm "
-            f"của {n_units} xã, kết hợp với {published}; toàn huyện theo các chuỗi công bố đó "
-            "và lịch sử của huyện."
+        return t(
+            "Biến động hằng năm quanh xu thế: các xã ước lượng từ chính số liệu {n_years} năm "
+            "của {n_units} xã, kết hợp với {n_series} chuỗi số liệu công bố (cả nước, vùng, "
+            "tỉnh; chuẩn nghèo 2022–2025); toàn huyện theo các chuỗi công bố đó và lịch sử của "
+            "huyện.",
+            n_years=n_years,
+            n_units=n_units,
+            n_series=reference.n_series,
         )
-    return (
-        f"Lịch sử {n_years} năm chưa đủ để ước lượng biến động hằng năm quanh xu thế (cần ít "
-        f"nhất 3 năm), nên dự báo dùng mức biến động quan sát trên {published}, cộng với dao "
-        "động theo quy mô của từng xã."
+    return t(
+        "Lịch sử {n_years} năm chưa đủ để ước lượng biến động hằng năm quanh xu thế (cần ít nhất "
+        "3 năm), nên dự báo dùng mức biến động quan sát trên {n_series} chuỗi số liệu công bố "
+        "(cả nước, vùng, tỉnh; chuẩn nghèo 2022–2025), cộng với dao động theo quy mô của từng "
+        "xã.",
+        n_years=n_years,
+        n_series=reference.n_series,
     )
 
 
 def standard_label(standard: str) -> str:
     """'vn-2022-2025' -> 'chuẩn nghèo 2022–2025'."""
-    return "chuẩn nghèo " + standard.removeprefix("vn-").replace("-", "–")
+    return t("chuẩn nghèo {period}", period=standard.removeprefix("vn-").replace("-", "–"))
 
 
 def _standard_of(config, year: int) -> str | None:
@@ -178,11 +182,14 @@ def same_standard_rows(indicators: pd.DataFrame, config, run_year: int) -> tuple
     if not dropped:
         return indicators[indicators["year"].isin(keep)], ""
     others = sorted({_standard_of(config, y) or "" for y in dropped} - {""})
-    what = ", ".join(standard_label(o) for o in others) or "chuẩn nghèo khác"
-    note = (
-        f"Số liệu năm {', '.join(map(str, dropped))} đo theo {what}, khác "
-        f"{standard_label(config.standard_for(run_year))} của năm {run_year}, nên không được "
-        "nối vào chuỗi số liệu để dự báo."
+    what = ", ".join(standard_label(o) for o in others) or t("chuẩn nghèo khác")
+    note = t(
+        "Số liệu năm {years} đo theo {standard}, khác {own} của năm {year}, nên không được nối "
+        "vào chuỗi số liệu để dự báo.",
+        years=", ".join(map(str, dropped)),
+        standard=what,
+        own=standard_label(config.standard_for(run_year)),
+        year=run_year,
     )
     return indicators[indicators["year"].isin(keep)], note
 
@@ -194,11 +201,15 @@ def horizon_note(config, run_year: int, years) -> str:
     if not crossed:
         return ""
     nxt = _standard_of(config, crossed[0])
-    then = standard_label(nxt) if nxt else "một chuẩn nghèo chưa có trong cấu hình"
-    return (
-        f"Dự báo cho năm {', '.join(map(str, crossed))} vẫn theo {standard_label(own)}; từ năm "
-        f"{crossed[0]} áp dụng {then}, nên các con số đó chỉ là xu thế theo chuẩn hiện hành kéo "
-        "dài ra, không so sánh được với kết quả rà soát theo chuẩn mới."
+    then = standard_label(nxt) if nxt else t("một chuẩn nghèo chưa có trong cấu hình")
+    return t(
+        "Dự báo cho năm {years} vẫn theo {standard}; từ năm {first} áp dụng {then}, nên các con "
+        "số đó chỉ là xu thế theo chuẩn hiện hành kéo dài ra, không so sánh được với kết quả rà "
+        "soát theo chuẩn mới.",
+        years=", ".join(map(str, crossed)),
+        standard=standard_label(own),
+        first=crossed[0],
+        then=then,
     )
 
 

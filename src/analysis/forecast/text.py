@@ -358,7 +358,9 @@ def describe_final(final: pd.DataFrame) -> str:
 
 
 def _ratio(k: float, n: float) -> str:
-    return f"{int(k)}/{int(n)} lần ({format_pct(k / n, 0)})" if n else "không có trường hợp nào"
+    if not n:
+        return tr("không có trường hợp nào")
+    return tr("{k}/{n} lần ({share})", k=int(k), n=int(n), share=format_pct(k / n, 0))
 
 
 def describe_reference_backtest(reference: pd.DataFrame, models) -> str:
@@ -369,16 +371,22 @@ def describe_reference_backtest(reference: pd.DataFrame, models) -> str:
     if ref.empty:
         return ""
     items = [
-        f"{MODEL_LABELS_VI[r.model]} sai số trung bình {num(r.mae_pp, 2)} điểm %, khoảng 80% "
-        f"chứa giá trị thực tế {_ratio(r.n_covered80, r.n_comparisons)}, khoảng 95% "
-        f"{_ratio(r.n_covered95, r.n_comparisons)}"
+        tr(
+            "{model} sai số trung bình {error} điểm %, khoảng 80% chứa giá trị thực tế "
+            "{covered80}, khoảng 95% {covered95}",
+            model=tr(MODEL_LABELS_VI[r.model]),
+            error=num(r.mae_pp, 2),
+            covered80=_ratio(r.n_covered80, r.n_comparisons),
+            covered95=_ratio(r.n_covered95, r.n_comparisons),
+        )
         for r in ref.sort_values("mae_pp").itertuples()
     ]
-    n = int(ref["n_comparisons"].max())
-    return (
+    return tr(
         "Kiểm định ngược trên số liệu công bố thật (tỷ lệ hộ nghèo, cận nghèo, nghèo đa chiều "
-        f"của cả nước, các vùng, tỉnh, chuẩn nghèo 2022–2025; dự báo trước 1 năm, {n} trường "
-        "hợp): " + "; ".join(items) + "."
+        "của cả nước, các vùng, tỉnh, chuẩn nghèo 2022–2025; dự báo trước 1 năm, {n} trường "
+        "hợp): {items}.",
+        n=int(ref["n_comparisons"].max()),
+        items="; ".join(items),
     )
 
 
@@ -390,39 +398,72 @@ def describe_model_choice(
     from analysis.forecast.core import TREND_MODELS
     from analysis.forecast.result import MODEL_DESCRIPTIONS_VI, MODEL_LABELS_VI
 
-    parts = [f"Dự báo dùng {MODEL_LABELS_VI[model]} ({MODEL_DESCRIPTIONS_VI[model]})."]
+    parts = [
+        tr(
+            "Dự báo dùng {model} ({why}).",
+            model=tr(MODEL_LABELS_VI[model]),
+            why=tr(MODEL_DESCRIPTIONS_VI[model]),
+        )
+    ]
     trends = [m for m in available if m in TREND_MODELS]
     if reference is not None and not reference.empty:
         parts.append(describe_reference_backtest(reference, trends))
         if model == "flow":
             parts.append(
-                "Mô hình dòng chuyển không kiểm định được trên số liệu công bố (các số liệu này "
-                "không có biến động hộ nghèo nhiều năm), chỉ trên lịch sử của huyện."
+                tr(
+                    "Mô hình dòng chuyển không kiểm định được trên số liệu công bố (các số liệu "
+                    "này không có biến động hộ nghèo nhiều năm), chỉ trên lịch sử của huyện."
+                )
             )
     own = summary[summary["model"].isin(available)] if "model" in summary else summary.iloc[0:0]
     if len(own):
         items = []
         for r in own.sort_values("mae_pp").itertuples():
-            text = (
-                f"{MODEL_LABELS_VI[r.model]}: khoảng 80% chứa {format_pct(r.coverage80, 0)} "
-                f"giá trị thực tế"
-            )
+            values = dict(model=tr(MODEL_LABELS_VI[r.model]), coverage=format_pct(r.coverage80, 0),
+                          error=num(r.mae_pp, 2))  # fmt: skip
             if "coverage95" in own and r.coverage95 == r.coverage95:
-                text += f", khoảng 95% chứa {format_pct(r.coverage95, 0)}"
-            items.append(text + f", sai số trung bình {num(r.mae_pp, 2)} điểm %")
+                items.append(
+                    tr(
+                        "{model}: khoảng 80% chứa {coverage} giá trị thực tế, khoảng 95% chứa "
+                        "{coverage95}, sai số trung bình {error} điểm %",
+                        **values,
+                        coverage95=format_pct(r.coverage95, 0),
+                    )
+                )
+            else:
+                items.append(
+                    tr(
+                        "{model}: khoảng 80% chứa {coverage} giá trị thực tế, sai số trung bình "
+                        "{error} điểm %",
+                        **values,
+                    )
+                )
         n = int(own["n_comparisons"].max()) if "n_comparisons" in own else 0
-        counted = f" ({n} so sánh mỗi mô hình)" if n else ""
-        parts.append(f"Trên lịch sử của huyện{counted}: " + "; ".join(items) + ".")
+        if n:
+            parts.append(
+                tr(
+                    "Trên lịch sử của huyện ({n} so sánh mỗi mô hình): {items}.",
+                    n=n,
+                    items="; ".join(items),
+                )
+            )
+        else:
+            parts.append(tr("Trên lịch sử của huyện: {items}.", items="; ".join(items)))
     else:
-        parts.append("Lịch sử của huyện chưa đủ số năm để kiểm định ngược.")
+        parts.append(tr("Lịch sử của huyện chưa đủ số năm để kiểm định ngược."))
     parts.append(
-        "Cách chọn: mô hình có khoảng 80% chứa gần 80% giá trị thực tế nhất, nếu ngang nhau "
-        "thì mô hình có sai số nhỏ hơn; dạng xu thế (tuyến tính, logit, log) được chọn trên "
-        "số liệu công bố, mô hình dòng chuyển được so với mô hình xu thế trên lịch sử của huyện."
+        tr(
+            "Cách chọn: mô hình có khoảng 80% chứa gần 80% giá trị thực tế nhất, nếu ngang nhau "
+            "thì mô hình có sai số nhỏ hơn; dạng xu thế (tuyến tính, logit, log) được chọn trên "
+            "số liệu công bố, mô hình dòng chuyển được so với mô hình xu thế trên lịch sử của "
+            "huyện."
+        )
     )
     if "flow" not in available:
         parts.append(
-            "Không có số liệu biến động hộ nghèo (thoát nghèo, tái nghèo, phát sinh mới) nên "
-            "không dùng được mô hình dòng chuyển."
+            tr(
+                "Không có số liệu biến động hộ nghèo (thoát nghèo, tái nghèo, phát sinh mới) nên "
+                "không dùng được mô hình dòng chuyển."
+            )
         )
     return " ".join(parts)
