@@ -18,6 +18,7 @@ import pandas as pd
 from analysis import documents as doc
 from analysis import store
 from analysis.config import Config
+from analysis.i18n import t
 from analysis.reproducible import save_figure
 from analysis.sustainability.cohorts import DISTRICT
 from analysis.sustainability.run import TABLES, Assessment
@@ -187,11 +188,11 @@ def write_fragile_annex(
         k=s.fragile_min_deprivations,
     )
     if config.data.synthetic:
-        note += " " + doc.SYNTHETIC_NOTE
+        note += " " + t(doc.SYNTHETIC_NOTE)
     wb = Workbook()
     wb.remove(wb.active)
     for sheet, frame in fragile_annex_frames(result, names, config).items():
-        ws = wb.create_sheet(sheet)
+        ws = wb.create_sheet(t(sheet))
         ws["A1"], ws["A2"] = titles[sheet], note
         title_cell(ws["A1"])
         frame = frame.reset_index(drop=True)
@@ -282,7 +283,7 @@ def cohort_table_block(cohorts: pd.DataFrame, source: str) -> doc.Table | None:
         by = group.set_index("horizon")
         line = {"Năm thoát nghèo": str(int(year)), "Số hộ": format_number(by.loc[0, "n"])}
         for h in horizons:
-            line[f"Nghèo trở lại sau {h} năm"] = (
+            line[t("Nghèo trở lại sau {h} năm", h=h)] = (
                 f"{format_number(by.loc[h, 'n_poor'])} ({_pct(by.loc[h, 'rate'])})"
                 if h in by.index
                 else "–"
@@ -319,7 +320,7 @@ def fragile_blocks(summary: pd.DataFrame | None, year: int, config: Config) -> l
             "Tỷ lệ": c["share"].map(lambda v: _pct(v, 0)),
             "Thu nhập sát chuẩn": c["n_near_line"].map(format_number),
             "Thiếu hụt không giảm": c["n_not_fallen"].map(format_number),
-            f"Còn từ {s.fragile_min_deprivations} thiếu hụt": c["n_still_deprived"].map(
+            t("Còn từ {k} thiếu hụt", k=s.fragile_min_deprivations): c["n_still_deprived"].map(
                 format_number
             ),
         }
@@ -377,7 +378,7 @@ def sustainability_section(run_dir: str | Path, year: int, config: Config) -> do
     source = tr("source_review", years=span)
     blocks: list = [doc.Paragraph(tr("intro"))]
     if cohorts is not None:
-        blocks += [doc.Paragraph(t) for t in cohort_texts(cohorts, _load(run_dir, "relapse"), year)]
+        blocks += [doc.Paragraph(x) for x in cohort_texts(cohorts, _load(run_dir, "relapse"), year)]
         table = cohort_table_block(cohorts, source)
         if table is not None:
             blocks.append(table)

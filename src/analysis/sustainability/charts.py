@@ -16,7 +16,10 @@ STATE_COLOURS = {"poor": "#c0392b", "near_poor": "#f39c12", "out": "#7fb3d5", "a
 
 
 def plot_cohort_states(
-    cohorts: pd.DataFrame, cohort: str = "exit_poor", commune: str = DISTRICT, lang: str = "vi"
+    cohorts: pd.DataFrame,
+    cohort: str = "exit_poor",
+    commune: str = DISTRICT,
+    lang: str | None = None,
 ) -> Figure | None:
     """One panel per cohort year: the cohort's households by state at each review after the
     move (stacked bars); None when there is no cohort."""
@@ -50,7 +53,7 @@ def plot_cohort_states(
 
 
 def plot_relapse_rates(
-    cohorts: pd.DataFrame, cohort: str = "exit_poor", lang: str = "vi"
+    cohorts: pd.DataFrame, cohort: str = "exit_poor", lang: str | None = None
 ) -> Figure | None:
     """The district's rate one review after the move, by cohort year, with its 95 % interval."""
     rows = cohorts[

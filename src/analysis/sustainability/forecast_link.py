@@ -62,7 +62,7 @@ class RelapseLink:
             return float("nan")
         return (self.fall - self.fall_stressed) / self.fall
 
-    def sentence(self, lang: str = "vi") -> str:
+    def sentence(self, lang: str | None = None) -> str:
         values = dict(
             relapse=format_pct(self.relapse_rate, 1), pool=format_number(self.pool_now),
             new_rate=format_pct(self.new_rate, 2), year=self.year,

@@ -71,7 +71,7 @@ class Signals:
         return self.table[self.table["fired"].astype(bool)].reset_index(drop=True)
 
 
-def rules(window: float = 0.05, lang: str = "vi") -> dict[str, str]:
+def rules(window: float = 0.05, lang: str | None = None) -> dict[str, str]:
     """Each signal's rule in plain words, with the thresholds in force."""
     common = {"min_excess": MIN_EXCESS, "z_min": format_number(Z_MIN, 1)}
     ratio = {"min_ratio": format_number(MIN_RATIO, 1)}
@@ -136,7 +136,7 @@ def _fires(k, expected, ratio, z, min_ratio: float) -> np.ndarray:
     return (z >= Z_MIN) & (np.asarray(k) - expected >= MIN_EXCESS) & (ratio >= min_ratio)
 
 
-def _strength(z: float, lang: str = "vi") -> tuple[str, str]:
+def _strength(z: float, lang: str | None = None) -> tuple[str, str]:
     if not np.isfinite(z) or z < Z_MIN:
         return "", ""
     label = tr("strength_strong" if z >= Z_STRONG else "strength_moderate", lang)

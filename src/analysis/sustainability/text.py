@@ -1,11 +1,14 @@
 """Every sentence and label of the sustainability outputs, as whole templates.
 
-One string per sentence with named {placeholders}, per language, so a translation is a
-second dictionary with the same keys (`tr` falls back to Vietnamese for a key missing in
-another language). Numbers are formatted before they are put in (Vietnamese: 1.234,5).
+One Vietnamese string per sentence with named {placeholders}, looked up by key; `tr` gives it
+in the run's language through the suite's one translation mechanism (analysis.i18n: the
+English catalog data/reference/translations_en.yaml holds each template's English). Numbers
+are formatted before they are put in (`format_number` follows the language).
 """
 
 from __future__ import annotations
+
+from analysis.i18n import t
 
 TEXT: dict[str, dict[str, str]] = {
     "vi": {
@@ -224,7 +227,7 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def tr(key: str, lang: str = "vi", **values) -> str:
-    """The template `key` in `lang` (Vietnamese when missing), filled with `values`."""
-    template = TEXT.get(lang, {}).get(key) or TEXT["vi"][key]
-    return template.format(**values) if values else template
+def tr(key: str, lang: str | None = None, **values) -> str:
+    """The template `key` in `lang` (default: the active language, analysis.i18n), filled
+    with `values`; Vietnamese when the catalog has no entry."""
+    return t(TEXT["vi"][key], lang=lang, **values)
