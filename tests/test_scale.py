@@ -215,3 +215,43 @@ def test_scale__bad_inputs_are_user_errors_naming_commune_and_year(tmp_path):
         to_arrow(hh.assign(head_name="Nguyễn Văn A"))
     with pytest.raises(UserError, match="không có bảng hộ phân vùng"):
         Engine(tmp_path / "nothing")
+
+
+def test_scale__dask_on_a_local_cluster_equals_duckdb(messy):
+    from analysis.scale.distributed import client_for, measure_with_dask
+
+    duck = messy["result"]
+    with client_for(workers=1, processes=False) as client:
+        got = measure_with_dask(messy["root"], "vn-2022-2025", totals=messy["totals"],
+                                client=client)  # fmt: skip
+    pd.testing.assert_frame_equal(got.communes, duck.communes)
+    pd.testing.assert_frame_equal(got.provinces, duck.provinces)
+    _compare(got.af.indicators, duck.af.indicators)
+    _compare(got.classes, duck.classes)
+
+
+def test_scale__polars_scan_gives_the_duckdb_sums(messy):
+    engine = Engine(messy["root"])
+    duck = engine.profile("vn-2022-2025", k=2, persons=True).sums
+    lazy = engine.profile("vn-2022-2025", k=2, persons=True, backend="polars").sums
+    pd.testing.assert_frame_equal(lazy[duck.columns], duck, check_dtype=False)
+
+
+def test_generate__streams_chunks_deterministically_whatever_the_workers(tmp_path):
+    from analysis.scale.generate import CountrySpec, chunks, generate_country, units
+
+    spec = CountrySpec(3000, provinces=2, years=(2023, 2024), chunk_rows=700)
+    table = units(spec)
+    bounds = chunks(table, spec.chunk_rows)
+    assert len(bounds) > 2 and bounds[-1][1] == len(table)
+    assert all(table["n_households"].iloc[a:b].sum() <= 700 or b - a == 1 for a, b in bounds)
+    one = generate_country(tmp_path / "one", spec, workers=1, progress=False)
+    two = generate_country(tmp_path / "two", spec, workers=2, progress=False)
+    sums = [Engine(root).profile("vn-2022-2025").sums for root in (one, two)]
+    pd.testing.assert_frame_equal(sums[0], sums[1])
+    first = sums[0][sums[0]["year"] == 2023]
+    assert first["n_rows"].sum() == 3000 and first["province_code"].nunique() == 2
+    assert 0 < first["n_poor"].sum() < 3000
+    assert generate_country(one, spec, progress=False) == one  # complete: reused
+    with pytest.raises(UserError, match="đã có dữ liệu khác"):
+        generate_country(one, CountrySpec(3001, provinces=2), progress=False)

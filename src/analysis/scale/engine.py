@@ -26,7 +26,7 @@ from tqdm.auto import tqdm
 
 from analysis.errors import UserError
 from analysis.scale import expressions as ex
-from analysis.scale.layout import PARTITION_TYPES, files_of
+from analysis.scale.layout import PARTITION_TYPES, files_of, years_of
 from analysis.schema import STATUSES
 from analysis.standard import DEFAULT_STANDARD, STATUS_ORDER, Standard, get_standard
 
@@ -81,11 +81,12 @@ def run_query(
 
 
 def layered(source: str, std: Standard, columns: Iterable[str], keep: Iterable[str],
-            extra: Iterable[tuple[str, str]] = ()) -> str:  # fmt: skip
+            extra: Iterable[tuple[str, str]] = (), nullable=None) -> str:  # fmt: skip
     """The households of `source` with their inputs, counts and class computed once each:
     columns `keep`, the aliases of `expressions.inputs` and `counts`, `cls` and `extra`."""
     cols = set(columns)
-    sql = f"SELECT {', '.join([*keep, *(f'{e} AS {a}' for a, e in ex.inputs(std, cols))])} "
+    first = ex.inputs(std, cols, nullable)
+    sql = f"SELECT {', '.join([*keep, *(f'{e} AS {a}' for a, e in first)])} "
     sql += f"FROM {source}"
     last = [("cls", ex.status_code(std)), *extra]
     for layer in [*ex.counts(std, cols), last]:
@@ -101,25 +102,29 @@ def profile_sql(
     k: int = 3,
     population: str = "all",
     persons: bool = False,
+    nullable: Iterable[str] | None = None,
 ) -> str:
-    """The one-scan query: per (province, district, commune, year) every sum the measures need."""
+    """The one-scan query: per (province, district, commune, year) every sum the measures need.
+
+    `nullable`: the columns that may hold NULLs (None: any); the others are read as they are.
+    Checks cost next to nothing: members and vintage counted non-NULL, every reported status
+    counted (a row of none of them is invalid: `Profile` names it)."""
     cols = set(columns)
     af_in = ex.has_flags(cols)
     if population == "listed":
         af_in = f"({af_in} AND rs IN ('poor', 'near_poor'))"
     keep = [*KEYS, "unit_vintage", "n_members", "reported_status AS rs"]
-    rows = layered(source, std, cols, keep, [("af_in", af_in), ("ap", ex.af_poor(std, k, af_in))])
+    extra = [("af_in", af_in), ("ap", ex.af_poor(std, k, af_in))]
+    rows = layered(source, std, cols, keep, extra, None if nullable is None else set(nullable))
     w = "n_members" if persons else "1"
-    statuses = ", ".join(ex.literal(s) for s in STATUSES)
     aggs = [
         "count(*) AS n_rows",
         "CAST(sum(n_members) AS BIGINT) AS n_rows_persons",
         "min(unit_vintage) AS vintage_min",
         "max(unit_vintage) AS vintage_max",
-        "count_if(n_members IS NULL OR unit_vintage IS NULL) AS n_incomplete",
-        f"count_if(rs IS NULL OR rs NOT IN ({statuses})) AS n_bad_status",
-        "count_if(rs = 'poor') AS n_poor",
-        "count_if(rs = 'near_poor') AS n_near_poor",
+        "count(n_members) AS n_with_members",
+        "count(unit_vintage) AS n_with_vintage",
+        *(f"count_if(rs = {ex.literal(s)}) AS n_reported_{s}" for s in STATUSES),
         "CAST(sum(CASE WHEN rs = 'poor' THEN n_members ELSE 0 END) AS BIGINT) AS n_poor_persons",
         "CAST(sum(CASE WHEN rs = 'near_poor' THEN n_members ELSE 0 END) AS BIGINT) "
         "AS n_near_poor_persons",
@@ -170,6 +175,16 @@ class Engine:
         self.progress = progress
         described = self.con.execute(f"DESCRIBE SELECT * FROM {self.scan()}").fetchall()
         self.columns = frozenset(row[0] for row in described)
+        self.nullable = self._nullable()
+
+    def _nullable(self) -> frozenset[str]:
+        """Columns that may hold NULLs, from the files' statistics (no statistics: may)."""
+        rows = self.con.execute(
+            f"SELECT path_in_schema, bool_or(stats_null_count IS NULL OR stats_null_count > 0) "
+            f"FROM parquet_metadata({ex.literal(self.files)}) GROUP BY 1"
+        ).fetchall()
+        known = {name for name, _ in rows}
+        return frozenset({name for name, has in rows if has} | (self.columns - known))
 
     def scan(self) -> str:
         types = ", ".join(f"{ex.literal(k)}: {v}" for k, v in PARTITION_TYPES.items())
@@ -192,8 +207,7 @@ class Engine:
         return run_query(self.con, sql, desc, self.progress)
 
     def years(self) -> list[int]:
-        found = {p.name for p in self.root.glob("province_code=*/district_code=*/year=*")}
-        return sorted(int(name.split("=", 1)[1]) for name in found)
+        return years_of(self.root)
 
     def classify(
         self, years: Iterable[int] | None = None, standard_for=None
@@ -205,7 +219,7 @@ class Engine:
         keep = [*KEYS, "household_id", "unit_vintage", "reported_status"]
         parts = [
             f"SELECT {', '.join(keep)}, {ex.status_label('cls')} AS status "
-            f"FROM ({layered(self.source(its_years), std, self.columns, keep)})"
+            f"FROM ({layered(self.source(its_years), std, self.columns, keep, (), self.nullable)})"
             for std, its_years in _by_standard(years, standard_for)
         ]
         if not parts:
@@ -220,13 +234,15 @@ class Engine:
         k: int = 3,
         population: str = "all",
         persons: bool = False,
+        backend: str = "duckdb",
     ) -> Profile:
         """Every sum per (province, district, commune, year), one scan per standard in use.
 
         `standard_for`: one standard (id or model) for every year, or year -> standard id
         (a mapping or `Config.standard_for`). `population`: the Alkire–Foster population,
         'all' households or the 'listed' (poor and near-poor) ones. `persons`: A-F weighted
-        by members.
+        by members. `backend`: 'duckdb' (the generated SQL) or 'polars' (the same expressions
+        in Polars, `scale.lazy`; as fast on these files, see benchmarks/bench_scale.py).
         """
         if population not in AF_POPULATIONS:
             raise UserError(f"Quần thể A-F '{population}' không hợp lệ (cho phép: all, listed)")
@@ -234,8 +250,16 @@ class Engine:
         frames, standards = [], {}
         for std, its_years in _by_standard(years, standard_for):
             self._require(std)
+            if backend == "polars":
+                from analysis.scale import lazy
+
+                frame = lazy.profile_frame(lazy.scan(self.files, its_years), std, self.columns,
+                                           k=k, population=population, persons=persons)  # fmt: skip
+                frames.append(frame.collect(engine="streaming").to_pandas())
+                standards.update(dict.fromkeys(its_years, std))
+                continue
             sql = profile_sql(self.source(its_years), std, self.columns, k=k,
-                              population=population, persons=persons)  # fmt: skip
+                              population=population, persons=persons, nullable=self.nullable)  # fmt: skip
             frames.append(self.query(sql, f"Tính chỉ số {std.id}"))
             standards.update(dict.fromkeys(its_years, std))
         sums = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=KEYS)
@@ -264,7 +288,15 @@ def _by_standard(years: Iterable[int], standard_for) -> list[tuple[Standard, lis
 
 
 def _typed(sums: pd.DataFrame) -> pd.DataFrame:
+    """The scan's sums typed and sorted, with the counts derived from them: reported poor
+    and near-poor, rows of no valid status, rows missing members or vintage."""
     sums = sums.astype({k: "string" for k in KEYS[:3]} | {"year": "int64"})
+    if "n_rows" in sums:
+        reported = sums[[f"n_reported_{s}" for s in STATUSES]].sum(axis=1)
+        sums["n_poor"] = sums["n_reported_poor"]
+        sums["n_near_poor"] = sums["n_reported_near_poor"]
+        sums["n_bad_status"] = sums["n_rows"] - reported
+        sums["n_incomplete"] = 2 * sums["n_rows"] - sums["n_with_members"] - sums["n_with_vintage"]
     return sums.sort_values(list(KEYS), ignore_index=True)
 
 

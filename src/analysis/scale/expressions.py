@@ -57,16 +57,27 @@ def _number(column: str, columns: Collection[str]) -> str:
     return f"(CASE WHEN isnan({column}) THEN NULL ELSE CAST({column} AS DOUBLE) END)"
 
 
-def inputs(std: Standard, columns: Collection[str]) -> list[tuple[str, str]]:
-    """First layer, from the dataset's columns: (alias, expression)."""
-    flags = [(flag_alias(c), f"coalesce({quote(c)}, false)") for c in std.indicators]
+def _or(column: str, default: str, nullable: Collection[str] | None) -> str:
+    """`column` with NULL read as `default`; the column itself when the data have no NULL
+    in it (`nullable`: the columns that may hold NULLs, None = any)."""
+    if nullable is not None and column not in nullable:
+        return quote(column)
+    return f"coalesce({quote(column)}, {default})"
+
+
+def inputs(
+    std: Standard, columns: Collection[str], nullable: Collection[str] | None = None
+) -> list[tuple[str, str]]:
+    """First layer, from the dataset's columns: (alias, expression). A missing flag or area
+    counts as not deprived / rural, as in `analysis.standard`."""
+    flags = [(flag_alias(c), _or(c, "false", nullable)) for c in std.indicators]
     extra = []
     if "has_indicator_flags" in columns:
-        extra.append(("by_flags", "coalesce(has_indicator_flags, true)"))
+        extra.append(("by_flags", _or("has_indicator_flags", "true", nullable)))
         if "n_deprivations" in columns:
-            extra.append(("n_listed", "coalesce(CAST(n_deprivations AS INTEGER), 0)"))
+            extra.append(("n_listed", f"CAST({_or('n_deprivations', '0', nullable)} AS INTEGER)"))
     return [
-        ("urb", "coalesce(is_urban, false)"),
+        ("urb", _or("is_urban", "false", nullable)),
         ("inc", _number("income_pc_vnd", columns)),
         ("sc", _number("income_score", columns)),
         *flags,

@@ -49,26 +49,29 @@ class ScaleResult:
         return self.profile.alkire_foster(("year", LEVELS[level]))
 
 
+FlowsOf = Callable[[dict[int, int]], pd.DataFrame]  # vintages -> `list_flows` table
+
+
 def indicators(
-    engine: Engine,
     profile: Profile,
+    flows: FlowsOf | None,
     totals: pd.DataFrame | None = None,
     names: Mapping | None = None,
     *,
     crosswalk: Mapping[str, str] | None = None,
     missing: pd.DataFrame | None = None,
     broken_years: Collection[int] = (),
-    with_flows: bool = True,
 ) -> pd.DataFrame:
     """The commune indicator table (as `measures.commune_indicators`) with province and
-    district codes. Without `totals` the rows are the whole population: resident households
-    and persons are counted from them."""
+    district codes. `flows`: computes the dynamics from the vintages (None: no flows).
+    Without `totals` the rows are the whole population: resident households and persons
+    are counted from them."""
     vintages = profile.vintages()
 
     def dynamics() -> pd.DataFrame:
-        if not with_flows:
+        if flows is None:
             return pd.DataFrame(columns=["year", "commune_code", *DYNAMICS_COLUMNS])
-        return flows_of(engine, vintages, crosswalk, broken_years=broken_years)
+        return flows(vintages)
 
     table = assemble_indicators(
         profile.counts(),
@@ -84,6 +87,20 @@ def indicators(
     table = table.merge(units, on=["year", "commune_code"], how="left")
     first = ["province_code", "district_code"]
     return table[[*first, *(c for c in table.columns if c not in first)]]
+
+
+def result(profile: Profile, communes: pd.DataFrame) -> ScaleResult:
+    """Every level's table from the commune table and the profile's sums."""
+    af = profile.alkire_foster() if len({s.id for s in profile.standards.values()}) == 1 else None
+    return ScaleResult(
+        communes=communes,
+        districts=level_indicators(communes, "district"),
+        provinces=level_indicators(communes, "province"),
+        country=level_indicators(communes, "country"),
+        af=af,
+        classes=profile.classes(("year",)),
+        profile=profile,
+    )
 
 
 def level_indicators(communes: pd.DataFrame, level: str) -> pd.DataFrame:
@@ -104,24 +121,20 @@ def measure(
     totals: pd.DataFrame | None = None,
     names: Mapping | None = None,
     crosswalk: Mapping[str, str] | None = None,
+    broken_years: Collection[int] = (),
     with_flows: bool = True,
     k: int = 3,
     population: str = "all",
     engine: Engine | None = None,
     progress: bool = False,
 ) -> ScaleResult:
-    """Every measure of the dataset at `root` (see the module docstring)."""
+    """Every measure of the dataset at `root` (see the module docstring), in DuckDB."""
     engine = engine or Engine(root, progress=progress)
     profile = engine.profile(standard_for, years, k=k, population=population)
-    communes = indicators(engine, profile, totals, names, crosswalk=crosswalk,
-                          with_flows=with_flows)  # fmt: skip
-    af = profile.alkire_foster() if len({s.id for s in profile.standards.values()}) == 1 else None
-    return ScaleResult(
-        communes=communes,
-        districts=level_indicators(communes, "district"),
-        provinces=level_indicators(communes, "province"),
-        country=level_indicators(communes, "country"),
-        af=af,
-        classes=profile.classes(("year",)),
-        profile=profile,
-    )
+
+    def flows(vintages: dict[int, int]) -> pd.DataFrame:
+        return flows_of(engine, vintages, crosswalk, broken_years=broken_years)
+
+    communes = indicators(profile, flows if with_flows else None, totals, names,
+                          crosswalk=crosswalk, broken_years=broken_years)  # fmt: skip
+    return result(profile, communes)
