@@ -22,6 +22,15 @@ app = typer.Typer(
     help="Phân tích giảm nghèo cho cấp huyện: rà soát hộ nghèo → bản đồ, mục tiêu, ngân sách, báo cáo.",
 )
 
+
+def _add_scale_commands() -> None:
+    from analysis.scale.cli import app as scale_app
+
+    app.add_typer(scale_app, name="scale")
+
+
+_add_scale_commands()
+
 CONFIG_OPTION = typer.Option(
     Path("config/huong_son.yaml"), "--config", "-c", help="Tệp cấu hình của huyện (YAML)."
 )
@@ -29,7 +38,13 @@ CONFIG_OPTION = typer.Option(
 
 @app.command()
 def run(
-    config: Path = CONFIG_OPTION,
+    config: list[Path] = typer.Option(
+        [Path("config/huong_son.yaml")],
+        "--config",
+        "-c",
+        help="Tệp cấu hình của huyện (YAML). Nhắc lại --config cho nhiều huyện, hoặc cho tệp "
+        "cấu hình tỉnh (liệt kê các huyện): các huyện chạy song song, rồi lập bảng tổng hợp tỉnh.",
+    ),
     year: int = typer.Option(..., "--year", "-y", help="Năm rà soát cần báo cáo."),
     out: Path | None = typer.Option(
         None, "--out", help="Thư mục gốc của kết quả (mặc định: outputs/)."
@@ -49,18 +64,58 @@ def run(
     scenario: str | None = typer.Option(
         None, "--scenario", help="Phương án phân bổ ngân sách để so sánh với phương án cơ sở."
     ),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        "-w",
+        min=1,
+        help="Số huyện chạy cùng lúc (nhiều huyện, mỗi huyện một tiến trình).",
+    ),
+    scheduler: str | None = typer.Option(
+        None,
+        "--scheduler",
+        help="Chạy các huyện trên cụm Dask tại địa chỉ này (ví dụ tcp://10.0.0.5:8786).",
+    ),
 ) -> None:
     """Chạy toàn bộ chu trình năm: nhập liệu → đo lường → bản đồ → mục tiêu → ngân sách → báo cáo."""
-    from analysis.pipeline import run_cycle
     from analysis.reproducible import parse_run_date
 
     day = parse_run_date(run_date) if run_date else None
+    if len(config) > 1 or scheduler or _is_province(config[0]):
+        _run_many(config, year, out, allow_incomplete, day, scenario, workers, scheduler)
+        return
+    from analysis.pipeline import run_cycle
+
     final = run_cycle(
-        config, year, out_root=out, allow_incomplete=allow_incomplete, run_date=day,
+        config[0], year, out_root=out, allow_incomplete=allow_incomplete, run_date=day,
         budget={"scenario": scenario},
     )  # fmt: skip
     typer.echo(f"Hoàn thành. Kết quả tại: {final}")
     typer.echo(f"Báo cáo: {final / 'briefing.html'}")
+
+
+def _is_province(path: Path) -> bool:
+    """A province config (lists districts); a file that cannot be read is left to `run_cycle`
+    to report, as before."""
+    from analysis.scale.province import is_province_config
+
+    try:
+        return is_province_config(path)
+    except UserError:
+        return False
+
+
+def _run_many(configs, year, out, allow_incomplete, day, scenario, workers, scheduler) -> None:
+    """Several districts (or a province config): each into its own folder, then the province."""
+    from analysis.scale.province import run_province
+
+    runs, province = run_province(
+        configs, year, workers=workers, scheduler=scheduler, out_root=out, run_date=day,
+        allow_incomplete=allow_incomplete, budget={"scenario": scenario},
+    )  # fmt: skip
+    for r in runs:
+        typer.echo(f"Huyện {r.slug}: {r.final}")
+    typer.echo(f"Hoàn thành {len(runs)} huyện. Bảng tổng hợp tỉnh tại: {province}")
 
 
 @app.command()
