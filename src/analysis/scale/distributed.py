@@ -141,6 +141,18 @@ def partial_sums(
     return frame.groupby(list(KEYS), observed=True).agg(agg).reset_index()
 
 
+def _columns(root: str | Path, std: Standard) -> list[str]:
+    """The columns the sums read (never household_id): those of the dataset among them."""
+    import pyarrow.parquet as pq
+
+    first = next(Path(root).glob("province_code=*/year=*/*.parquet"))
+    present = set(pq.read_schema(first).names) | set(PARTITION_SCHEMA.names)
+    wanted = [*KEYS, "unit_vintage", "n_members", "reported_status", "is_urban",
+              "income_pc_vnd", "income_score", "has_indicator_flags", "n_deprivations",
+              *std.indicators]  # fmt: skip
+    return [c for c in wanted if c in present]
+
+
 def profile_with_dask(
     root: str | Path,
     standard_for: str | Mapping[int, str] | Callable[[int], str],
@@ -154,7 +166,7 @@ def profile_with_dask(
     """`Engine.profile` computed by the dask cluster of `client`."""
     frames, standards = [], {}
     for std, its_years in _by_standard(years, standard_for):
-        ddf = read(root, None, its_years)
+        ddf = read(root, _columns(root, std), its_years)
         meta = partial_sums(ddf._meta, std, k, population, persons)
         parts = ddf.map_partitions(partial_sums, std, k, population, persons, meta=meta)
         sums = [c for c in meta.columns if c not in (*KEYS, "vintage_min", "vintage_max")]

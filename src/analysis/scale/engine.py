@@ -81,11 +81,11 @@ def run_query(
 
 
 def layered(source: str, std: Standard, columns: Iterable[str], keep: Iterable[str],
-            extra: Iterable[tuple[str, str]] = (), nullable=None) -> str:  # fmt: skip
+            extra: Iterable[tuple[str, str]] = ()) -> str:  # fmt: skip
     """The households of `source` with their inputs, counts and class computed once each:
     columns `keep`, the aliases of `expressions.inputs` and `counts`, `cls` and `extra`."""
     cols = set(columns)
-    first = ex.inputs(std, cols, nullable)
+    first = ex.inputs(std, cols)
     sql = f"SELECT {', '.join([*keep, *(f'{e} AS {a}' for a, e in first)])} "
     sql += f"FROM {source}"
     last = [("cls", ex.status_code(std)), *extra]
@@ -102,11 +102,9 @@ def profile_sql(
     k: int = 3,
     population: str = "all",
     persons: bool = False,
-    nullable: Iterable[str] | None = None,
 ) -> str:
     """The one-scan query: per (province, district, commune, year) every sum the measures need.
 
-    `nullable`: the columns that may hold NULLs (None: any); the others are read as they are.
     Checks cost next to nothing: members and vintage counted non-NULL, every reported status
     counted (a row of none of them is invalid: `Profile` names it)."""
     cols = set(columns)
@@ -115,7 +113,7 @@ def profile_sql(
         af_in = f"({af_in} AND rs IN ('poor', 'near_poor'))"
     keep = [*KEYS, "unit_vintage", "n_members", "reported_status AS rs"]
     extra = [("af_in", af_in), ("ap", ex.af_poor(std, k, af_in))]
-    rows = layered(source, std, cols, keep, extra, None if nullable is None else set(nullable))
+    rows = layered(source, std, cols, keep, extra)
     w = "n_members" if persons else "1"
     aggs = [
         "count(*) AS n_rows",
@@ -175,16 +173,6 @@ class Engine:
         self.progress = progress
         described = self.con.execute(f"DESCRIBE SELECT * FROM {self.scan()}").fetchall()
         self.columns = frozenset(row[0] for row in described)
-        self.nullable = self._nullable()
-
-    def _nullable(self) -> frozenset[str]:
-        """Columns that may hold NULLs, from the files' statistics (no statistics: may)."""
-        rows = self.con.execute(
-            f"SELECT path_in_schema, bool_or(stats_null_count IS NULL OR stats_null_count > 0) "
-            f"FROM parquet_metadata({ex.literal(self.files)}) GROUP BY 1"
-        ).fetchall()
-        known = {name for name, _ in rows}
-        return frozenset({name for name, has in rows if has} | (self.columns - known))
 
     def scan(self) -> str:
         types = ", ".join(f"{ex.literal(k)}: {v}" for k, v in PARTITION_TYPES.items())
@@ -219,7 +207,7 @@ class Engine:
         keep = [*KEYS, "household_id", "unit_vintage", "reported_status"]
         parts = [
             f"SELECT {', '.join(keep)}, {ex.status_label('cls')} AS status "
-            f"FROM ({layered(self.source(its_years), std, self.columns, keep, (), self.nullable)})"
+            f"FROM ({layered(self.source(its_years), std, self.columns, keep)})"
             for std, its_years in _by_standard(years, standard_for)
         ]
         if not parts:
@@ -259,7 +247,7 @@ class Engine:
                 standards.update(dict.fromkeys(its_years, std))
                 continue
             sql = profile_sql(self.source(its_years), std, self.columns, k=k,
-                              population=population, persons=persons, nullable=self.nullable)  # fmt: skip
+                              population=population, persons=persons)  # fmt: skip
             frames.append(self.query(sql, f"Tính chỉ số {std.id}"))
             standards.update(dict.fromkeys(its_years, std))
         sums = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=KEYS)

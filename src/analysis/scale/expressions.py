@@ -57,27 +57,20 @@ def _number(column: str, columns: Collection[str]) -> str:
     return f"(CASE WHEN isnan({column}) THEN NULL ELSE CAST({column} AS DOUBLE) END)"
 
 
-def _or(column: str, default: str, nullable: Collection[str] | None) -> str:
-    """`column` with NULL read as `default`; the column itself when the data have no NULL
-    in it (`nullable`: the columns that may hold NULLs, None = any)."""
-    if nullable is not None and column not in nullable:
-        return quote(column)
-    return f"coalesce({quote(column)}, {default})"
+def inputs(std: Standard, columns: Collection[str]) -> list[tuple[str, str]]:
+    """First layer, from the dataset's columns: (alias, expression).
 
-
-def inputs(
-    std: Standard, columns: Collection[str], nullable: Collection[str] | None = None
-) -> list[tuple[str, str]]:
-    """First layer, from the dataset's columns: (alias, expression). A missing flag or area
-    counts as not deprived / rural, as in `analysis.standard`."""
-    flags = [(flag_alias(c), _or(c, "false", nullable)) for c in std.indicators]
+    A missing (NULL) flag counts as not deprived and a missing area as rural, as in
+    `analysis.standard`, without a coalesce per row: a flag is counted with IS TRUE, a
+    NULL condition in CASE WHEN or count_if is not taken, like false."""
+    flags = [(flag_alias(c), quote(c)) for c in std.indicators]
     extra = []
     if "has_indicator_flags" in columns:
-        extra.append(("by_flags", _or("has_indicator_flags", "true", nullable)))
+        extra.append(("by_flags", "coalesce(has_indicator_flags, true)"))
         if "n_deprivations" in columns:
-            extra.append(("n_listed", f"CAST({_or('n_deprivations', '0', nullable)} AS INTEGER)"))
+            extra.append(("n_listed", "coalesce(CAST(n_deprivations AS INTEGER), 0)"))
     return [
-        ("urb", _or("is_urban", "false", nullable)),
+        ("urb", "is_urban"),
         ("inc", _number("income_pc_vnd", columns)),
         ("sc", _number("income_score", columns)),
         *flags,
@@ -93,7 +86,7 @@ def counts(std: Standard, columns: Collection[str]) -> list[list[tuple[str, str]
     for c in std.indicators:
         by_weight.setdefault(units[c], []).append(c)
     partial = [
-        (f"n_w{w}", " + ".join(f"CAST({flag_alias(c)} AS INTEGER)" for c in cols))
+        (f"n_w{w}", " + ".join(f"CAST(({flag_alias(c)} IS TRUE) AS INTEGER)" for c in cols))
         for w, cols in by_weight.items()
     ]
     counted = " + ".join(alias for alias, _ in partial) or "0"
@@ -121,11 +114,12 @@ def known(std: Standard) -> str:
 
 
 def below(std: Standard) -> str:
+    """At or below the line (NULL, read as false, when neither income nor score is known)."""
     by_income = f"(inc <= {line(std.lines)})"
     if std.score_lines is None:
-        return f"coalesce({by_income}, false)"
+        return by_income
     by_score = f"(inc IS NULL AND sc <= {line(std.score_lines)})"
-    return f"coalesce({by_income} OR {by_score}, false)"
+    return f"({by_income} OR {by_score})"
 
 
 def status_code(std: Standard, living_standard: bool = True) -> str:
@@ -136,7 +130,7 @@ def status_code(std: Standard, living_standard: bool = True) -> str:
         avg = f"WHEN inc <= {line(std.avg_living_lines)} THEN 2 "
     rule = f"(bl AND nd >= {int(std.min_deprivations)})"
     if std.income_only_lines is not None:
-        rule = f"(coalesce(inc <= {line(std.income_only_lines)}, false) OR {rule})"
+        rule = f"((inc <= {line(std.income_only_lines)}) OR {rule})"
     return f"(CASE WHEN NOT kn THEN NULL WHEN {rule} THEN 0 WHEN bl THEN 1 {avg}ELSE 3 END)"
 
 
@@ -154,7 +148,7 @@ def low_income(std: Standard, condition: str = "cls >= 2") -> str:
     such line or income is unknown."""
     if std.low_income_lines is None:
         return "false"
-    return f"coalesce({condition} AND inc <= {line(std.low_income_lines)}, false)"
+    return f"({condition} AND inc <= {line(std.low_income_lines)})"
 
 
 def af_poor(std: Standard, k: int, population: str = "af_in") -> str:

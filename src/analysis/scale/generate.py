@@ -269,7 +269,6 @@ def generate_country(
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 for job, _ in zip(jobs, pool.map(_write_chunk, jobs), strict=True):
                     bar.update(int(job[1]["n_households"].sum()))
-    table.drop(columns="serial0").to_parquet(root / "_communes.parquet", index=False)
     marker.write_text(json.dumps(spec.key()))
     return root
 
