@@ -32,7 +32,6 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 from nbconvert import HTMLExporter
-from tqdm import tqdm
 
 import analysis
 from analysis import preflight, reproducible, run_folders
@@ -40,6 +39,8 @@ from analysis.config import PROJECT_ROOT, Config, load_config
 from analysis.documents import document_title
 from analysis.errors import FileSystemError, UserError, fs_error, parse_os_error_text
 from analysis.export import html_document, html_to_pdf
+from analysis.progress import bar as progress_bar
+from analysis.progress import quiet_children
 
 MISSING_LISTS_FLAG = "--allow-incomplete"  # in the ingest's message for communes without a list
 
@@ -200,10 +201,8 @@ def _run_steps(
     started = datetime.now()
     try:
         (work / "notebooks").mkdir()
-        bar = tqdm(
-            notebooks, desc="Chu trình năm", unit="bước", disable=not progress, file=sys.stderr
-        )
-        with reproducible.run_environment(run_date) as day:
+        bar = progress_bar(notebooks, desc="Chu trình năm", unit="bước", enabled=progress, delay=0)
+        with reproducible.run_environment(run_date) as day, quiet_children():
             for name in bar:
                 bar.set_postfix_str(name)
                 if on_step:

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-from tqdm.auto import tqdm
 
 from analysis.errors import UserError
+from analysis.progress import bar as progress_bar
 from analysis.scale import expressions as ex
 from analysis.scale.layout import PARTITION_TYPES, files_of, years_of
 from analysis.schema import STATUSES
@@ -67,7 +67,8 @@ def run_query(
             result["error"] = exc
 
     thread = threading.Thread(target=work, daemon=True)
-    with tqdm(total=100, desc=desc, unit="%", bar_format="{l_bar}{bar}| {elapsed}") as bar:
+    with progress_bar(total=100, desc=desc, unit="%", bar_format="{l_bar}{bar}| {elapsed}",
+                      delay=0) as bar:  # fmt: skip
         thread.start()
         while thread.is_alive():
             thread.join(0.25)

@@ -28,9 +28,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from scipy.stats import norm
-from tqdm.auto import tqdm
 
 from analysis.errors import UserError
+from analysis.progress import bar as progress_bar
 from analysis.scale.layout import PARTITION_SCHEMA, SORT, arrow_schema, write_partitioned
 from analysis.schema import DEPRIVATION_COLUMNS, HOUSEHOLD_COLUMNS, PERSONAL_COLUMNS
 from analysis.standard import DEFAULT_STANDARD, classify_living_standard
@@ -258,8 +258,8 @@ def generate_country(
     for i, (a, b) in enumerate(bounds):
         part = table.iloc[a:b].assign(serial_new0=int(new0[i]))
         jobs.append((spec, part.reset_index(drop=True), i, root))
-    bar = tqdm(total=spec.households, desc="Tạo dữ liệu mô phỏng", unit="hộ", unit_scale=True,
-               disable=not progress)  # fmt: skip
+    bar = progress_bar(total=spec.households, desc="Tạo dữ liệu mô phỏng", unit="hộ",
+                       unit_scale=True, enabled=progress, delay=0)  # fmt: skip
     with bar:
         if workers <= 1:
             for job in jobs:

@@ -26,10 +26,10 @@ from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from tqdm.auto import tqdm
 
 from analysis.config import PROJECT_ROOT, load_config
 from analysis.errors import UserError
+from analysis.progress import bar as progress_bar
 
 
 class _Frozen(BaseModel):
@@ -217,7 +217,8 @@ def run_districts(
             for c in run_set.configs]  # fmt: skip
     slugs = {str(c): load_config(c).district.slug for c in run_set.configs}
     results: dict[str, tuple[str | None, str | None]] = {}
-    bar = tqdm(total=len(jobs), desc="Các huyện", unit="huyện", disable=not progress)
+    bar = progress_bar(total=len(jobs), desc="Các huyện", unit="huyện", enabled=progress,
+                       delay=0)  # fmt: skip
     with bar, _executor(workers, scheduler) as pool:
         futures: dict[Future, str] = {pool.submit(_run_one, *job): job[0] for job in jobs}
         for future in as_completed(futures):
