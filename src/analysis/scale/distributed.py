@@ -42,8 +42,10 @@ def client_for(scheduler: str | None = None, workers: int = 2, processes: bool =
 
     from dask.distributed import Client, LocalCluster
 
-    # the shuffle of the flows' merge logs each start and end as warnings: not the user's concern
-    logging.getLogger("distributed.shuffle").setLevel(logging.ERROR)
+    # the shuffle of the flows' merge logs each start and end as warnings, and a LocalCluster
+    # on a busy machine its slow worker shutdowns: not the user's concern
+    for name in ("distributed.shuffle", "distributed.nanny"):
+        logging.getLogger(name).setLevel(logging.ERROR)
     if scheduler:
         try:
             client = Client(scheduler, timeout="20s")

@@ -190,8 +190,12 @@ def _run_one(
     config: str, year: int, out_root: str | None, kwargs: dict
 ) -> tuple[str | None, str | None]:
     """One district's cycle in a worker: (final folder, None) or (None, the error message)."""
-    from analysis.pipeline import run_cycle
+    import os
 
+    from analysis.pipeline import run_cycle
+    from analysis.progress import ENV
+
+    os.environ[ENV] = "0"  # this process is one district of the province's bar
     try:
         final = run_cycle(config, year, out_root=Path(out_root) if out_root else None,
                           progress=False, **kwargs)  # fmt: skip
