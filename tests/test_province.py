@@ -128,3 +128,24 @@ def test_cli__several_configs_go_to_the_province_run_one_keeps_the_district_run(
     assert "district" not in seen
     out = runner.invoke(app, ["run", "-c", "config/huong_son.yaml", "--year", "2024"])
     assert out.exit_code == 0 and seen["district"] == ("config/huong_son.yaml", 2024)
+
+
+def test_province__districts_on_a_dask_scheduler_report_their_errors(tmp_path, monkeypatch):
+    """The Dask path of `run --scheduler`: each district is a task on the cluster; a district
+    whose lists are missing comes back with its error, named, and no roll-up is built."""
+    from dask.distributed import LocalCluster
+
+    from analysis import progress
+
+    monkeypatch.setenv(progress.ENV, "1")  # restored after the in-process worker sets it
+    raw = yaml.safe_load((PROJECT_ROOT / "config" / "huong_son.yaml").read_text("utf-8"))
+    raw["data"].update(synthetic=False, household_lists=str(tmp_path / "none"))
+    config = write_config(raw, tmp_path / "huong_son.yaml")
+    failed = r"1/1 huyện chạy không thành công:\n  - huong-son: "
+    with (
+        LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster,
+        pytest.raises(UserError, match=failed),
+    ):
+        run_province([config], 2024, scheduler=cluster.scheduler_address,
+                     out_root=tmp_path / "out", progress=False)  # fmt: skip
+    assert not (tmp_path / "out" / "ha-tinh").exists()
