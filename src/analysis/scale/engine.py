@@ -70,11 +70,16 @@ def run_query(
     with progress_bar(total=100, desc=desc, unit="%", bar_format="{l_bar}{bar}| {elapsed}",
                       delay=0) as bar:  # fmt: skip
         thread.start()
-        while thread.is_alive():
-            thread.join(0.25)
-            done = con.query_progress()
-            if done is not None and done > bar.n:
-                bar.update(min(100.0, done) - bar.n)
+        try:
+            while thread.is_alive():
+                thread.join(0.25)
+                done = con.query_progress()
+                if done is not None and done > bar.n:
+                    bar.update(min(100.0, done) - bar.n)
+        except KeyboardInterrupt:  # Ctrl+C stops the query too, not only the waiting
+            con.interrupt()
+            thread.join()
+            raise
         bar.update(100 - bar.n)
     if "error" in result:
         raise result["error"]
