@@ -149,3 +149,22 @@ def test_province__districts_on_a_dask_scheduler_report_their_errors(tmp_path, m
         run_province([config], 2024, scheduler=cluster.scheduler_address,
                      out_root=tmp_path / "out", progress=False)  # fmt: skip
     assert not (tmp_path / "out" / "ha-tinh").exists()
+
+
+def test_province__a_named_district_overrides_some_template_settings(tmp_path):
+    from analysis.config import load_config
+    from analysis.scale.province import merge
+
+    spec, _ = _province(tmp_path, households=300, sample=False)
+    spec["districts"][1]["overrides"] = {
+        "targets": {"T1": {"low": 0.2, "high": 0.4}},
+        "allocation": {"envelope_file": None, "total_million_vnd": 900,
+                       "criteria": [{"name": "n_poor", "weight": 1.0}]},
+    }  # fmt: skip
+    config = load_config(load_run_set([write_config(spec, tmp_path / "p.yaml")]).configs[1])
+    t1, t2 = config.target("T1"), config.target("T2")
+    assert (t1.low, t1.high, t2.high) == (0.2, 0.4, 0.5) and not t1.verified
+    assert config.allocation.envelope_file is None and config.allocation.total_million_vnd == 900
+    assert config.allocation.sources  # the rest of the template's section is kept
+    with pytest.raises(UserError, match="không có chỉ tiêu T99"):
+        merge([{"id": "T1"}], {"T99": {"low": 1}})

@@ -51,6 +51,9 @@ class NamedDistrict(_Frozen):
     district_code: str
     legacy_district_name: str
     households: int | None = Field(None, ge=100)
+    # settings of this district that differ from the template's, merged into them; a
+    # `targets` mapping (target id -> fields) changes those targets only
+    overrides: dict = Field(default_factory=dict)
 
 
 class ProvinceConfig(_Frozen):
@@ -177,6 +180,7 @@ def _derived(spec: ProvinceConfig, template: dict, entry: NamedDistrict, index: 
     if raw.get("allocation"):
         raw["allocation"]["remote_communes"] = []  # the template's own communes
     raw.pop("documents", None)  # the issuers default from the district's own names
+    raw = merge(raw, entry.overrides)
     text = "# Written by `analysis run` from the province config; edits are overwritten.\n"
     text += yaml.safe_dump(raw, allow_unicode=True, sort_keys=False)
     path = folder / f"{entry.slug}.yaml"
@@ -184,6 +188,22 @@ def _derived(spec: ProvinceConfig, template: dict, entry: NamedDistrict, index: 
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return path
+
+
+def merge(base, override):
+    """`override` merged into `base`: mappings key by key, a list of targets by their id
+    (from a mapping id -> fields), anything else replaced."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        return {**base, **{k: merge(base.get(k), v) for k, v in override.items()}}
+    if isinstance(base, list) and isinstance(override, dict):
+        ids = {item.get("id") for item in base if isinstance(item, dict)}
+        unknown = sorted(set(override) - ids)
+        if unknown:
+            raise UserError(
+                f"overrides: không có chỉ tiêu {', '.join(map(str, unknown))} trong mẫu"
+            )
+        return [merge(item, override.get(item.get("id"), {})) for item in base]
+    return override
 
 
 def _run_one(
