@@ -23,6 +23,15 @@ app = typer.Typer(
     help="Phân tích giảm nghèo cho cấp huyện: rà soát hộ nghèo → bản đồ, mục tiêu, ngân sách, báo cáo.",
 )
 
+
+def _add_scale_commands() -> None:
+    from analysis.scale.cli import app as scale_app
+
+    app.add_typer(scale_app, name="scale")
+
+
+_add_scale_commands()
+
 CONFIG_OPTION = typer.Option(
     Path("config/huong_son.yaml"), "--config", "-c", help="Tệp cấu hình của huyện (YAML)."
 )
@@ -30,7 +39,13 @@ CONFIG_OPTION = typer.Option(
 
 @app.command()
 def run(
-    config: Path = CONFIG_OPTION,
+    config: list[Path] = typer.Option(
+        [Path("config/huong_son.yaml")],
+        "--config",
+        "-c",
+        help="Tệp cấu hình của huyện (YAML). Nhắc lại --config cho nhiều huyện, hoặc cho tệp "
+        "cấu hình tỉnh (liệt kê các huyện): các huyện chạy song song, rồi lập bảng tổng hợp tỉnh.",
+    ),
     year: int = typer.Option(..., "--year", "-y", help="Năm rà soát cần báo cáo."),
     out: Path | None = typer.Option(
         None, "--out", help="Thư mục gốc của kết quả (mặc định: outputs/)."
@@ -56,9 +71,20 @@ def run(
         help="Ngôn ngữ của kết quả: vi (tiếng Việt) hoặc en (tiếng Anh); mặc định theo khóa "
         "language của cấu hình.",
     ),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        "-w",
+        min=1,
+        help="Số huyện chạy cùng lúc (nhiều huyện, mỗi huyện một tiến trình).",
+    ),
+    scheduler: str | None = typer.Option(
+        None,
+        "--scheduler",
+        help="Chạy các huyện trên cụm Dask tại địa chỉ này (ví dụ tcp://10.0.0.5:8786).",
+    ),
 ) -> None:
     """Chạy toàn bộ chu trình năm: nhập liệu → đo lường → bản đồ → mục tiêu → ngân sách → báo cáo."""
-    from analysis.pipeline import run_cycle
     from analysis.reproducible import parse_run_date
 
     if language is not None:
@@ -67,12 +93,46 @@ def run(
         except i18n.TranslationError as exc:
             raise UserError(str(exc)) from None
     day = parse_run_date(run_date) if run_date else None
+    if len(config) > 1 or scheduler or _is_province(config[0]):
+        from analysis.pipeline import language_environment
+
+        with language_environment(language):  # the district workers inherit it
+            _run_many(config, year, out, allow_incomplete, day, scenario, workers, scheduler)
+        return
+    from analysis.pipeline import run_cycle
+
     final = run_cycle(
-        config, year, out_root=out, allow_incomplete=allow_incomplete, run_date=day,
+        config[0], year, out_root=out, allow_incomplete=allow_incomplete, run_date=day,
         budget={"scenario": scenario}, language=language,
     )  # fmt: skip
     typer.echo(i18n.t("Hoàn thành. Kết quả tại: {path}", path=final))
     typer.echo(i18n.t("Báo cáo: {path}", path=final / "briefing.html"))
+
+
+def _is_province(path: Path) -> bool:
+    """A province config (lists districts); a file that cannot be read is left to `run_cycle`
+    to report, as before."""
+    from analysis.scale.province import is_province_config
+
+    try:
+        return is_province_config(path)
+    except UserError:
+        return False
+
+
+def _run_many(configs, year, out, allow_incomplete, day, scenario, workers, scheduler) -> None:
+    """Several districts (or a province config): each into its own folder, then the province."""
+    from analysis.scale.province import run_province
+
+    runs, province = run_province(
+        configs, year, workers=workers, scheduler=scheduler, out_root=out, run_date=day,
+        allow_incomplete=allow_incomplete, budget={"scenario": scenario},
+    )  # fmt: skip
+    for r in runs:
+        typer.echo(i18n.t("Huyện {district}: {path}", district=r.slug, path=r.final))
+    typer.echo(
+        i18n.t("Hoàn thành {n} huyện. Bảng tổng hợp tỉnh tại: {path}", n=len(runs), path=province)
+    )
 
 
 @app.command()

@@ -32,7 +32,6 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 from nbconvert import HTMLExporter
-from tqdm import tqdm
 
 import analysis
 from analysis import i18n, preflight, reproducible, run_folders
@@ -41,6 +40,8 @@ from analysis.documents import document_title
 from analysis.documents.html import html_document
 from analysis.documents.pdf import html_to_pdf
 from analysis.errors import FileSystemError, UserError, fs_error, parse_os_error_text
+from analysis.progress import bar as progress_bar
+from analysis.progress import quiet_children
 from analysis.workbench import kernel
 from analysis.workbench import steps as workbench_steps
 
@@ -158,7 +159,7 @@ def run_cycle(
     the factsheet workers inherit it through the ANALYSIS_LANGUAGE environment variable, so
     every step's `load_config` activates it (analysis.i18n).
     """
-    with _language_environment(language):
+    with language_environment(language):
         return _run_cycle(
             config_path, year, out_root, notebooks, progress, on_step, allow_incomplete,
             run_date, budget,
@@ -166,7 +167,7 @@ def run_cycle(
 
 
 @contextlib.contextmanager
-def _language_environment(language: str | None):
+def language_environment(language: str | None):
     """ANALYSIS_LANGUAGE set to `language` for the run (restored afterwards); none: unchanged."""
     if language is None:
         yield
@@ -256,14 +257,10 @@ def _run_steps(
     started = datetime.now()
     try:
         (work / "notebooks").mkdir()
-        bar = tqdm(
-            notebooks,
-            desc=i18n.t("Chu trình năm"),
-            unit=i18n.t("bước"),
-            disable=not progress,
-            file=sys.stderr,
+        bar = progress_bar(
+            notebooks, desc=i18n.t("Chu trình năm"), unit=i18n.t("bước"), enabled=progress, delay=0
         )
-        with reproducible.run_environment(run_date) as day:
+        with reproducible.run_environment(run_date) as day, quiet_children():
             for name in bar:
                 bar.set_postfix_str(name)
                 if on_step:

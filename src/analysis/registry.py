@@ -114,6 +114,9 @@ def resolve_district(conn: sqlite3.Connection, province: str, name: str) -> tupl
     districts = sorted(r[0] for r in rows)
     key = district_key(name)
     found = [d for d in districts if district_key(d) == key]
+    exact = [d for d in found if _full_key(d) == _full_key(name)]
+    if len(found) > 1 and len(exact) == 1:  # "Huyện Kỳ Anh" beside "Thị xã Kỳ Anh"
+        return province, exact[0]
     if len(found) == 1:
         return province, found[0]
     if len(found) > 1:  # e.g. "Huyện X" and "Thị xã X" in one province: the type decides
@@ -125,6 +128,11 @@ def resolve_district(conn: sqlite3.Connection, province: str, name: str) -> tupl
         f"Không tìm thấy huyện '{name}' của {province} trong sổ đơn vị hành chính "
         f"(kỳ {LEGACY_VINTAGE})." + _suggest(name, districts)
     )
+
+
+def _full_key(name: str) -> str:
+    """A district name with its unit type, for telling "Huyện X" from "Thị xã X"."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", str(name)).casefold().strip())
 
 
 def _suggest(name: str, choices: list[str], limit: int = 3) -> str:

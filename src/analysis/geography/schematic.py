@@ -4,7 +4,8 @@ The 2024 units become Voronoi cells of their centroids, clipped to an estimated
 district outline (convex hull of the units' bounding boxes, widened a little).
 Some registry boxes are degenerate (a few hundred metres wide): every box is
 widened to at least `MIN_BOX_M` around its centroid, and a box that does not
-contain its own centroid is ignored. The 2025 schematic is the dissolve of the
+contain its own centroid is ignored; units given one shared centroid are spread around it
+(`spread_duplicates`). The 2025 schematic is the dissolve of the
 2024 cells through the crosswalk. Every map drawn on it says so (SCHEMATIC_NOTE).
 """
 
@@ -23,6 +24,7 @@ METRIC_CRS = "EPSG:32648"  # WGS 84 / UTM zone 48N: metres, for areas and displa
 WEB_CRS = "EPSG:4326"
 MIN_BOX_M = 2_000.0  # a degenerate registry bbox is widened to this size (metres)
 OUTLINE_MARGIN_M = 1_000.0
+SPREAD_M = 1_500.0  # units given one shared centroid are spread on a circle this wide
 BOUNDARY_COLUMNS = ["vintage", "code", "name", "geometry"]
 
 
@@ -58,15 +60,26 @@ def voronoi_cells(points: gpd.GeoSeries, outline: shapely.Geometry) -> list[shap
     """One cell per point, in the order of `points`, clipped to `outline`."""
     if len(points) == 1:
         return [outline]
-    coords = np.column_stack([points.x, points.y])
-    if len(np.unique(coords, axis=0)) < len(coords):
-        raise UserError("Sổ đơn vị hành chính có hai đơn vị trùng tọa độ tâm; không vẽ được sơ đồ.")
+    coords = spread_duplicates(np.column_stack([points.x, points.y]))
     regions = shapely.voronoi_polygons(MultiPoint(coords), extend_to=outline.buffer(10_000))
     cells = list(regions.geoms)
     order = []
-    for point in points:
+    for point in shapely.points(coords):
         order.append(next(c for c in cells if c.contains(point) or c.touches(point)))
     return [shapely.make_valid(c.intersection(outline)) for c in order]
+
+
+def spread_duplicates(coords: np.ndarray, radius: float = SPREAD_M) -> np.ndarray:
+    """Units sharing one centroid (the registry gives some units their former district's
+    point and box, e.g. the communes of Lộc Hà within Thạch Hà) placed evenly on a small
+    circle around it, in code order, so that each still gets a cell of the sketch."""
+    out = np.asarray(coords, dtype=float).copy()
+    _, inverse, counts = np.unique(out, axis=0, return_inverse=True, return_counts=True)
+    for group in np.flatnonzero(counts > 1):
+        idx = np.flatnonzero(inverse.ravel() == group)
+        angles = 2 * np.pi * np.arange(len(idx)) / len(idx)
+        out[idx] += radius * np.column_stack([np.cos(angles), np.sin(angles)])
+    return out
 
 
 def schematic_boundaries(registry: Registry, vintage: int) -> gpd.GeoDataFrame:

@@ -13,6 +13,7 @@ from analysis.ingest.limits import InputTooLarge
 from analysis.ingest.problems import ProblemLog
 from analysis.ingest.readers import SUFFIXES, RawSheet, UnreadableFile, read_sheets
 from analysis.ingest.tables import Extracted, extract_table
+from analysis.progress import bar as progress_bar
 from analysis.vietnamese import ENCODING_LABELS
 
 
@@ -63,7 +64,7 @@ def collect_tables(
     if not files:
         log.add("fatal", f"thư mục {what} không có tệp xlsx/xls/csv/parquet nào", file=root.name)
     out: list[SheetTable] = []
-    for path in files:
+    for path in progress_bar(files, desc=f"Đọc {what}", unit="tệp"):  # shown after 2 s
         out += _collect_file(path, display_name(path, root), kinds, log, limits)
     return out
 

@@ -112,10 +112,12 @@ def _classify_rows(data: pd.DataFrame, texts: list[list[str]], kind: str) -> pd.
     )  # fmt: skip
     first_keys = [ascii_key(t[0]) if t else "" for t in texts]
     lead_keys = [[ascii_key(x) for x in t[:3]] for t in texts]
-    all_keys = [ascii_key(" ".join(t)) for t in texts]
     out = []
     seen_total = False
-    for i, (first, whole) in enumerate(zip(first_keys, all_keys, strict=True)):
+    for i, first in enumerate(first_keys):
+        # the whole row's key only where a rule reads it (few-cell rows): a household row
+        # has many cells, and keying its whole text was a fifth of reading a list
+        whole = ascii_key(" ".join(texts[i])) if filled[i] < 6 or kind != "households" else ""
         if can_total[i] and any(_SUBTOTAL.match(k) for k in lead_keys[i]):
             out.append("subtotal")
         elif can_total[i] and any(_TOTAL.match(k) for k in lead_keys[i]):

@@ -84,6 +84,14 @@ def alkire_foster(
     return _assemble(sums, std, tuple(by))
 
 
+def from_sums(
+    sums: pd.DataFrame, standard: Standard | str, by: Sequence[str] = ("year",)
+) -> AFResult:
+    """The figures from their sums per group of `by` and cutoff k: n, q, score_sum and
+    n_censored_<indicator> (as computed elsewhere, e.g. by `analysis.scale` over parquet)."""
+    return _assemble(sums, get_standard(standard), tuple(by))
+
+
 def _assemble(sums: pd.DataFrame, std: Standard, by: tuple[str, ...]) -> AFResult:
     keys = [*by, "k"]
     summary = sums[[*keys, "n", "q", "score_sum"]].copy()

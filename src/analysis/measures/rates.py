@@ -8,7 +8,7 @@ reviewed households.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -61,18 +61,46 @@ def commune_indicators(
     (pseudonymised with another key, `ingest.key_breaks`): their flows are missing.
     """
     hh = prepare_households(households, status_col)
+    return assemble_indicators(
+        _list_counts(hh),
+        vintage_by_year(hh),
+        lambda: flows_of_prepared(hh, crosswalk, broken_years=broken_years),
+        totals,
+        names,
+        crosswalk=crosswalk,
+        missing=missing,
+        broken_years=broken_years,
+    )
+
+
+def assemble_indicators(
+    counts: pd.DataFrame,
+    vintages: Mapping[int, int],
+    flows: Callable[[], pd.DataFrame],
+    totals: pd.DataFrame,
+    names: Mapping,
+    *,
+    crosswalk: Mapping[str, str] | None = None,
+    missing: pd.DataFrame | None = None,
+    broken_years: Collection[int] = (),
+) -> pd.DataFrame:
+    """The indicator table from the household-level sums, whatever computed them.
+
+    `counts`: year, commune_code, n_poor, n_near_poor, n_poor_persons, n_near_poor_persons
+    per (year, commune) with listed households; `vintages`: year -> unit vintage; `flows`:
+    returns the dynamics table (`list_flows` columns), called once the totals are checked.
+    Used by `commune_indicators` (pandas) and by `analysis.scale` (DuckDB, Dask).
+    """
     tot = prepare_totals(totals)
-    vintages = vintage_by_year(hh)
+    vintages = dict(vintages)
     base = _denominators(tot, vintages)
-    counts = _list_counts(hh)
     _check_covered(counts, base)
     out = base.merge(counts, on=["year", "commune_code"], how="left")
     for col in ("n_poor", "n_near_poor", *PERSON_COUNTS):
         out[col] = out[col].fillna(0).astype("int64")
     out["unit_vintage"] = out["year"].map(vintages)
     out["commune_name"] = _names(out, names)
-    flows = flows_of_prepared(hh, crosswalk, broken_years=broken_years)
-    out = _attach_flows(out, flows, vintages, broken_years)
+    out = _attach_flows(out, flows(), vintages, broken_years)
     out = _mark_missing(out, missing, crosswalk)
     out = add_rates(out)
     check_counts(out)
@@ -296,7 +324,11 @@ def _finish(out: pd.DataFrame) -> pd.DataFrame:
 
 
 def district_indicators(
-    indicators: pd.DataFrame, label: str = DISTRICT_LABEL_VI, code: str | None = None
+    indicators: pd.DataFrame,
+    label: str = DISTRICT_LABEL_VI,
+    code: str | None = None,
+    *,
+    by: Sequence[str] = (),
 ) -> pd.DataFrame:
     """One row per year: counts summed over communes, rates recomputed from the sums.
 
@@ -304,29 +336,34 @@ def district_indicators(
     the district's counts and rates are those of the communes with data; the column
     `n_communes_missing` says how many were left out (`describe_missing` names them).
     Otherwise a count that is missing (<NA>) for any commune is missing for the district.
+    `by`: columns of a coarser unit (e.g. district_code, province_code): one row per unit
+    and year, those columns first.
     """
+    keys = [*by, "year"]
     flag = (
         indicators[MISSING_FLAG].astype(bool)
         if MISSING_FLAG in indicators
         else pd.Series(False, index=indicators.index)
     )
-    n_missing = flag.groupby(indicators["year"]).sum().astype("int64")
+    n_missing = flag.groupby([indicators[k] for k in keys]).sum().astype("int64")
     if flag.all():
         raise UserError("Không xã nào có danh sách hộ: không tính được số liệu toàn huyện.")
     indicators = indicators.loc[~flag]
     sums = [c for c in (*COUNT_COLUMNS, *DYNAMICS_COLUMNS) if c in indicators]
-    grouped = indicators.groupby("year", sort=True)
+    grouped = indicators.groupby(keys, sort=True)
     out = grouped[sums].sum(min_count=1)
-    incomplete = grouped[sums].agg(lambda s: s.isna().any())
-    out = out.astype("Float64").mask(incomplete.astype(bool))
+    incomplete = indicators[sums].isna().groupby([indicators[k] for k in keys], sort=True).any()
+    out = out.astype("Float64").mask(incomplete.reindex(out.index).astype(bool))
     out["unit_vintage"] = grouped["unit_vintage"].first()
     out = out.reset_index()
     out["commune_code"] = pd.Series(code if code is not None else pd.NA, index=out.index)
     out["commune_name"] = label
     out = add_rates(out)
     ordered = [c for c in OUTPUT_COLUMNS if c in out and c != MISSING_FLAG]
-    out = out[ordered]
-    out["n_communes_missing"] = out["year"].map(n_missing).fillna(0).astype("int64")
+    out = out[[*by, *ordered]]
+    missing_of = n_missing.rename("n_communes_missing").reset_index()
+    out = out.merge(missing_of, on=keys, how="left")
+    out["n_communes_missing"] = out["n_communes_missing"].fillna(0).astype("int64")
     int_cols = {c: "Int64" for c in sums}
     # persons are unknown on summary-table years: those stay nullable
     int_cols.update({c: "int64" for c in ("n_households", "n_poor", "n_near_poor") if c in out})
