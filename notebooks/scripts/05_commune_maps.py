@@ -105,6 +105,15 @@ maps.map("deprivation")
 maps.map("budget_per_poor")
 
 # %% [markdown]
+# ## Tỷ lệ tái nghèo theo xã
+#
+# Hộ thoát nghèo rồi nghèo lại sau một năm (bản đồ do bước hồ sơ nghèo 02 vẽ, cũng có trong tập
+# bản đồ); xã ít hộ thoát nghèo có khoảng tin cậy rộng, xem bảng ở sổ tay 02.
+
+# %%
+maps.map("relapse_rate")
+
+# %% [markdown]
 # ## Các tệp đã xuất
 
 # %%

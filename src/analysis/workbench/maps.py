@@ -66,6 +66,11 @@ class Maps:
             if reason is None:
                 return f"Không có bản đồ kinh phí: chưa chạy bước {BUDGET}."
             return f"Không có bản đồ kinh phí bình quân mỗi hộ nghèo. {reason}"
+        if key == "relapse_rate":
+            return (
+                "Không có bản đồ tỷ lệ tái nghèo: cần danh sách hộ của ít nhất hai kỳ rà soát "
+                "để biết hộ thoát nghèo có tái nghèo không (bước 02_poverty_profile)."
+            )
         return f"Không vẽ được bản đồ {key}."
 
     # ------------------------------------------------------------ the sections
@@ -90,6 +95,8 @@ class Maps:
     def map(self, key: str) -> Finding:
         """One map (every page of a map drawn on several pages), or why it is missing."""
         pages = [k for k in self.map_set.figures if k == key or k.startswith(f"{key}_")]
+        if not pages and self.png(key).exists():  # drawn by an earlier step (the relapse map)
+            return Finding(self._reading(key), figures=[self.png(key)])
         if not pages:
             return Finding.unavailable(self.why_not(key))
         return Finding(self._reading(key), figures=[self.png(k) for k in pages])
