@@ -198,6 +198,22 @@ def test_preview__scaled_to_a_screen_and_the_same_bytes_each_time(tmp_path):
     assert image.format == "png" and image.width == display.SHOW_PX
 
 
+def test_finding__a_documents_figure_block_is_shown_as_its_image_and_caption(tmp_path, monkeypatch):
+    from matplotlib.figure import Figure
+
+    from analysis.documents import Figure as FigureBlock
+
+    fig = Figure(figsize=(3, 2))
+    fig.add_subplot(111).plot([0, 1], [1, 0])
+    path = tmp_path / "chart.png"
+    fig.savefig(path, dpi=50)
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda *items, **kw: shown.extend(items))
+    display.Finding("", [FigureBlock(path, "Hộ thoát nghèo theo năm")])._ipython_display_()
+    kinds = [type(item).__name__ for item in shown]
+    assert kinds == ["Image", "HTML"] and "Hộ thoát nghèo theo năm" in shown[1].data
+
+
 def test_table__vietnamese_headers_and_number_formats():
     table = display.table_block(
         pd.DataFrame({"commune_name": ["Sơn Kim 1"], "n_poor": [1234], "poor_rate": [0.05123]})

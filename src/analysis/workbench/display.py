@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.documents.blocks import Closing, Letterhead, Paragraph, Placeholder, Table
+from analysis.documents.blocks import Closing, Figure, Letterhead, Paragraph, Placeholder, Table
 from analysis.documents.html import block_html
 from analysis.documents.labels import vi_table
 
@@ -139,6 +139,10 @@ class Finding:
         for item in self.tables:
             if isinstance(item, pd.DataFrame):
                 show_table(item)
+            elif isinstance(item, Figure):  # a document's figure: the image, then its caption
+                display(figure_output(item.path))
+                if item.caption:
+                    show_text(item.caption)
             elif isinstance(item, BLOCKS):
                 display(HTML(block_html(item)))
             else:  # an IPython display object (e.g. an HTML report)
