@@ -176,16 +176,16 @@ def test_scale__random_households_flows_in_persons_and_alkire_foster(messy):
     _compare(persons.alkire_foster(("year", "district_code")).summary, expected.summary)
 
 
+@pytest.mark.parametrize("backend", ["polars", "duckdb"])
 @pytest.mark.parametrize("standard", ["vn-2016-2020", "vn-2022-2025"])
-def test_scale__random_classes_under_each_standard(messy, standard):
+def test_scale__random_classes_under_each_standard(messy, standard, backend):
     hh = messy["hh"]
     hh = hh.assign(dep_health_access=hh["dep_nutrition"])
     root = messy["root"].parent / f"std-{standard}"
     if not root.exists():
         write_households(hh, root)
-    profile = Engine(root).profile(standard)
+    got = Engine(root).profile(standard, backend=backend).classes(("year",))
     for year, rows in hh.groupby("year"):
-        got = profile.classes(("year",))
         _compare(got[got["year"] == year].drop(columns="year"),
                  measures.living_standard_classes(rows, standard))  # fmt: skip
 
@@ -217,10 +217,10 @@ def test_scale__bad_inputs_are_user_errors_naming_commune_and_year(tmp_path):
         Engine(tmp_path / "nothing")
 
 
-def test_scale__dask_on_a_local_cluster_equals_duckdb(messy):
+def test_scale__dask_on_a_local_cluster_equals_one_machine(messy):
     from analysis.scale.distributed import client_for, measure_with_dask
 
-    duck = messy["result"]
+    duck = messy["result"]  # Polars scan, DuckDB flows
     with client_for(workers=1, processes=False) as client:
         got = measure_with_dask(messy["root"], "vn-2022-2025", totals=messy["totals"],
                                 client=client)  # fmt: skip
@@ -230,11 +230,13 @@ def test_scale__dask_on_a_local_cluster_equals_duckdb(messy):
     _compare(got.classes, duck.classes)
 
 
-def test_scale__polars_scan_gives_the_duckdb_sums(messy):
+@pytest.mark.parametrize(("k", "persons", "population"), [(3, False, "all"), (2, True, "listed")])
+def test_scale__duckdb_sql_gives_the_polars_sums(messy, k, persons, population):
     engine = Engine(messy["root"])
-    duck = engine.profile("vn-2022-2025", k=2, persons=True).sums
-    lazy = engine.profile("vn-2022-2025", k=2, persons=True, backend="polars").sums
-    pd.testing.assert_frame_equal(lazy[duck.columns], duck, check_dtype=False)
+    kw = {"k": k, "persons": persons, "population": population}
+    lazy = engine.profile("vn-2022-2025", **kw).sums
+    duck = engine.profile("vn-2022-2025", backend="duckdb", **kw).sums
+    pd.testing.assert_frame_equal(duck[lazy.columns], lazy, check_dtype=False)
 
 
 def test_generate__streams_chunks_deterministically_whatever_the_workers(tmp_path):
