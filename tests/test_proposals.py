@@ -99,3 +99,23 @@ def test_write_proposals__xlsx_has_title_formulas_and_docx_vietnamese_numbers(tm
     n = int(t.n_households.sum())
     assert total_row[3] == f"{n:,}".replace(",", ".")
     assert "," in total_row[5]  # decimal comma
+
+
+def test_propose_targets__a_pace_above_the_poor_left_proposes_all_of_them_and_says_so():
+    from analysis.proposals import method_note
+
+    steep = CONFIG.model_copy(
+        update={
+            "targets": [
+                t.model_copy(update={"low": 60.0}) if t.metric == "poor_rate_annual_fall_pp" else t
+                for t in CONFIG.targets
+            ]
+        }
+    )
+    poor_left = int(TABLE[TABLE.year == 2024].n_poor.sum())
+    assert district_target(RESULT, steep) > poor_left  # a town with few poor households
+    t = propose_targets(RESULT, TABLE, steep)
+    assert t.attrs["total"] == t["target_households"].sum() == poor_left
+    assert (t.target_households == t.n_poor).all()
+    note = method_note(t, steep)
+    assert f"toàn bộ {poor_left:,} hộ nghèo".replace(",", ".") in note

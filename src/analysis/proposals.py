@@ -111,8 +111,12 @@ def propose_targets(
             tr("Dự báo bắt đầu từ năm {first}, không phải {year}.", first=int(result.years[0]),
                year=year)
         )  # fmt: skip
-    total = district_target(result, config) if total is None else int(total)
     lo, hi, poor_now = feasible_range(result, low_q, high_q)
+    asked = None
+    if total is None:
+        total = district_target(result, config)
+        if total > poor_now.sum():  # a plan's pace larger than the poor left: all of them, said
+            asked, total = total, int(poor_now.sum())
     widened = not lo.sum() <= total <= hi.sum()
     if widened:
         lo, hi = np.where(total < lo.sum(), 0, lo), np.where(total > hi.sum(), poor_now, hi)
@@ -131,7 +135,8 @@ def propose_targets(
         "target_rate_change_pp": 100 * x / n, "target_poor_rate_pct": 100 * (poor_now - x) / n,
     })  # fmt: skip
     out.attrs.update(year=year, total=total, widened=bool(widened), model=result.model,
-                     run_year=result.run_year, low_q=low_q, high_q=high_q)  # fmt: skip
+                     run_year=result.run_year, low_q=low_q, high_q=high_q,
+                     capped_from=asked)  # fmt: skip
     return out[PROPOSAL_COLUMNS]
 
 
@@ -152,6 +157,13 @@ def method_note(table: pd.DataFrame, config) -> str:
     if a["widened"]:
         note += " " + tr(
             "Chỉ tiêu huyện nằm ngoài tổng khoảng khả thi nên khoảng đã được nới rộng."
+        )
+    if a.get("capped_from") is not None:
+        note += " " + tr(
+            "Mức giảm theo kế hoạch ({asked} hộ) lớn hơn số hộ nghèo hiện có, nên chỉ tiêu đề xuất "
+            "là toàn bộ {total} hộ nghèo thoát nghèo.",
+            asked=num(a["capped_from"], 0),
+            total=num(a["total"], 0),
         )
     return note
 
