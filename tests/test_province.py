@@ -17,7 +17,7 @@ from analysis.config import PROJECT_ROOT
 from analysis.errors import UserError
 from analysis.scale.province import load_run_set, run_province
 
-NOTEBOOKS = ("01_ingest_validate", "02_poverty_profile", "04_targets_forecast")
+NOTEBOOKS = ("01_ingest_validate", "02_poverty_profile", "03_targets_forecast")
 
 
 def _province(tmp_path, households: int = 400, sample: bool = True) -> tuple[dict, object]:
