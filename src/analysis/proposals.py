@@ -21,7 +21,8 @@ import pandas as pd
 from analysis.errors import UserError
 from analysis.forecast.result import MODEL_LABELS_VI, ForecastResult
 from analysis.i18n import t as tr
-from analysis.reproducible import run_date, save_docx
+from analysis.reproducible import save_docx
+from analysis.targets.reports import source_note
 from analysis.vietnamese import format_number as num
 
 PROPOSAL_COLUMNS = [
@@ -166,16 +167,6 @@ def method_note(table: pd.DataFrame, config) -> str:
             total=num(a["total"], 0),
         )
     return note
-
-
-def source_note(config) -> str:
-    src = tr(
-        "Nguồn: kết quả rà soát hộ nghèo, hộ cận nghèo; lập ngày {date}.",
-        date=f"{run_date():%d/%m/%Y}",
-    )
-    if config.data.synthetic:
-        src += " " + tr("Dữ liệu mô phỏng – không phải số liệu thật.")
-    return src
 
 
 def display_table(table: pd.DataFrame) -> pd.DataFrame:

@@ -28,6 +28,7 @@ import pandas as pd
 from analysis.errors import UserError
 from analysis.scale.engine import KEYS, Profile, _by_standard, _typed
 from analysis.scale.expressions import weight_units
+from analysis.scale.flows import dynamics_table
 from analysis.scale.layout import PARTITION_SCHEMA, files_of
 from analysis.schema import DYNAMICS_COLUMNS, STATUSES
 from analysis.standard import STATUS_ORDER, Standard, income_position
@@ -255,12 +256,7 @@ def flows_with_dask(
         parts = pair.map_partitions(_count_partition, persons, meta=meta)
         table = client.compute(parts.groupby("commune_code").sum()).result().reset_index()
         frames.append(table.assign(year=year))
-    if not frames:
-        return pd.DataFrame(columns=["year", "commune_code", *DYNAMICS_COLUMNS])
-    out = pd.concat(frames, ignore_index=True)[["year", "commune_code", *DYNAMICS_COLUMNS]]
-    out = out.astype({"year": "int16", "commune_code": "string"} |
-                     dict.fromkeys(DYNAMICS_COLUMNS, "int64"))  # fmt: skip
-    return out.sort_values(["year", "commune_code"], ignore_index=True)
+    return dynamics_table(frames)
 
 
 def measure_with_dask(

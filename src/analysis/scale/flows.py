@@ -50,6 +50,11 @@ def flows(
         sql = pair_sql(engine, year, mapped=mapped, persons=persons)
         table = engine.query(sql, f"Biến động {year - 1}→{year}")
         frames.append(table.assign(year=year))
+    return dynamics_table(frames)
+
+
+def dynamics_table(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Per-year commune flow counts as one typed table, sorted (empty with its columns)."""
     if not frames:
         return pd.DataFrame(columns=["year", "commune_code", *DYNAMICS_COLUMNS])
     out = pd.concat(frames, ignore_index=True)[["year", "commune_code", *DYNAMICS_COLUMNS]]

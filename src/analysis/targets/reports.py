@@ -121,7 +121,7 @@ def write_scorecard_xlsx(
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     table = verdicts(scorecard, config) if verdict_table is None else verdict_table
-    note = " ".join(t for t in (_source(config), missing_note) if t)
+    note = " ".join(t for t in (source_note(config), missing_note) if t)
     title = tr(
         "Bảng theo dõi thực hiện chỉ tiêu giảm nghèo – {Unit} {name}",
         Unit=tr(config.district.type.lower()).capitalize(),
@@ -272,11 +272,12 @@ def scorecard_html(
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (
         '<table class="scorecard"><thead><tr>' + head + "</tr></thead><tbody>"
-        + "".join(rows) + f"</tbody></table>\n<p class=\"source\">{html.escape(_source(config))}</p>"
+        + "".join(rows) + f"</tbody></table>\n<p class=\"source\">{html.escape(source_note(config))}</p>"
     )  # fmt: skip
 
 
-def _source(config) -> str:
+def source_note(config) -> str:
+    """The source line of the run's tables: the review, the run date, and the synthetic note."""
     text = tr(
         "Nguồn: kết quả rà soát hộ nghèo, hộ cận nghèo; lập ngày {date}.",
         date=f"{run_date():%d/%m/%Y}",
