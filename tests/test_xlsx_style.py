@@ -225,3 +225,12 @@ def test_allocation_workbook(tmp_path):
     rules = _rules([_env("2", "TW", 1234), _env("2", "TINH", 123)])
     path = write_workbook(tmp_path / "pb.xlsx", rules, A.allocate(rules, crit), crit, {}, "Huyện X")
     check_workbook(path)
+
+
+def test_number_format__a_year_column_is_never_grouped_like_an_amount():
+    from analysis.documents.xlsx_style import INTEGER, number_format_for
+
+    assert number_format_for(2022, "Năm thoát nghèo") == "0"  # not 2.022
+    assert number_format_for(2022, "Năm") == "0"
+    assert number_format_for(2022, "Số hộ") == INTEGER  # an amount that happens to be 2022
+    assert number_format_for(12000, "Năm thoát nghèo") == INTEGER  # not a year

@@ -46,6 +46,7 @@ PERCENT2 = "0.00%"
 GENERAL = "General"
 
 YEAR_HEADERS = ("Năm", "Năm rà soát", "Kỳ đơn vị", "Kỳ đơn vị hành chính", "STT", "Dòng")
+YEAR_PREFIXES = ("Năm ", "Year ")
 MIN_WIDTH = 6
 MAX_WIDTH = 45
 HEADER_WIDTH = 22  # a wrapped header line is at most about this wide
@@ -63,9 +64,12 @@ def is_number(value: object) -> bool:
 
 
 def number_format_for(value: object, header: object = None) -> str:
-    """The default display format of a number: a year (column "Năm") as is, integer-valued
-    -> #,##0, else #,##0.0."""
+    """The default display format of a number: a year (column "Năm", or any "Năm …"/"Year …"
+    column holding a year: "Năm thoát nghèo") and ordinals as is, integer-valued -> #,##0,
+    else #,##0.0."""
     if isinstance(value, int) and (header in YEAR_HEADERS or header in map(t, YEAR_HEADERS)):
+        return "0"
+    if isinstance(value, int) and 1900 <= value <= 2100 and str(header).startswith(YEAR_PREFIXES):
         return "0"
     if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
         return INTEGER
