@@ -168,3 +168,31 @@ def test_province__a_named_district_overrides_some_template_settings(tmp_path):
     assert config.allocation.sources  # the rest of the template's section is kept
     with pytest.raises(UserError, match="không có chỉ tiêu T99"):
         merge([{"id": "T1"}], {"T99": {"low": 1}})
+
+
+def test_province__quang_ninh_lists_its_13_districts_each_unit_once(tmp_path):
+    """config/quang_ninh.yaml: the province's 13 district-level units (171 communes in the
+    registry), the province's region on each, the small districts' own allocation."""
+    from analysis.config import load_config
+    from analysis.registry import registry_for
+
+    raw = yaml.safe_load((PROJECT_ROOT / "config" / "quang_ninh.yaml").read_text("utf-8"))
+    raw.update(template=str(PROJECT_ROOT / raw["template"]), data_root=str(tmp_path / "data"))
+    run_set = load_run_set([write_config(raw, tmp_path / "quang_ninh.yaml")])
+    assert run_set.province.name == "Quảng Ninh" and len(run_set.configs) == 13
+    configs = [load_config(c) for c in run_set.configs]
+    assert {c.district.province for c in configs} == {"Quảng Ninh"}
+    assert {c.district.region for c in configs} == {"red_river_delta"}
+    assert len({c.data.household_lists for c in configs}) == 13
+    assert all(c.sample.pressure == [] for c in configs)  # the template's communes only
+    codes = [code for c in configs for code in registry_for(c).codes(2024)]
+    assert len(codes) == len(set(codes)) == 171
+    small = {c.district.slug for c in configs if c.allocation.envelope_file is None}
+    assert small == {"binh-lieu", "ba-che", "co-to"}
+
+
+def test_province__a_wrong_region_is_the_district_config_error(tmp_path):
+    spec, _ = _province(tmp_path, households=300, sample=False)
+    spec["province"]["region"] = "north_central_coast"
+    with pytest.raises(UserError, match="region"):
+        load_run_set([write_config(spec, tmp_path / "p.yaml")])

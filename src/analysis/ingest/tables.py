@@ -14,13 +14,20 @@ import numpy as np
 import pandas as pd
 
 from analysis import schema
+from analysis.ingest.communes import normalize_code
 from analysis.ingest.headers import SKIP, Header
 from analysis.ingest.readers import RawSheet
 from analysis.ingest.validate import display_value
 from analysis.vietnamese import ascii_key, clean_text, detect_legacy_encoding, from_legacy
 
 _TOTAL_WORD = r"(?:tong cong|cong toan|cong chung|tong so|toan huyen|toan xa|tong|cong)"
-_TOTAL = re.compile(rf"^{_TOTAL_WORD}(?: |$)")
+# A bare "Tổng"/"Cộng" opens a total only alone or before a word that totals ("Cộng xã",
+# "Tổng hợp huyện", "Cộng I+II"): communes are named Cộng Hòa, Cộng Lạc, Tống Phan, Tống Trân.
+_TOTAL_NEXT = r"(?:hop|huyen|xa|phuong|thi|tinh|ca|quan|toan|chung|so|cong|[ivx]+|[a-e]|\d+)"
+_TOTAL = re.compile(
+    r"^(?:(?:tong cong|cong toan|cong chung|tong so|toan huyen|toan xa)(?: |$)"
+    rf"|(?:tong|cong)(?: {_TOTAL_NEXT}(?: |$)|$))"
+)
 # What follows the total word in a subtotal: the group it closes ("Cộng thôn Kim Lĩnh").
 _GROUP_WORDS = (
     r"(?:thon|xom|to dan pho|tdp|to|ban|lang|khu pho|khu vuc|khu|khoi|ap|doi|nhom|cum|bon|"
@@ -110,6 +117,10 @@ def _classify_rows(data: pd.DataFrame, texts: list[list[str]], kind: str) -> pd.
         status.isna().to_numpy() if kind == "households" and status is not None
         else np.ones(len(data), dtype=bool)
     )  # fmt: skip
+    if kind != "households" and "commune_code" in data.columns:
+        # a row carrying a commune's code is that commune's, whatever its name says
+        coded = data["commune_code"].map(lambda v: normalize_code(v) is not None)
+        can_total &= ~coded.to_numpy(dtype=bool)
     first_keys = [ascii_key(t[0]) if t else "" for t in texts]
     lead_keys = [[ascii_key(x) for x in t[:3]] for t in texts]
     out = []

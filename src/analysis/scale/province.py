@@ -40,6 +40,9 @@ class ProvinceInfo(_Frozen):
     slug: str = Field(pattern=r"^[a-z0-9-]+$")
     name: str
     code: str
+    # socio-economic region of the named districts (config `district.region`); the
+    # template's when absent
+    region: str | None = None
 
 
 class NamedDistrict(_Frozen):
@@ -136,6 +139,8 @@ def slug_of(name: str) -> str:
 def expand_province(path: Path) -> RunSet:
     """The district configs of a province config; named districts get theirs written."""
     raw = _raw(path)
+    # top-level keys starting with "x-" hold YAML anchors reused below (docker-compose style)
+    raw = {k: v for k, v in raw.items() if not str(k).startswith("x-")}
     try:
         spec = ProvinceConfig.model_validate(raw)
     except ValidationError as exc:
@@ -165,6 +170,8 @@ def _derived(spec: ProvinceConfig, template: dict, entry: NamedDistrict, index: 
         legacy_district_name=entry.legacy_district_name, province=spec.province.name,
         province_code=spec.province.code,
     )  # fmt: skip
+    if spec.province.region:
+        raw["district"]["region"] = spec.province.region
     if raw.get("data", {}).get("synthetic"):
         raw["data"]["household_lists"] = str(folder / entry.slug / "lists")
         raw["data"]["household_totals"] = str(folder / entry.slug / "tong_so_ho.xlsx")
@@ -179,6 +186,7 @@ def _derived(spec: ProvinceConfig, template: dict, entry: NamedDistrict, index: 
         target["verified"] = False
     if raw.get("allocation"):
         raw["allocation"]["remote_communes"] = []  # the template's own communes
+    raw.get("sample", {}).pop("pressure", None)  # patterns planted in the template's communes
     raw.pop("documents", None)  # the issuers default from the district's own names
     raw = merge(raw, entry.overrides)
     text = "# Written by `analysis run` from the province config; edits are overwritten.\n"
