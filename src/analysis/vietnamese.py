@@ -162,10 +162,7 @@ def detect_legacy_encoding(texts: Iterable[str]) -> str | None:
     used most (`CANDIDATES` order). Strings holding a letter only Unicode has are left
     out of the evidence, and plain ASCII or Unicode Vietnamese gives None.
     """
-    unique = dict.fromkeys(
-        t for t in texts if isinstance(t, str) and t.strip() and not _UNICODE_ONLY.search(t)
-    )
-    sample = " ".join(list(unique)[:300])[:5000]
+    sample = _evidence(texts)
     if not _LEGACY_ANY.search(sample):
         return None  # nothing any legacy table would change
     scores = _trial_scores(sample)
@@ -176,6 +173,25 @@ def detect_legacy_encoding(texts: Iterable[str]) -> str | None:
     if scores[best] < base + 0.05:
         return None
     return best
+
+
+def _evidence(texts: Iterable[str], most: int = 300, length: int = 5000) -> str:
+    """The first `most` distinct non-blank strings without a Unicode-only letter, joined by
+    spaces and cut at `length` characters; reading stops as soon as the sample is full (a
+    column of thousands of cells is not scanned to the end)."""
+    unique: list[str] = []
+    seen: set[str] = set()
+    size = -1
+    for t in texts:
+        if not isinstance(t, str) or t in seen:
+            continue
+        seen.add(t)
+        if t.strip() and not _UNICODE_ONLY.search(t):
+            unique.append(t)
+            size += len(t) + 1
+            if len(unique) >= most or size >= length:
+                break
+    return " ".join(unique)[:length]
 
 
 def _trial_scores(sample: str) -> dict[str | None, float]:
