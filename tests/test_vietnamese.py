@@ -9,6 +9,7 @@ from analysis.vietnamese import (
     _UNICODE_ONLY,
     CANDIDATES,
     CHARMAPS,
+    _evidence,
     _trial_scores,
     ascii_key,
     commune_key,
@@ -300,3 +301,15 @@ def test_detect_legacy_encoding__token_scores_where_case_restoration_matters(sam
     expected = {None: vietnamese_score(sample)}
     expected |= {name: vietnamese_score(from_legacy(sample, name)) for name in CANDIDATES}
     assert _trial_scores(sample) == expected
+
+
+@given(
+    st.lists(st.one_of(st.none(), st.integers(0, 3), st.text("aàă Ưb¸µ ", max_size=6))),
+    st.integers(1, 6),
+    st.integers(1, 20),
+)
+def test_evidence__stops_early_with_the_sample_of_every_string(texts, most, length):
+    unique = dict.fromkeys(
+        t for t in texts if isinstance(t, str) and t.strip() and not _UNICODE_ONLY.search(t)
+    )
+    assert _evidence(iter(texts), most, length) == " ".join(list(unique)[:most])[:length]
