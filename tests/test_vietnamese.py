@@ -6,6 +6,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis.vietnamese import (
+    _UNICODE_ONLY,
+    CANDIDATES,
+    CHARMAPS,
+    _evidence,
+    _trial_scores,
     ascii_key,
     commune_key,
     detect_legacy_encoding,
@@ -16,6 +21,7 @@ from analysis.vietnamese import (
     name_key,
     normalize_tone_placement,
     strip_diacritics,
+    vietnamese_score,
 )
 
 
@@ -259,3 +265,51 @@ def test_detect_legacy_encoding__mixed_column_converts_only_legacy_cells():
     texts = [to_vni(t) for t in PEOPLE[:10]] + PEOPLE[10:]
     encoding = detect_legacy_encoding(texts)
     assert encoding == "vni" and [from_legacy(t, encoding) for t in texts] == PEOPLE
+
+
+# Characters the conversion tables read, separators (some of which VPS/VISCII read as
+# letters), PDF glyphs and letters whose uppercase folds otherwise ('ı', 'ſ').
+_TABLE_CHARS = sorted({ch for m in CHARMAPS.values() for src, _ in m.pairs for ch in src})
+_TRIAL_ALPHABET = st.sampled_from(
+    [*_TABLE_CHARS, *" \t\xa0\x85\u2212\u2219ıſß", *"anhguoiêôơưAHNGIÔ019.-,"]
+)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.text(_TRIAL_ALPHABET, min_size=1, max_size=12),
+            st.sampled_from(PEOPLE + PLACES).map(lambda t: ENCODERS["tcvn3"](t)),
+            st.sampled_from(PEOPLE + PLACES).map(lambda t: ENCODERS["vni"](t)),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_detect_legacy_encoding__token_scores_equal_whole_text_scores(texts):
+    """The trial scores summed token by token (cached) are those of each table applied to
+    the whole sample, as detection was first written."""
+    sample = " ".join(t for t in texts if not _UNICODE_ONLY.search(t))
+    expected = {None: vietnamese_score(sample)}
+    expected |= {name: vietnamese_score(from_legacy(sample, name)) for name in CANDIDATES}
+    assert _trial_scores(sample) == expected
+
+
+@pytest.mark.parametrize("sample", ["NGHÌO Tıµ", "Sè CCCD Tıµ", "Nông\xa0thôn Hµ", "x"])
+def test_detect_legacy_encoding__token_scores_where_case_restoration_matters(sample):
+    """'Tıµ' in a TCVN3 heading becomes 'TIÀ', a syllable, though 'tıà' is not one."""
+    expected = {None: vietnamese_score(sample)}
+    expected |= {name: vietnamese_score(from_legacy(sample, name)) for name in CANDIDATES}
+    assert _trial_scores(sample) == expected
+
+
+@given(
+    st.lists(st.one_of(st.none(), st.integers(0, 3), st.text("aàă Ưb¸µ ", max_size=6))),
+    st.integers(1, 6),
+    st.integers(1, 20),
+)
+def test_evidence__stops_early_with_the_sample_of_every_string(texts, most, length):
+    unique = dict.fromkeys(
+        t for t in texts if isinstance(t, str) and t.strip() and not _UNICODE_ONLY.search(t)
+    )
+    assert _evidence(iter(texts), most, length) == " ".join(list(unique)[:most])[:length]

@@ -86,6 +86,30 @@ _LEGACY_CHARS = frozenset(
     ch for m in CHARMAPS.values() for src, _ in m.pairs for ch in src if ord(ch) > 0x7F
 )
 _LEGACY_ANY = re.compile("[" + re.escape("".join(sorted(_LEGACY_CHARS))) + "]")
+# Characters some table (or viparse's restoring of PDF glyphs) reads: a token without
+# one converts to itself.
+_CONVERTIBLE = re.compile(
+    "["
+    + re.escape(
+        "".join(sorted({ch for m in CHARMAPS.values() for src, _ in m.pairs for ch in src}))
+        + "\u2212\u2219"
+    )
+    + "]"
+)
+# Whitespace that no conversion table reads (VPS and VISCII put letters on some control and
+# space characters, e.g. 0xA0): text converts token by token between these.
+_SEPARATOR = re.compile(
+    "["
+    + re.escape(
+        "".join(
+            chr(c)
+            for c in range(0x3001)
+            if chr(c).isspace()
+            and not any(chr(c) in src for m in CHARMAPS.values() for src, _ in m.pairs)
+        )
+    )
+    + "]+"
+)
 
 # Latin-1 letters that Unicode Vietnamese uses; any other character of U+00A0-U+00FF in
 # a text is the trace of a legacy font (TCVN3 '¸µ¶', VNI 'øöñï') read as Latin-1.
@@ -110,16 +134,22 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 def vietnamese_score(text: str) -> float:
     """Share of the words of `text` that are well-formed Vietnamese syllables."""
+    ok, n = _word_counts(text)
+    return ok / n if n else 0.0
+
+
+def _word_counts(text: str) -> tuple[int, int]:
+    """(well-formed Vietnamese syllables, words) of `text`."""
     words = _WORD.findall(text.casefold())
-    if not words:
-        return 0.0
-    ok = 0
-    for word in words:
-        decomposed = unicodedata.normalize("NFD", word)
-        tones = sum(ch in _TONE_MARKS for ch in decomposed)
-        base = nfc("".join(ch for ch in decomposed if ch not in _TONE_MARKS))
-        ok += tones <= 1 and bool(_SYLLABLE.match(base))
-    return ok / len(words)
+    return sum(_is_syllable(word) for word in words), len(words)
+
+
+@lru_cache(maxsize=100_000)
+def _is_syllable(word: str) -> bool:
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = sum(ch in _TONE_MARKS for ch in decomposed)
+    base = nfc("".join(ch for ch in decomposed if ch not in _TONE_MARKS))
+    return tones <= 1 and bool(_SYLLABLE.match(base))
 
 
 def detect_legacy_encoding(texts: Iterable[str]) -> str | None:
@@ -132,20 +162,87 @@ def detect_legacy_encoding(texts: Iterable[str]) -> str | None:
     used most (`CANDIDATES` order). Strings holding a letter only Unicode has are left
     out of the evidence, and plain ASCII or Unicode Vietnamese gives None.
     """
-    unique = dict.fromkeys(
-        t for t in texts if isinstance(t, str) and t.strip() and not _UNICODE_ONLY.search(t)
-    )
-    sample = " ".join(list(unique)[:300])[:5000]
+    sample = _evidence(texts)
     if not _LEGACY_ANY.search(sample):
         return None  # nothing any legacy table would change
-    base = vietnamese_score(sample)
+    scores = _trial_scores(sample)
+    base = scores[None]
     if not _LEGACY_HINT.search(sample) and base >= 0.9:
         return None  # only letters Vietnamese uses, in well-formed syllables
-    scores = {name: vietnamese_score(from_legacy(sample, name)) for name in CANDIDATES}
     best = max(CANDIDATES, key=scores.__getitem__)  # first of the ties, by preference
     if scores[best] < base + 0.05:
         return None
     return best
+
+
+def _evidence(texts: Iterable[str], most: int = 300, length: int = 5000) -> str:
+    """The first `most` distinct non-blank strings without a Unicode-only letter, joined by
+    spaces and cut at `length` characters; reading stops as soon as the sample is full (a
+    column of thousands of cells is not scanned to the end)."""
+    unique: list[str] = []
+    seen: set[str] = set()
+    size = -1
+    for t in texts:
+        if not isinstance(t, str) or t in seen:
+            continue
+        seen.add(t)
+        if t.strip() and not _UNICODE_ONLY.search(t):
+            unique.append(t)
+            size += len(t) + 1
+            if len(unique) >= most or size >= length:
+                break
+    return " ".join(unique)[:length]
+
+
+def _trial_scores(sample: str) -> dict[str | None, float]:
+    """`vietnamese_score` of `sample` as it is (key None) and converted from each legacy
+    encoding: the same numbers as scoring `from_legacy(sample, name)`, summed over the
+    sample's whitespace-separated tokens, each token's counts cached (columns repeat
+    'Nông thôn', 'x', village names...).
+
+    Exact: no conversion table reads the separators (`_SEPARATOR`), so every table converts
+    token by token, and a score reads casefolded words, which TCVN3's case restoration
+    does not change unless a converted token holds a letter whose uppercase folds
+    otherwise; then the sample is scored whole, as written.
+    """
+    ok, n = [0] * (1 + len(CANDIDATES)), [0] * (1 + len(CANDIDATES))
+    for token in _SEPARATOR.split(sample):
+        if not token:
+            continue
+        counts = _token_counts(token)
+        if counts is None:
+            return _whole_scores(sample)
+        for i, (good, words) in enumerate(counts):
+            ok[i] += good
+            n[i] += words
+    return {name: ok[i] / n[i] if n[i] else 0.0 for i, name in enumerate((None, *CANDIDATES))}
+
+
+def _whole_scores(sample: str) -> dict[str | None, float]:
+    out: dict[str | None, float] = {None: vietnamese_score(sample)}
+    out.update({name: vietnamese_score(from_legacy(sample, name)) for name in CANDIDATES})
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def _token_counts(token: str) -> tuple[tuple[int, int], ...] | None:
+    """(syllables, words) of one token as it is and converted from each of `CANDIDATES`;
+    None when TCVN3's case restoration could change its score (see `_trial_scores`)."""
+    out = [_word_counts(token)]
+    if not _CONVERTIBLE.search(token) and (token.isascii() or all(map(_case_inert, token))):
+        return tuple(out * (1 + len(CANDIDATES)))  # no table changes it
+    for name in CANDIDATES:
+        converted = convert(token, CHARMAPS[name])
+        if name == "tcvn3" and not all(_case_inert(ch) for ch in converted):
+            return None
+        out.append(_word_counts(converted))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _case_inert(ch: str) -> bool:
+    """Upper-casing `ch` leaves its casefolded form unchanged ('ı' and 'ſ' do not)."""
+    return ch.upper().casefold() == ch.casefold()
 
 
 def from_legacy(text: str, encoding: str) -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from analysis import schema
 from analysis.config import Limits
-from analysis.ingest.headers import HEADER_SCAN_ROWS, Header, find_header
+from analysis.ingest.headers import HEADER_SCAN_ROWS, Header, find_header, header_index
 from analysis.ingest.hidden import hidden_parts
 from analysis.ingest.limits import InputTooLarge
 from analysis.ingest.problems import ProblemLog
@@ -63,10 +65,61 @@ def collect_tables(
     files = list_files(root)
     if not files:
         log.add("fatal", f"thư mục {what} không có tệp xlsx/xls/csv/parquet nào", file=root.name)
+    jobs = [(path, display_name(path, root), kinds, limits) for path in files]
     out: list[SheetTable] = []
-    for path in progress_bar(files, desc=f"Đọc {what}", unit="tệp"):  # shown after 2 s
-        out += _collect_file(path, display_name(path, root), kinds, log, limits)
+    read = _read_in_workers(jobs) if _use_workers(jobs) else map(_read_file, jobs)
+    for found, problems in progress_bar(read, total=len(jobs), desc=f"Đọc {what}", unit="tệp"):
+        log.rows += problems  # in file order, as a sequential read logs them
+        out += found
     return out
+
+
+# Files are read in a bounded pool of processes (forked: nothing is imported again) when a
+# folder holds enough of them to pay for it; each file's tables and problems come back in
+# the files' order, so the result is the sequential one.
+WORKERS = 2
+MIN_FILES_FOR_WORKERS = 8
+
+
+def _read_file(job: tuple) -> tuple[list[SheetTable], list[dict]]:
+    """One file's tables and its problems (rows of a ProblemLog)."""
+    path, name, kinds, limits = job
+    log = ProblemLog()
+    found = _collect_file(path, name, kinds, log, limits)
+    return found, log.rows
+
+
+def _use_workers(jobs: list) -> bool:
+    import multiprocessing
+
+    return (
+        WORKERS > 1
+        and len(jobs) >= MIN_FILES_FOR_WORKERS
+        and (os.cpu_count() or 1) > 1
+        and sys.platform == "linux"  # fork: elsewhere a worker would import everything again
+        and not multiprocessing.current_process().daemon  # a daemon cannot have children
+    )
+
+
+def _read_in_workers(jobs: list):
+    """`map(_read_file, jobs)` over a pool of `WORKERS` forked processes, in order. A pool that
+    breaks (a worker killed) reads the files it has not returned in this process."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    for kind in {k for job in jobs for k in job[2]}:
+        header_index(kind)  # built once here, inherited by the workers
+    done = 0
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(min(WORKERS, len(jobs)), mp_context=context) as pool:
+            chunk = max(1, min(8, len(jobs) // (4 * WORKERS)))
+            for result in pool.map(_read_file, jobs, chunksize=chunk):
+                yield result
+                done += 1
+    except BrokenProcessPool:
+        yield from map(_read_file, jobs[done:])
 
 
 def _collect_file(

@@ -172,7 +172,7 @@ def find_header(grid: pd.DataFrame, kinds: tuple[str, ...] = KINDS) -> Header | 
     as written and converted: a Unicode template header over TCVN3 data stays readable.
     """
     head = grid.head(HEADER_SCAN_ROWS)
-    texts = [[_cell_text(v) for v in row] for row in head.itertuples(index=False)]
+    texts = [[_cell_text(v) for v in row] for row in head.to_numpy(dtype=object).tolist()]
     encoding = detect_legacy_encoding(v for row in texts for v in row if v)
     variants = [(None, texts)]
     if encoding:

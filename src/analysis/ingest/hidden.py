@@ -52,15 +52,33 @@ def _xlsx(path: Path) -> dict[str, Hidden]:
         book = etree.fromstring(zf.read("xl/workbook.xml"), _PARSER)
         rels = etree.fromstring(zf.read("xl/_rels/workbook.xml.rels"), _PARSER)
         targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{_PKG_REL}Relationship")}
+        names = set(zf.namelist())
         for sheet in book.iter(f"{_MAIN}sheet"):
             target = targets.get(sheet.get(f"{_REL}id"), "")
             part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
             hidden = Hidden(sheet_hidden=sheet.get("state") in ("hidden", "veryHidden"))
-            if part in zf.namelist():
+            if part in names and _may_hide(zf, part):
                 with zf.open(part) as f:
                     _scan_sheet(f, hidden)
             out[sheet.get("name")] = hidden
     return out
+
+
+def _may_hide(zf: zipfile.ZipFile, part: str, chunk: int = 1 << 22) -> bool:
+    """Whether a worksheet part can hold a hidden row or column: only one whose XML has the
+    word 'hidden' (an attribute name is never written as a character reference) is parsed.
+    A part not in a byte-based encoding (UTF-16: NUL bytes) is always parsed."""
+    tail = b""
+    with zf.open(part) as f:
+        first = True
+        while data := f.read(chunk):
+            if first and b"\x00" in data[:64]:
+                return True
+            first = False
+            if b"hidden" in tail + data[:5] or b"hidden" in data:
+                return True
+            tail = data[-5:]
+    return False
 
 
 def _scan_sheet(stream, hidden: Hidden) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import schema
@@ -370,13 +371,19 @@ def check_total_rows(
     tables: list[SheetTable], raw: pd.DataFrame, typed: pd.DataFrame, log: ProblemLog
 ) -> None:
     """Compare each list's 'Tổng cộng' row with its rows: 'N hộ', member sums, flag counts."""
+    sheets = None  # positions of each sheet's rows in `raw`, grouped once
+    row_numbers = raw["_row"].to_numpy()
+    columns: dict[str, np.ndarray | pd.Series] = {}  # typed columns, as arrays where plain
     for t in tables:
         if t.table.totals.empty:
             continue
-        in_sheet = (raw["_file"] == t.file) & (raw["_sheet"] == t.sheet)
+        if sheets is None:
+            sheets = raw.groupby(["_file", "_sheet"], sort=False).indices
+        in_sheet = sheets.get((t.file, t.sheet), np.zeros(0, dtype="int64"))
         for row, rec in t.table.totals.iterrows():
-            scope = in_sheet & raw["_row"].between(rec["_first"], rec["_last"])
-            mine = typed[scope]
+            numbers = row_numbers[in_sheet]
+            scope = in_sheet[(numbers >= rec["_first"]) & (numbers <= rec["_last"])]
+            mine = _Rows(typed, scope, columns)
             what, rows = (
                 ("dòng tổng cộng", "trong bảng")
                 if rec["_kind"] == "total"
@@ -393,7 +400,36 @@ def check_total_rows(
                             t.table.labels.get(col, col), written)  # fmt: skip
 
 
-def _total_of(rows: pd.DataFrame, col: str, written: object) -> tuple[float, float] | None:
+class _Rows:
+    """The rows of `typed` at positions `scope`, read a column at a time (a total row reads
+    a few columns of a few hundred rows; a DataFrame per total row cost more than the sums)."""
+
+    def __init__(self, typed: pd.DataFrame, scope: np.ndarray, columns: dict):
+        self.typed, self.scope, self.columns = typed, scope, columns
+
+    def __len__(self) -> int:
+        return len(self.scope)
+
+    def __contains__(self, col: str) -> bool:
+        return col in self.typed.columns
+
+    def total(self, col: str, as_bool: bool) -> float:
+        """`rows[col].astype(bool).sum()` or `rows[col].sum()` (missing values skipped)."""
+        if col not in self.columns:
+            series = self.typed[col]
+            plain = isinstance(series.dtype, np.dtype) and series.dtype.kind in "biuf"
+            self.columns[col] = series.to_numpy() if plain else series
+        values = self.columns[col]
+        if isinstance(values, pd.Series):
+            values = values.iloc[self.scope]
+            return values.astype(bool).sum() if as_bool else values.sum()
+        values = values[self.scope]
+        if as_bool:
+            return values.astype(bool).sum()
+        return np.nansum(values) if values.dtype.kind == "f" else values.sum()
+
+
+def _total_of(rows: _Rows, col: str, written: object) -> tuple[float, float] | None:
     """(written total, total of the rows) for one cell of a total row, or None to skip it."""
     if isinstance(written, str):
         m = re.fullmatch(r"\s*([\d.]+)\s*hộ\s*", written)
@@ -404,9 +440,7 @@ def _total_of(rows: pd.DataFrame, col: str, written: object) -> tuple[float, flo
     countable = col_def is not None and (col_def.dtype == "bool" or col_def.unit == "persons")
     if not countable or col not in rows:
         return None
-    values = rows[col]
-    got = values.astype(bool).sum() if col_def.dtype == "bool" else values.sum()
-    return float(written), float(got)
+    return float(written), float(rows.total(col, col_def.dtype == "bool"))
 
 
 def finish_households(frame: pd.DataFrame) -> pd.DataFrame:

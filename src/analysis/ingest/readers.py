@@ -36,7 +36,12 @@ from analysis.ingest.limits import (
     check_zip,
     too_many_rows,
 )
-from analysis.vietnamese import detect_legacy_encoding, from_legacy, vietnamese_score
+from analysis.vietnamese import (
+    CANDIDATES,
+    detect_legacy_encoding,
+    from_legacy,
+    vietnamese_score,
+)
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 SUFFIXES = EXCEL_SUFFIXES | {".xls", ".csv", ".txt", ".parquet", ".htm", ".html"}
@@ -196,16 +201,20 @@ def _decode_sheet_names(sheets: list[RawSheet]) -> list[RawSheet]:
     for sheet in sheets:
         if not sheet.sheet or not any(ord(c) > 0x7F or c < " " for c in sheet.sheet):
             continue
+        if not together and not any(_decodes(sheet.sheet, e) for e in CANDIDATES):
+            continue  # no encoding would rewrite the name: its sheet's text is not read
         encoding = together or detect_legacy_encoding(_grid_texts(sheet.grid))
-        if not encoding:
-            continue
-        decoded = from_legacy(sheet.sheet, encoding)
-        before, after = vietnamese_score(sheet.sheet), vietnamese_score(decoded)
-        if decoded != sheet.sheet and (
-            after > before or (after == before and _legacy_only(sheet.sheet))
-        ):
-            sheet.sheet, sheet.sheet_encoding = decoded, encoding
+        if encoding and _decodes(sheet.sheet, encoding):
+            sheet.sheet, sheet.sheet_encoding = from_legacy(sheet.sheet, encoding), encoding
     return sheets
+
+
+def _decodes(name: str, encoding: str) -> bool:
+    """Whether `name` read in `encoding` changes and reads better (or as well, while holding
+    a character Unicode Vietnamese never uses)."""
+    decoded = from_legacy(name, encoding)
+    before, after = vietnamese_score(name), vietnamese_score(decoded)
+    return decoded != name and (after > before or (after == before and _legacy_only(name)))
 
 
 def _legacy_only(text: str) -> bool:

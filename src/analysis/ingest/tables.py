@@ -70,17 +70,22 @@ def extract_table(sheet: RawSheet, header: Header) -> Extracted:
     body, repeated = _drop_repeated_headers(body, grid, header)
     data = body[list(cols)].rename(columns=cols)
     data, encodings = _convert_legacy(data)
-    texts = _row_texts(body)
+    cells = body.to_numpy(dtype=object).tolist()  # rows of cell values, once
+    texts = _row_texts(cells)
     kinds = _classify_rows(data, texts, header.kind)
     personal = {pos for pos, name in header.columns.items() if name in schema.PERSONAL_COLUMNS}
-    after_total = np.maximum.accumulate((kinds == "total").to_numpy())
+    positions = list(body.columns)
     skipped = [(r, "", REPEATED_HEADER) for r in repeated]
-    for r, kind, late in zip(data.index, kinds, after_total, strict=True):
+    late = False  # below the table's total row
+    for i, (r, kind) in enumerate(zip(data.index, kinds, strict=True)):
+        late = late or kind == "total"
         if kind == "group":
-            skipped.append((int(r), _shown_text(body.loc[r], personal), GROUP_ROW))
+            skipped.append((int(r), _shown_text(positions, cells[i], personal), GROUP_ROW))
         elif kind == "footer" and not late:
-            skipped.append((int(r), _shown_text(body.loc[r], personal), NOT_DATA))
-    out = data.loc[kinds == "data"].copy()
+            skipped.append((int(r), _shown_text(positions, cells[i], personal), NOT_DATA))
+    kinds = pd.Series(kinds, index=data.index, dtype=object)
+    is_data = (kinds == "data").to_numpy()
+    out = data.loc[is_data].copy()
     out["_row"] = out.index.astype("int64")
     out["_group"] = _group_names(kinds, texts).loc[out.index]
     labels = {name: header.labels[pos] for pos, name in cols.items()}
@@ -89,27 +94,35 @@ def extract_table(sheet: RawSheet, header: Header) -> Extracted:
     return Extracted(out, labels, title, totals, sorted(skipped), encodings)
 
 
-def _row_texts(body: pd.DataFrame) -> list[list[str]]:
+def _row_texts(cells: list[list]) -> list[list[str]]:
     """Each row's text cells in order, in Unicode even when written in a legacy font."""
-    texts = [
-        [v.strip() for v in r if isinstance(v, str) and v.strip()]
-        for r in body.itertuples(index=False)
-    ]
+    texts = [[v.strip() for v in r if isinstance(v, str) and v.strip()] for r in cells]
     encoding = detect_legacy_encoding(t for row in texts for t in row)
     if encoding:
         texts = [[from_legacy(t, encoding) for t in row] for row in texts]
     return texts
 
 
-def _classify_rows(data: pd.DataFrame, texts: list[list[str]], kind: str) -> pd.Series:
+def _distinct(row: list, enough: int) -> int:
+    """Distinct values of a row (by repr: a merged cell spread over several columns counts
+    once), counted up to `enough`."""
+    seen: set[str] = set()
+    for v in row:
+        if v is not None:
+            seen.add(repr(v))
+            if len(seen) >= enough:
+                break
+    return len(seen)
+
+
+def _classify_rows(data: pd.DataFrame, texts: list[list[str]], kind: str) -> list[str]:
     """Each body row: 'data', 'total', 'subtotal', 'group' (opens a group) or 'footer'."""
     keys = HOUSEHOLD_KEYS if kind == "households" else KEY_COLUMNS
     keys = [c for c in keys if c in data.columns]
-    has_key = data[keys].notna().any(axis=1) if keys else pd.Series(True, index=data.index)
-    # a merged cell spread over several columns counts once
-    filled = np.array(
-        [len({repr(v) for v in r if v is not None}) for r in data.itertuples(index=False)]
-    )
+    has_key = data[keys].notna().any(axis=1).to_numpy() if keys else np.ones(len(data), dtype=bool)
+    # a merged cell spread over several columns counts once; every rule below reads the
+    # count only up to 6
+    filled = [_distinct(r, 6) for r in data.to_numpy(dtype=object).tolist()]
     # a household row has a status; a total row of a list never does (a head named Tống
     # must not be taken for a 'Tổng' row)
     status = data.get("reported_status")
@@ -119,31 +132,32 @@ def _classify_rows(data: pd.DataFrame, texts: list[list[str]], kind: str) -> pd.
     )  # fmt: skip
     if kind != "households" and "commune_code" in data.columns:
         # a row carrying a commune's code is that commune's, whatever its name says
-        coded = data["commune_code"].map(lambda v: normalize_code(v) is not None)
-        can_total &= ~coded.to_numpy(dtype=bool)
-    first_keys = [ascii_key(t[0]) if t else "" for t in texts]
-    lead_keys = [[ascii_key(x) for x in t[:3]] for t in texts]
+        coded = [normalize_code(v) is not None for v in data["commune_code"].tolist()]
+        can_total &= ~np.array(coded, dtype=bool)
+    can_total = can_total.tolist()
+    has_key = has_key.tolist()
     out = []
     seen_total = False
-    for i, first in enumerate(first_keys):
+    for i, row in enumerate(texts):
+        first = ascii_key(row[0]) if row else ""
+        lead = [ascii_key(x) for x in row[:3]]
         # the whole row's key only where a rule reads it (few-cell rows): a household row
         # has many cells, and keying its whole text was a fifth of reading a list
-        whole = ascii_key(" ".join(texts[i])) if filled[i] < 6 or kind != "households" else ""
-        if can_total[i] and any(_SUBTOTAL.match(k) for k in lead_keys[i]):
+        whole = ascii_key(" ".join(row)) if filled[i] < 6 or kind != "households" else ""
+        if can_total[i] and any(_SUBTOTAL.match(k) for k in lead):
             out.append("subtotal")
-        elif can_total[i] and any(_TOTAL.match(k) for k in lead_keys[i]):
+        elif can_total[i] and any(_TOTAL.match(k) for k in lead):
             out.append("total")
             seen_total = True
         elif filled[i] < 6 and _SIGNATURE.search(whole):
             out.append("footer")
-        elif _is_group_row(first, whole, texts[i], bool(has_key.iloc[i]) and not can_total[i],
-                           filled[i], kind):  # fmt: skip
+        elif _is_group_row(first, whole, row, has_key[i] and not can_total[i], filled[i], kind):
             out.append("group")
-        elif (seen_total and filled[i] < 4) or (not has_key.iloc[i] and filled[i] <= 2):
+        elif (seen_total and filled[i] < 4) or (not has_key[i] and filled[i] <= 2):
             out.append("footer")
         else:
             out.append("data")
-    return pd.Series(out, index=data.index, dtype=object)
+    return out
 
 
 def _is_group_row(
@@ -182,13 +196,20 @@ def _total_scopes(data: pd.DataFrame, kinds: pd.Series) -> pd.DataFrame:
     row, subtotal or total; a group row carrying figures (summary tables) the rows below it
     up to the next group, subtotal or total row.
     """
-    rows = list(kinds.index)
+    rows, kinds = list(kinds.index), list(kinds)
+    first_data = next((q for q, k in zip(rows, kinds, strict=True) if k == "data"), None)
+    # for each position, the next group, subtotal or total row below it (None: none)
+    following: list[int | None] = [None] * len(rows)
+    below = None
+    for i in range(len(rows) - 1, -1, -1):
+        following[i] = below
+        if kinds[i] in ("group", "subtotal", "total"):
+            below = i
     records = []
     boundary = None  # last group/subtotal row above
     for i, (r, kind) in enumerate(zip(rows, kinds, strict=True)):
         if kind == "total":
-            data_rows = [q for q, k in zip(rows, kinds, strict=True) if k == "data"]
-            above = bool(data_rows) and data_rows[0] < r
+            above = first_data is not None and first_data < r
             # a total sums the rows above it; written first (above every row), those below
             records.append((r, rows[0], r - 1, "total") if above else (r, r + 1, rows[-1], "total"))
             boundary = r
@@ -197,13 +218,10 @@ def _total_scopes(data: pd.DataFrame, kinds: pd.Series) -> pd.DataFrame:
                             "subtotal"))  # fmt: skip
             boundary = r
         elif kind == "group":
-            following = [
-                q for q, k in zip(rows[i + 1 :], kinds.iloc[i + 1 :], strict=True)
-                if k in ("group", "subtotal", "total")
-            ]  # fmt: skip
-            closes_with_subtotal = bool(following) and kinds[following[0]] == "subtotal"
+            nxt = following[i]
+            closes_with_subtotal = nxt is not None and kinds[nxt] == "subtotal"
             if not closes_with_subtotal and _has_figures(data.loc[r]):
-                records.append((r, r + 1, (following[0] - 1) if following else rows[-1],
+                records.append((r, r + 1, (rows[nxt] - 1) if nxt is not None else rows[-1],
                                 "group"))  # fmt: skip
             boundary = r
     if not records:
@@ -221,9 +239,9 @@ def _has_figures(row: pd.Series) -> bool:
     return sum(isinstance(v, int | float) and not isinstance(v, bool) for v in row) >= 1
 
 
-def _shown_text(row: pd.Series, personal: set[int]) -> str:
+def _shown_text(positions: list[int], row: list, personal: set[int]) -> str:
     """The text shown for a skipped row: never from a name or ID column."""
-    for pos, v in row.items():
+    for pos, v in zip(positions, row, strict=True):
         if pos not in personal and isinstance(v, str) and v.strip():
             return v.strip()
     return ""
@@ -233,19 +251,22 @@ def _drop_repeated_headers(
     body: pd.DataFrame, grid: pd.DataFrame, header: Header
 ) -> tuple[pd.DataFrame, list[int]]:
     """Header rows repeated on each printed page, and column-numbering rows, are not data."""
-    block = grid.loc[header.first_row : header.data_start - 1]
-    repeated = pd.Series(False, index=body.index)
-    for _, head in block.iterrows():
-        written = head.notna()
-        if written.sum() < 2:
+    block = grid.loc[header.first_row : header.data_start - 1].to_numpy(dtype=object)
+    values = body.to_numpy(dtype=object)
+    repeated = np.zeros(len(body), dtype=bool)
+    for head in block:
+        written = pd.notna(head)
+        n_written = int(written.sum())
+        if n_written < 2:
             continue
-        cells = body.loc[:, written].to_numpy(dtype=object)
-        same = (cells == head[written].to_numpy(dtype=object)).sum(axis=1)
-        repeated |= same >= max(2, written.sum() / 2)
+        same = (values[:, written] == head[written]).sum(axis=1)
+        repeated |= same >= max(2, n_written / 2)
     first = body.index[0] if len(body) else None
-    after_repeat = set(body.index[repeated.shift(1, fill_value=False).astype(bool)])
+    after_repeat = set(body.index[1:][repeated[:-1]]) if len(body) else set()
     numbering = [r for r in {first} | after_repeat if r is not None and _is_numbering_row(body, r)]
     dropped = sorted(set(body.index[repeated]) | set(numbering))
+    if not dropped:
+        return body, []
     return body.drop(index=dropped), [int(r) for r in dropped if r != first]
 
 
@@ -267,8 +288,7 @@ def _unlegacy(text: str) -> str:
 def _convert_legacy(data: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     encodings = {}
     for col in data.columns:
-        texts = [v for v in data[col] if isinstance(v, str)]
-        encoding = detect_legacy_encoding(texts) if texts else None
+        encoding = detect_legacy_encoding(data[col].to_numpy(dtype=object))
         if encoding:
             data[col] = data[col].map(
                 lambda v, e=encoding: from_legacy(v, e) if isinstance(v, str) else v

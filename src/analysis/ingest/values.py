@@ -40,7 +40,12 @@ def _value_key(value: object) -> str:
 
 
 def is_blank(series: pd.Series) -> pd.Series:
-    return series.isna() | series.map(lambda v: isinstance(v, str) and not v.strip())
+    """Missing, or text of spaces only."""
+    values = series.to_numpy(dtype=object)
+    spaces = np.fromiter(
+        (isinstance(v, str) and not v.strip() for v in values), dtype=bool, count=len(values)
+    )
+    return pd.Series(pd.isna(values) | spaces, index=series.index, name=series.name)
 
 
 _CURRENCY = re.compile(r"(?:vnđ|vnd|đồng|đ|dong|d)\.?$", re.IGNORECASE)
