@@ -153,6 +153,10 @@ def test_outputs__annex_by_household_code_only(sample, run_dir):
     assert not values & set(people["head_name"]) and not values & set(people["head_id_number"])
     rows = list(wb["Hộ dễ tái nghèo"].iter_rows(min_row=5, values_only=True))
     assert len([r for r in rows if r[0] is not None]) == len(fragile)
+    notes = {ws.title: ws["A2"].value for ws in wb.worksheets}
+    # the definition of a fragile exit under its own sheet only
+    assert [s for s, note in notes.items() if "Dễ tái nghèo:" in note] == ["Hộ dễ tái nghèo"]
+    assert all("không có họ tên" in note for note in notes.values())
 
 
 def test_briefing__sustainability_section_in_part_one(sample, run_dir):

@@ -182,18 +182,20 @@ def write_fragile_annex(
         "Tín hiệu cần kiểm tra lại": tr("caption_signals", year=year),
         "Hộ liên quan đến tín hiệu": tr("caption_signals", year=year),
     }
-    note = tr(
-        "annex_note",
+    note = tr("annex_note")
+    fragile_note = tr(
+        "annex_fragile_note",
         margin=format_number(100 * s.fragile_income_margin),
         k=s.fragile_min_deprivations,
     )
-    if config.data.synthetic:
-        note += " " + t(doc.SYNTHETIC_NOTE)
+    synthetic = " " + t(doc.SYNTHETIC_NOTE) if config.data.synthetic else ""
     wb = Workbook()
     wb.remove(wb.active)
     for sheet, frame in fragile_annex_frames(result, names, config).items():
         ws = wb.create_sheet(t(sheet))
-        ws["A1"], ws["A2"] = titles[sheet], note
+        # the definition of a fragile exit only where its households are listed
+        ws["A1"] = titles[sheet]
+        ws["A2"] = note + (" " + fragile_note if sheet == "Hộ dễ tái nghèo" else "") + synthetic
         title_cell(ws["A1"])
         frame = frame.reset_index(drop=True)
         frame.insert(0, "STT", range(1, len(frame) + 1))

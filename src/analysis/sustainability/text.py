@@ -217,8 +217,10 @@ TEXT: dict[str, dict[str, str]] = {
         "chart_year": "Năm thoát nghèo",
         "annex_title": "Hộ thoát nghèo, thoát cận nghèo năm {year} dễ tái nghèo",
         "annex_note": (
-            "Danh sách theo mã hộ (không có họ tên, số giấy tờ) để cán bộ xã rà soát, hỗ trợ. Dễ "
-            "tái nghèo: thu nhập cao hơn chuẩn không quá {margin} %, hoặc số chỉ số thiếu hụt "
+            "Danh sách theo mã hộ (không có họ tên, số giấy tờ) để cán bộ xã rà soát, hỗ trợ."
+        ),
+        "annex_fragile_note": (
+            "Dễ tái nghèo: thu nhập cao hơn chuẩn không quá {margin} %, hoặc số chỉ số thiếu hụt "
             "không giảm, hoặc còn thiếu hụt từ {k} chỉ số."
         ),
         "annex_escaped_title": "Hộ mới thoát nghèo (thoát nghèo từ năm {first} đến năm {year})",
