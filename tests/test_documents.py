@@ -83,3 +83,19 @@ def test_commune_table__never_compares_a_reused_code_across_vintages():
     assert doc.commune_table(same, 2025, "nguồn").data["So với năm trước"].tolist() == [
         "+4,00\u00a0điểm\u00a0%"
     ]
+
+
+def test_briefing_budget__a_year_without_envelopes_says_no_budget_was_allocated(tmp_path):
+    from analysis import store
+    from analysis.config import PROJECT_ROOT, load_config
+    from analysis.documents.briefing import _budget_section
+
+    config = load_config(PROJECT_ROOT / "config" / "huong_son.yaml")
+    assert _budget_section(tmp_path, config) is None  # step 04 has not run: nothing said
+    status = pd.DataFrame({"available": [False], "reason": ["…"], "budget_year": [2023]})
+    store.save_table(tmp_path, "budget_status", status)
+    section = _budget_section(tmp_path, config)
+    assert [b.text for b in section.blocks] == [
+        "Chưa phân bổ ngân sách cho các xã: tệp nguồn vốn chưa có nguồn vốn nào của năm ngân "
+        "sách 2023."
+    ]

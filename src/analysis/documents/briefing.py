@@ -733,8 +733,21 @@ def _audit_annex(run_dir: Path, indicators: pd.DataFrame, year: int) -> doc.Sect
 
 
 def _budget_section(run_dir: Path, config: Config) -> doc.Section | None:
-    if config.allocation is None or not store.table_path(run_dir, "allocation").exists():
+    if config.allocation is None:
         return None
+    if not store.table_path(run_dir, "allocation").exists():
+        # step 04 ran and allocated nothing (no envelopes for the budget year): said so
+        status = store.load_optional_table(run_dir, "budget_status")
+        if status is None or status.empty or bool(status["available"].iloc[0]):
+            return None
+        year = status["budget_year"].iloc[0] if "budget_year" in status.columns else None
+        sentence = (
+            t("Chưa phân bổ ngân sách cho các xã: tệp nguồn vốn chưa có nguồn vốn nào của năm "
+              "ngân sách {year}.", year=int(year)) if year is not None
+            else t("Chưa phân bổ ngân sách cho các xã: tệp nguồn vốn chưa có nguồn vốn nào của "
+                   "năm ngân sách này.")
+        )  # fmt: skip
+        return doc.Section("Phân bổ ngân sách", [doc.Paragraph(sentence)])
     result = store.load_table(run_dir, "allocation")
     missing = store.load_optional_table(run_dir, "allocation_missing")
     weights = store.load_optional_table(run_dir, "allocation_weights")

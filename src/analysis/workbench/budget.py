@@ -40,7 +40,8 @@ class Budget:
             self.config, step.run_dir, step.year, budget_year=budget_year,
             envelope_file=envelope_file or None, scenario=scenario or None, registry=self.registry,
         )  # fmt: skip
-        status = pd.DataFrame({"available": [self.run is not None], "reason": [self.reason]})
+        status = pd.DataFrame({"available": [self.run is not None], "reason": [self.reason],
+                               "budget_year": [int(budget_year or step.year)]})  # fmt: skip
         store.save_table(step.run_dir, STATUS_TABLE, status)
 
     def _blocks(self, blocks: list) -> Finding:
