@@ -129,7 +129,7 @@ def _run_many(configs, year, out, allow_incomplete, day, scenario, workers, sche
         allow_incomplete=allow_incomplete, budget={"scenario": scenario},
     )  # fmt: skip
     for r in runs:
-        typer.echo(i18n.t("Huyện {district}: {path}", district=r.slug, path=r.final))
+        typer.echo(f"  {r.slug}: {r.final}")  # a city or town as well as a huyện
     typer.echo(
         i18n.t("Hoàn thành {n} huyện. Bảng tổng hợp tỉnh tại: {path}", n=len(runs), path=province)
     )
