@@ -134,13 +134,15 @@ def prepare(
     log: ProblemLog,
     years: list[int] | None,
     siblings: list[SheetTable] = (),
-) -> pd.DataFrame | None:
-    """The raw rows of one list with year and commune filled in; None when unusable.
+) -> tuple[pd.DataFrame, dict[str, object]] | None:
+    """The raw rows of one list with year and commune filled in, and the values of its
+    `META_COLUMNS` (added to every list's rows at once by `concat_lists`); None when unusable.
 
     Every fatal problem of the file is reported (unknown year and missing columns
     together), not only the first.
     """
-    data = fill_year(table.table.data.copy(), table, root, log)
+    # a new frame (copy-on-write: its values are copied only where changed)
+    data = fill_year(table.table.data.copy(deep=False), table, root, log)
     if data is not None and data.empty:  # an explicit empty list: no poor, no near-poor
         log.add("info", "danh sách không có hộ nào (xã không có hộ nghèo, cận nghèo)",
                 table.file, table.sheet)  # fmt: skip
@@ -176,14 +178,12 @@ def prepare(
         present.add("reported_status")
         log.add("info", "phân loại hộ lấy từ các cột đánh dấu 'x' (hộ nghèo, hộ cận nghèo, "
                 "thoát nghèo …)", table.file, table.sheet)  # fmt: skip
-    if data is not None:
-        data["_has_id"] = "household_id" in present
+    has_id = "household_id" in present
     if "household_id" not in present and {"head_id_number", "head_name"} & present:
         present.add("household_id")
         log.add("info", "không có cột mã hộ: mã hộ lập từ số định danh (hoặc họ tên) chủ hộ, "
                 "ẩn danh bằng khóa, ổn định qua các năm", table.file, table.sheet)  # fmt: skip
-    if data is not None:
-        data["_has_flags"] = bool(set(schema.DEPRIVATION_COLUMNS) & present)
+    has_flags = bool(set(schema.DEPRIVATION_COLUMNS) & present)
     if not set(schema.DEPRIVATION_COLUMNS) & present and "n_deprivations" in present:
         present.update(schema.DEPRIVATION_COLUMNS)
         log.add("warning", "danh sách chỉ ghi số chỉ số thiếu hụt, không ghi từng chỉ số: các "
@@ -198,8 +198,28 @@ def prepare(
     if "income_pc_vnd" not in data.columns and "income_score" not in data.columns:
         log.add("warning", "không có cột thu nhập hay điểm A: không kiểm tra được thu nhập",
                 table.file, table.sheet)  # fmt: skip
-    data["_file"], data["_sheet"] = table.file, table.sheet
-    return data.drop(columns="_group")
+    meta = {"_has_id": has_id, "_has_flags": has_flags, "_file": table.file, "_sheet": table.sheet}
+    return data, meta
+
+
+# Per-list values, one column each in the concatenated rows (in this order, after the list's
+# own columns); `_group` is dropped.
+META_COLUMNS = ("_has_id", "_has_flags", "_file", "_sheet")
+
+
+def concat_lists(prepared: list[tuple[pd.DataFrame, dict[str, object]]]) -> pd.DataFrame:
+    """The rows of every prepared list, with its `META_COLUMNS` repeated on each row: the
+    frame concatenating each list with those columns set would give (same columns in the
+    same order, same dtypes), without setting four columns on every list."""
+    order = list(dict.fromkeys(
+        c for data, _ in prepared for c in [*data.columns, *META_COLUMNS] if c != "_group"
+    ))  # fmt: skip
+    raw = pd.concat([data for data, _ in prepared], ignore_index=True)
+    lengths = [len(data) for data, _ in prepared]
+    for name in META_COLUMNS:
+        values = [meta[name] for _, meta in prepared]
+        raw[name] = pd.Series(values).repeat(lengths).set_axis(raw.index)
+    return raw[order]
 
 
 STATUS_MARKS = {
@@ -268,7 +288,7 @@ def build_households(
     labels = {(t.file, c): lab for t in tables for c, lab in t.table.labels.items()}
     if not frames:
         return empty_households(), pd.DataFrame(), pd.DataFrame()
-    raw = pd.concat(frames, ignore_index=True)
+    raw = concat_lists(frames)
     raw["year"] = raw["year"].astype("int64")
 
     def label(file: str, col: str) -> str:

@@ -287,8 +287,13 @@ def _unlegacy(text: str) -> str:
 
 def _convert_legacy(data: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     encodings = {}
-    for col in data.columns:
-        encoding = detect_legacy_encoding(data[col].to_numpy(dtype=object))
+    if data.columns.is_unique:  # each column's values from one array (a column at a time cost
+        values = data.to_numpy(dtype=object)  # more than the detection)
+        columns = [(col, values[:, j]) for j, col in enumerate(data.columns)]
+    else:
+        columns = [(col, data[col].to_numpy(dtype=object)) for col in data.columns]
+    for col, column in columns:
+        encoding = detect_legacy_encoding(column)
         if encoding:
             data[col] = data[col].map(
                 lambda v, e=encoding: from_legacy(v, e) if isinstance(v, str) else v

@@ -42,10 +42,18 @@ def _value_key(value: object) -> str:
 def is_blank(series: pd.Series) -> pd.Series:
     """Missing, or text of spaces only."""
     values = series.to_numpy(dtype=object)
+    missing = pd.isna(values)
+    try:  # each distinct value tested once (a column repeats 'x', 'Nông thôn', numbers...)
+        distinct = pd.unique(values[~missing])
+    except TypeError:  # an unhashable cell (a list read from parquet)
+        distinct = values[~missing]
+    blanks = [v for v in distinct if isinstance(v, str) and not v.strip()]
+    if not blanks:
+        return pd.Series(missing, index=series.index, name=series.name)
     spaces = np.fromiter(
         (isinstance(v, str) and not v.strip() for v in values), dtype=bool, count=len(values)
     )
-    return pd.Series(pd.isna(values) | spaces, index=series.index, name=series.name)
+    return pd.Series(missing | spaces, index=series.index, name=series.name)
 
 
 _CURRENCY = re.compile(r"(?:vnđ|vnd|đồng|đ|dong|d)\.?$", re.IGNORECASE)
