@@ -318,10 +318,12 @@ def _run_steps(
             # worker processes start once those ran and make them while the rest runs
             factsheets = _Factsheets(config_path, year, work, notebooks, timings)
             try:
-                for name in bar:
+                for i, name in enumerate(bar):
                     bar.set_postfix_str(name)
                     if on_step:
                         on_step(name)
+                    # the kernel of the next notebook starts while this one runs
+                    _warm(notebooks[i : i + 2])
                     with timings.step(name):
                         _execute(
                             name,
@@ -338,6 +340,7 @@ def _run_steps(
                 factsheets.finish()
             finally:
                 factsheets.stop()
+                _unwarm()
             _write_manifest(work, config, config_path, {**params, **budget}, started, notebooks,
                             day, timings)  # fmt: skip
         run_folders.switch(final, work)
@@ -387,10 +390,29 @@ def _keep(work: Path, final: Path, error: str) -> Path | None:
         return None
 
 
+# Kernels started ahead for the next notebooks of the run (notebook name -> WarmKernel)
+_WARM: dict[str, kernel.WarmKernel] = {}
+
+
+def _warm(names) -> None:
+    """Start the kernels of `names` not started yet (notebooks of the suite only)."""
+    for name in names:
+        source = NOTEBOOK_DIR / f"{name}.ipynb"
+        if name not in _WARM and source.is_file():
+            _WARM[name] = kernel.WarmKernel(source, PROJECT_ROOT)
+
+
+def _unwarm() -> None:
+    """Shut down the kernels started ahead and not used (a failed or shortened run)."""
+    while _WARM:
+        _WARM.popitem()[1].shutdown()
+
+
 def _execute(name: str, work: Path, params: dict, final: Path) -> None:
     out_nb = work / "notebooks" / f"{name}.ipynb"
     try:
-        kernel.execute(NOTEBOOK_DIR / f"{name}.ipynb", out_nb, params, cwd=PROJECT_ROOT)
+        kernel.execute(NOTEBOOK_DIR / f"{name}.ipynb", out_nb, params, cwd=PROJECT_ROOT,
+                       warm=_WARM.pop(name, None))  # fmt: skip
     except pm.PapermillExecutionError as exc:
         if exc.ename == "IngestError" and MISSING_LISTS_FLAG in (exc.evalue or ""):
             raise IncompleteInputs(
