@@ -323,7 +323,7 @@ def _run_steps(
                     if on_step:
                         on_step(name)
                     # the kernel of the next notebook starts while this one runs
-                    _warm(notebooks[i : i + 2])
+                    _warm(work, notebooks[i : i + 2])
                     with timings.step(name):
                         _execute(
                             name,
@@ -340,7 +340,7 @@ def _run_steps(
                 factsheets.finish()
             finally:
                 factsheets.stop()
-                _unwarm()
+                _unwarm(work)
             _write_manifest(work, config, config_path, {**params, **budget}, started, notebooks,
                             day, timings)  # fmt: skip
         run_folders.switch(final, work)
@@ -390,29 +390,29 @@ def _keep(work: Path, final: Path, error: str) -> Path | None:
         return None
 
 
-# Kernels started ahead for the next notebooks of the run (notebook name -> WarmKernel)
-_WARM: dict[str, kernel.WarmKernel] = {}
+# Kernels started ahead for the next notebooks of a run: (run folder, notebook) -> WarmKernel
+_WARM: dict[tuple[Path, str], kernel.WarmKernel] = {}
 
 
-def _warm(names) -> None:
+def _warm(work: Path, names) -> None:
     """Start the kernels of `names` not started yet (notebooks of the suite only)."""
     for name in names:
         source = NOTEBOOK_DIR / f"{name}.ipynb"
-        if name not in _WARM and source.is_file():
-            _WARM[name] = kernel.WarmKernel(source, PROJECT_ROOT)
+        if (work, name) not in _WARM and source.is_file():
+            _WARM[work, name] = kernel.WarmKernel(source, PROJECT_ROOT)
 
 
-def _unwarm() -> None:
-    """Shut down the kernels started ahead and not used (a failed or shortened run)."""
-    while _WARM:
-        _WARM.popitem()[1].shutdown()
+def _unwarm(work: Path) -> None:
+    """Shut down the run's kernels started ahead and not used (a failed or shortened run)."""
+    for key in [k for k in _WARM if k[0] == work]:
+        _WARM.pop(key).shutdown()
 
 
 def _execute(name: str, work: Path, params: dict, final: Path) -> None:
     out_nb = work / "notebooks" / f"{name}.ipynb"
     try:
         kernel.execute(NOTEBOOK_DIR / f"{name}.ipynb", out_nb, params, cwd=PROJECT_ROOT,
-                       warm=_WARM.pop(name, None))  # fmt: skip
+                       warm=_WARM.pop((work, name), None))  # fmt: skip
     except pm.PapermillExecutionError as exc:
         if exc.ename == "IngestError" and MISSING_LISTS_FLAG in (exc.evalue or ""):
             raise IncompleteInputs(
