@@ -480,6 +480,12 @@ FACTSHEET_INPUTS = (
 )  # fmt: skip
 
 
+def factsheet_workers(limit: int = 2) -> int:
+    """Worker processes for the factsheets: the CPUs the notebooks still running beside them
+    leave free (one on two CPUs, so the maps and the briefing keep a CPU), at least one."""
+    return max(1, min(limit, (os.cpu_count() or 1) - 1))
+
+
 class _Factsheets:
     """The run's factsheets (a full cycle's: with the briefing), started in worker processes as
     soon as the steps they read from have run (`ran`), so they are made while the maps and the
@@ -499,7 +505,8 @@ class _Factsheets:
             from analysis.documents.factsheet import start_factsheets
 
             self.started = self.timings.now()
-            self.job = start_factsheets(self.config_path, self.year, self.work)
+            self.job = start_factsheets(self.config_path, self.year, self.work,
+                                        max_workers=factsheet_workers())  # fmt: skip
 
     def finish(self) -> None:
         if not self.wanted:
