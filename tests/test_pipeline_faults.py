@@ -528,3 +528,14 @@ def test_run__sigterm_releases_the_lock_and_removes_the_partial_folder(district)
     assert child.wait(timeout=30) == 128 + signal.SIGTERM
     assert not run_folders.lock_path(final).exists()
     assert _briefing(final) == "run1" and _leftovers(final.parent) == []
+
+
+# ------------------------------------------------------------------ the timing record
+def test_manifest__times_each_step_in_run_order(district):
+    final = district["run"]("run1")
+    timings = json.loads((final / "manifest.json").read_text(encoding="utf-8"))["timings"]
+    steps = [t["step"] for t in timings]
+    assert steps == ["preflight", *FAKE_NOTEBOOKS, "html"]  # no briefing: no PDF, no factsheets
+    starts = [t["start"] for t in timings]
+    assert starts == sorted(starts)
+    assert all(t["seconds"] >= 0 and t["cpu_seconds"] >= 0 for t in timings)

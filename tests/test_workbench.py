@@ -245,3 +245,20 @@ def test_interactive_map__embedded_whole_in_a_frame(tmp_path):
 @pytest.mark.skipif(os.name != "posix", reason="POSIX run folders")
 def test_running__no_holder_without_a_live_lock(tmp_path):
     assert run_folders.running(tmp_path / "2024") is None
+
+
+def test_notebook_imports__top_level_modules_of_the_code_cells(tmp_path):
+    import nbformat
+
+    from analysis.workbench.kernel import notebook_imports
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("import khong_phai_ma"),
+        nbformat.v4.new_code_cell("from analysis import workbench\nimport pandas as pd"),
+        nbformat.v4.new_code_cell("%matplotlib inline"),  # not Python: skipped
+        nbformat.v4.new_code_cell("def f():\n    import json\nfrom . import x"),
+    ]
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(nb, path)
+    assert notebook_imports(path) == ["analysis", "analysis.workbench", "pandas"]

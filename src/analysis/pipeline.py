@@ -24,6 +24,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -53,6 +54,53 @@ NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
 NOTEBOOKS = workbench_steps.CYCLE
 BRIEFING_NOTEBOOK = workbench_steps.BRIEFING
 BUDGET_NOTEBOOK = workbench_steps.BUDGET
+
+
+# The stages after the notebooks, as the run's timing record names them.
+PREFLIGHT_STEP = "preflight"  # the config checked against its data (reads the inputs)
+HTML_STEP = "html"  # the notebooks and the briefing as HTML
+PDF_STEP = "briefing_pdf"  # the briefing as PDF
+FACTSHEETS_STEP = "factsheets"  # one PDF + DOCX per commune (worker processes)
+
+
+class StepTimings:
+    """When each step of a run started (seconds from the run's start), its wall seconds and its
+    CPU seconds, for the manifest's `timings` record. A step's CPU time includes its child
+    processes (notebook kernels); the factsheets, which run alongside the last notebooks,
+    report their workers' own CPU time."""
+
+    def __init__(self) -> None:
+        self.origin = time.perf_counter()
+        self.steps: list[dict] = []
+
+    @staticmethod
+    def _cpu() -> float:
+        t = os.times()
+        return t.user + t.system + t.children_user + t.children_system
+
+    def now(self) -> float:
+        return time.perf_counter() - self.origin
+
+    def add(self, name: str, start: float, seconds: float, cpu_seconds: float) -> None:
+        self.steps.append(
+            {
+                "step": name,
+                "start": round(start, 3),
+                "seconds": round(seconds, 3),
+                "cpu_seconds": round(cpu_seconds, 3),
+            }
+        )
+
+    @contextlib.contextmanager
+    def step(self, name: str):
+        start, cpu = self.now(), self._cpu()
+        try:
+            yield
+        finally:
+            self.add(name, start, self.now() - start, self._cpu() - cpu)
+
+    def record(self) -> list[dict]:
+        return [dict(s) for s in self.steps]
 
 
 @dataclass(frozen=True)
@@ -209,6 +257,7 @@ def _run_cycle(
         lock = run_folders.acquire_lock(final, what)
     except OSError as exc:
         raise fs_error(exc, final.parent, "tạo tệp khóa của lần chạy") from None
+    timings = StepTimings()
     try:
         with run_folders.sigterm_as_exit():
             try:
@@ -217,14 +266,16 @@ def _run_cycle(
             except OSError as exc:
                 raise fs_error(exc, final.parent, "dọn thư mục kết quả") from None
             # the config against its data and the run year: fatal problems stop before 01
-            for warning in preflight.require_ok(config, year):
+            with timings.step(PREFLIGHT_STEP):
+                warnings = preflight.require_ok(config, year)
+            for warning in warnings:
                 print(i18n.t("Cảnh báo: {message}", message=warning), file=sys.stderr)
             try:
                 work = run_folders.new_run_dir(final)
             except OSError as exc:
                 raise fs_error(exc, final.parent, "tạo thư mục của lần chạy") from None
             _run_steps(config, config_path, year, work, final, notebooks, progress, on_step,
-                       allow_incomplete, run_date, budget)  # fmt: skip
+                       allow_incomplete, run_date, budget, timings)  # fmt: skip
     finally:
         with contextlib.suppress(OSError):
             run_folders.runs_dir(final).rmdir()  # only when empty (a run stopped early)
@@ -244,6 +295,7 @@ def _run_steps(
     allow_incomplete: bool,
     run_date: date | None = None,
     budget: dict | None = None,
+    timings: StepTimings | None = None,
 ) -> None:
     """The notebooks, exports and manifest into `work`, then the switch; on any failure the
     run folder is kept as failed (ERROR.txt) or, on a full disk or an interrupt, removed."""
@@ -255,27 +307,42 @@ def _run_steps(
     }
     budget = {k: v for k, v in (budget or {}).items() if v is not None}
     started = datetime.now()
+    timings = timings or StepTimings()
     try:
         (work / "notebooks").mkdir()
         bar = progress_bar(
             notebooks, desc=i18n.t("Chu trình năm"), unit=i18n.t("bước"), enabled=progress, delay=0
         )
         with reproducible.run_environment(run_date) as day, quiet_children():
-            for name in bar:
-                bar.set_postfix_str(name)
-                if on_step:
-                    on_step(name)
-                _execute(name, work, {**params, **budget} if name == BUDGET_NOTEBOOK else params,
-                         final)  # fmt: skip
-                # no execution times; the folder the results are read from, not the run's own
-                executed = work / "notebooks" / f"{name}.ipynb"
-                if executed.exists():  # a step may write no notebook (tests' fake steps)
-                    reproducible.pin_notebook(executed, {str(work): str(final)})
-            _export_briefing(work, config, year)
-            if BRIEFING_NOTEBOOK in notebooks:
-                _run_factsheets(config_path, year, work)
+            # the factsheets read only the tables of the notebooks before the maps: their
+            # worker processes start once those ran and make them while the rest runs
+            factsheets = _Factsheets(config_path, year, work, notebooks, timings)
+            try:
+                for i, name in enumerate(bar):
+                    bar.set_postfix_str(name)
+                    if on_step:
+                        on_step(name)
+                    # the kernel of the next notebook starts while this one runs
+                    _warm(work, notebooks[i : i + 2])
+                    with timings.step(name):
+                        _execute(
+                            name,
+                            work,
+                            {**params, **budget} if name == BUDGET_NOTEBOOK else params,
+                            final,
+                        )
+                        # no execution times; the folder the results are read from, not the run's
+                        executed = work / "notebooks" / f"{name}.ipynb"
+                        if executed.exists():  # a step may write no notebook (tests' fake steps)
+                            reproducible.pin_notebook(executed, {str(work): str(final)})
+                    factsheets.ran(name)
+                _export_briefing(work, config, year, timings)
+                factsheets.finish()
+            finally:
+                factsheets.stop()
+                _unwarm(work)
             _write_manifest(work, config, config_path, {**params, **budget}, started, notebooks,
-                            day)  # fmt: skip
+                            day, timings)  # fmt: skip
         run_folders.switch(final, work)
     except IncompleteInputs:
         run_folders.remove(work)
@@ -323,10 +390,29 @@ def _keep(work: Path, final: Path, error: str) -> Path | None:
         return None
 
 
+# Kernels started ahead for the next notebooks of a run: (run folder, notebook) -> WarmKernel
+_WARM: dict[tuple[Path, str], kernel.WarmKernel] = {}
+
+
+def _warm(work: Path, names) -> None:
+    """Start the kernels of `names` not started yet (notebooks of the suite only)."""
+    for name in names:
+        source = NOTEBOOK_DIR / f"{name}.ipynb"
+        if (work, name) not in _WARM and source.is_file():
+            _WARM[work, name] = kernel.WarmKernel(source, PROJECT_ROOT)
+
+
+def _unwarm(work: Path) -> None:
+    """Shut down the run's kernels started ahead and not used (a failed or shortened run)."""
+    for key in [k for k in _WARM if k[0] == work]:
+        _WARM.pop(key).shutdown()
+
+
 def _execute(name: str, work: Path, params: dict, final: Path) -> None:
     out_nb = work / "notebooks" / f"{name}.ipynb"
     try:
-        kernel.execute(NOTEBOOK_DIR / f"{name}.ipynb", out_nb, params, cwd=PROJECT_ROOT)
+        kernel.execute(NOTEBOOK_DIR / f"{name}.ipynb", out_nb, params, cwd=PROJECT_ROOT,
+                       warm=_WARM.pop((work, name), None))  # fmt: skip
     except pm.PapermillExecutionError as exc:
         if exc.ename == "IngestError" and MISSING_LISTS_FLAG in (exc.evalue or ""):
             raise IncompleteInputs(
@@ -364,21 +450,82 @@ def _message(text: str, max_lines: int = 25) -> str:
     return "\n".join(lines[:max_lines]) + more
 
 
-def _export_briefing(work: Path, config: Config, year: int) -> None:
+def _export_briefing(
+    work: Path, config: Config, year: int, timings: StepTimings | None = None
+) -> None:
     """The briefing as HTML and PDF (its notebook's displayed sections in the administrative
     layout, titled, in Vietnamese), and every other notebook as HTML for reading."""
-    exporter = HTMLExporter(
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
-    )
-    for nb_path in sorted((work / "notebooks").glob("*.ipynb")):
-        nb = nbformat.read(nb_path, as_version=4)
-        if nb_path.stem == BRIEFING_NOTEBOOK:
-            body = html_document(_html_outputs(nb), document_title(config, year))
-            (work / "briefing.html").write_text(body, encoding="utf-8")
-            html_to_pdf(body, work / "briefing.pdf")
-        else:
-            body, _ = exporter.from_notebook_node(nb)
-            (work / "notebooks" / f"{nb_path.stem}.html").write_text(body, encoding="utf-8")
+    timings = timings or StepTimings()
+    briefing = None
+    with timings.step(HTML_STEP):
+        exporter = HTMLExporter(
+            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+        )
+        for nb_path in sorted((work / "notebooks").glob("*.ipynb")):
+            nb = nbformat.read(nb_path, as_version=4)
+            if nb_path.stem == BRIEFING_NOTEBOOK:
+                briefing = html_document(_html_outputs(nb), document_title(config, year))
+                (work / "briefing.html").write_text(briefing, encoding="utf-8")
+            else:
+                body, _ = exporter.from_notebook_node(nb)
+                (work / "notebooks" / f"{nb_path.stem}.html").write_text(body, encoding="utf-8")
+    if briefing is not None:
+        with timings.step(PDF_STEP):
+            html_to_pdf(briefing, work / "briefing.pdf")
+
+
+# What the factsheets read: the tables of these steps (analysis.documents.factsheet)
+FACTSHEET_INPUTS = (
+    workbench_steps.INGEST, workbench_steps.PROFILE, workbench_steps.TARGETS, BUDGET_NOTEBOOK
+)  # fmt: skip
+
+
+def factsheet_workers(limit: int = 2) -> int:
+    """Worker processes for the factsheets: the CPUs the notebooks still running beside them
+    leave free (one on two CPUs, so the maps and the briefing keep a CPU), at least one."""
+    return max(1, min(limit, (os.cpu_count() or 1) - 1))
+
+
+class _Factsheets:
+    """The run's factsheets (a full cycle's: with the briefing), started in worker processes as
+    soon as the steps they read from have run (`ran`), so they are made while the maps and the
+    briefing are; `finish` waits for them (a failure is the run's, naming the commune), `stop`
+    ends workers left running by a failed or interrupted run."""
+
+    def __init__(self, config_path: Path, year: int, work: Path, notebooks, timings: StepTimings):
+        self.config_path, self.year, self.work, self.timings = config_path, year, work, timings
+        self.wanted = BRIEFING_NOTEBOOK in notebooks
+        self.waiting = {n for n in FACTSHEET_INPUTS if n in notebooks}
+        self.job = None
+        self.started = 0.0
+
+    def ran(self, name: str) -> None:
+        self.waiting.discard(name)
+        if self.wanted and self.job is None and not self.waiting:
+            from analysis.documents.factsheet import start_factsheets
+
+            self.started = self.timings.now()
+            self.job = start_factsheets(self.config_path, self.year, self.work,
+                                        max_workers=factsheet_workers())  # fmt: skip
+
+    def finish(self) -> None:
+        if not self.wanted:
+            return
+        self.waiting.clear()
+        self.ran("")  # no step they read from ran in this run: start them now
+        from analysis.documents.factsheet import FACTSHEET_STEP, FactsheetError
+
+        try:
+            self.job.wait()
+        except FactsheetError as exc:
+            raise _StepError(StepFailure(FACTSHEET_STEP, None, str(exc))) from None
+        finally:
+            self.timings.add(FACTSHEETS_STEP, self.started, self.timings.now() - self.started,
+                             self.job.cpu_seconds)  # fmt: skip
+
+    def stop(self) -> None:
+        if self.job is not None:
+            self.job.stop()
 
 
 def _run_factsheets(config_path: Path, year: int, work: Path) -> None:
@@ -490,6 +637,7 @@ def _write_manifest(
     started: datetime,
     notebooks: tuple[str, ...],
     run_date: date,
+    timings: StepTimings | None = None,
 ) -> None:
     manifest = {
         "district": config.district.slug,
@@ -521,6 +669,8 @@ def _write_manifest(
         # identifies the key (never the key): the next runs warn when theirs differs
         "pseudonym_key_fingerprint": _key_fingerprint(work),
         "synthetic_data": config.data.synthetic,
+        # wall and CPU seconds of each step so far (the manifest's own step is not in it)
+        "timings": timings.record() if timings is not None else [],
     }
     # written last and atomically: a run folder with a manifest is complete
     run_folders.write_atomic(

@@ -11,6 +11,7 @@ absorbed it, from the package's conversion table.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import sqlite3
@@ -18,6 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
+from pathlib import Path
 
 import pandas as pd
 
@@ -63,8 +65,17 @@ class Registry:
         return dict(zip(cw["from_code"], cw["to_code"], strict=True))
 
 
+def _package_data(name: str) -> Path:
+    """A data file of the vietnamadminunits package, found without importing the package
+    (its import loads its address parser: half a second in every process)."""
+    spec = importlib.util.find_spec("vietnamadminunits")
+    if spec is None or not spec.submodule_search_locations:
+        return Path(str(files("vietnamadminunits") / "data" / name))
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / name
+
+
 def _db() -> sqlite3.Connection:
-    path = files("vietnamadminunits") / "data" / "dataset.db"
+    path = _package_data("dataset.db")
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
 
@@ -223,7 +234,7 @@ def build_registry(province: str, legacy_district: str) -> Registry:
 
 def _merger_mapping(old_province_key: str) -> tuple[str, dict[str, str]]:
     """(new province key, {old province_district_ward key: new ward key}) for one old province."""
-    path = files("vietnamadminunits") / "data" / "converter_2025.json"
+    path = _package_data("converter_2025.json")
     data = json.loads(path.read_text(encoding="utf-8"))
     new_province = next(k for k, olds in data["DICT_PROVINCE"].items() if old_province_key in olds)
     mapping = {

@@ -18,6 +18,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -578,16 +579,36 @@ def run_factsheets(
     would re-run the caller's main module in its workers (`python -m analysis run`).
     The first failure is raised as FactsheetError naming its commune."""
     config = load_config(config_path)
-    chosen = communes(config, year)
-    if codes is not None:
-        chosen = [find_commune(config, year, code) for code in codes]
+    chosen = _chosen(config, year, codes)
     n = min(max_workers or workers(), len(chosen)) or 1
-    args = [str(config_path), str(int(year)), str(run_dir)]
     if n == 1:
         for commune in chosen:
             _one(str(config_path), int(year), str(run_dir), commune.code)
-    else:
-        _in_processes(args, [[c.code for c in chosen[i::n]] for i in range(n)], chosen)
+        return _paths(run_dir, chosen)
+    return FactsheetJob(config_path, year, run_dir, chosen, n).wait()
+
+
+def start_factsheets(
+    config_path: str | Path,
+    year: int,
+    run_dir: str | Path,
+    codes: Iterable[str] | None = None,
+    max_workers: int | None = None,
+) -> FactsheetJob:
+    """The factsheets made in the background (always in worker processes) while the caller
+    goes on; `wait()` returns what `run_factsheets` returns, `stop()` ends the workers."""
+    chosen = _chosen(load_config(config_path), year, codes)
+    n = min(max_workers or workers(), len(chosen)) or 1
+    return FactsheetJob(config_path, year, run_dir, chosen, n)
+
+
+def _chosen(config: Config, year: int, codes: Iterable[str] | None) -> list[Commune]:
+    if codes is None:
+        return communes(config, year)
+    return [find_commune(config, year, code) for code in codes]
+
+
+def _paths(run_dir: str | Path, chosen: list[Commune]) -> list[Path]:
     folder = Path(run_dir) / FACTSHEET_DIR
     return [
         folder / folder_name(c) / name
@@ -596,34 +617,63 @@ def run_factsheets(
     ]
 
 
-def _in_processes(args: list[str], chunks: list[list[str]], chosen: list[Commune]) -> None:
-    src = str(Path(__file__).resolve().parents[1])
-    path = os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH", "")) if p)
-    env = {**os.environ, "PYTHONPATH": path}
-    command = [sys.executable, "-m", "analysis.documents.factsheet", *args]
-    procs = [
-        subprocess.Popen(command + chunk, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True, encoding="utf-8", env=env)
-        for chunk in chunks
-    ]  # fmt: skip
-    try:
-        results = [proc.communicate() for proc in procs]
-    finally:
-        for proc in procs:
+class FactsheetJob:
+    """The worker processes of one set of factsheets, started at construction."""
+
+    def __init__(
+        self, config_path: str | Path, year: int, run_dir: str | Path, chosen: list[Commune], n: int
+    ):
+        self.run_dir, self.chosen = run_dir, chosen
+        self.chunks = [[c.code for c in chosen[i::n]] for i in range(n)]
+        self.cpu_seconds = 0.0  # the workers' own CPU time, once they are done
+        src = str(Path(__file__).resolve().parents[1])
+        path = os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH", "")) if p)
+        env = {**os.environ, "PYTHONPATH": path}
+        command = [sys.executable, "-m", "analysis.documents.factsheet",
+                   str(config_path), str(int(year)), str(run_dir)]  # fmt: skip
+        self.procs: list[subprocess.Popen] = []
+        try:
+            for chunk in self.chunks:
+                self.procs.append(
+                    subprocess.Popen(command + chunk, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env)
+                )  # fmt: skip
+        except BaseException:
+            self.stop()
+            raise
+
+    def wait(self) -> list[Path]:
+        """The pdf and docx paths in commune order; the first failure as FactsheetError."""
+        try:
+            results = [proc.communicate() for proc in self.procs]
+        finally:
+            self.stop()
+        for chunk, proc, (out, err) in zip(self.chunks, self.procs, results, strict=True):
+            self.cpu_seconds += sum(
+                float(line[len(CPU_PREFIX) :]) for line in out.splitlines()
+                if line.startswith(CPU_PREFIX)
+            )  # fmt: skip
+            lines = [line for line in out.splitlines() if line.startswith(FAILED_PREFIX)]
+            if lines:
+                raise FactsheetError(*json.loads(lines[-1][len(FAILED_PREFIX) :]))
+            if proc.returncode != 0:
+                names = ", ".join(c.full_name for c in self.chosen if c.code in chunk)
+                last = (err.strip().splitlines() or [t("tiến trình dừng bất thường")])[-1]
+                raise FactsheetError(
+                    ", ".join(chunk), t("một trong các xã {names}", names=names), last
+                )
+        return _paths(self.run_dir, self.chosen)
+
+    def stop(self) -> None:
+        """End the workers still running (a failed or interrupted run)."""
+        for proc in self.procs:
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
-    for chunk, proc, (out, err) in zip(chunks, procs, results, strict=True):
-        lines = [line for line in out.splitlines() if line.startswith(FAILED_PREFIX)]
-        if lines:
-            raise FactsheetError(*json.loads(lines[-1][len(FAILED_PREFIX) :]))
-        if proc.returncode != 0:
-            names = ", ".join(c.full_name for c in chosen if c.code in chunk)
-            last = (err.strip().splitlines() or [t("tiến trình dừng bất thường")])[-1]
-            raise FactsheetError(", ".join(chunk), t("một trong các xã {names}", names=names), last)
 
 
 FAILED_PREFIX = "FACTSHEET-FAILED "
+CPU_PREFIX = "FACTSHEET-CPU "  # a worker's own CPU seconds (the run's timing record)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -635,6 +685,7 @@ def main(argv: list[str] | None = None) -> int:
     except FactsheetError as exc:
         print(FAILED_PREFIX + json.dumps([exc.code, exc.name, exc.error], ensure_ascii=False))
         return 3
+    print(f"{CPU_PREFIX}{time.process_time():.3f}")
     return 0
 
 

@@ -101,6 +101,7 @@ def _setup_styles(document) -> None:
     _set_font(rpr)
     for key, size, bold, italic, align in _STYLES:
         style = document.styles.add_style(style_name(key), WD_STYLE_TYPE.PARAGRAPH)
+        _STYLE_IDS[style_name(key)] = style.style_id
         style.base_style = normal
         style.quick_style = True
         style.font.size = Pt(size)
@@ -131,8 +132,24 @@ def style_name(key: str) -> str:
     return tr(STYLE_NAMES[key])
 
 
+# name -> id of the styles `_setup_styles` adds (the id python-docx derives from the name)
+_STYLE_IDS: dict[str, str] = {}
+
+
+def _styled(paragraph, key: str):
+    """`paragraph` in the document style `key`: what `paragraph.style = style_name(key)` does,
+    without python-docx's search through every style of the document for each paragraph."""
+    name = style_name(key)
+    style_id = _STYLE_IDS.get(name)
+    if style_id is None:
+        paragraph.style = name
+    else:
+        paragraph._p.style = style_id
+    return paragraph
+
+
 def _para(document_or_cell, text: str, key: str, bold: bool | None = None, **run_format):
-    p = document_or_cell.add_paragraph(style=style_name(key))
+    p = _styled(document_or_cell.add_paragraph(), key)
     run = p.add_run(text)
     if bold is not None:
         run.bold = bold
@@ -178,8 +195,7 @@ def _fixed_widths(table, widths_cm: list[float]) -> None:
 
 
 def _first_paragraph(cell, text: str, key: str, bold: bool | None = None):
-    p = cell.paragraphs[0]
-    p.style = style_name(key)
+    p = _styled(cell.paragraphs[0], key)
     run = p.add_run(text)
     if bold is not None:
         run.bold = bold
@@ -306,7 +322,7 @@ def write_docx(
             elif isinstance(block, Placeholder):
                 _para(document, block.text, "placeholder")
             elif isinstance(block, Paragraph):
-                _add_text(document.add_paragraph(style=style_name("body")), text(block.text))
+                _add_text(_styled(document.add_paragraph(), "body"), text(block.text))
             elif isinstance(block, Table):
                 _add_table(document, block, width_cm)
             elif isinstance(block, Figure):

@@ -16,7 +16,6 @@ import math
 import warnings
 from dataclasses import dataclass
 
-import mapclassify
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
@@ -98,6 +97,8 @@ def _uppers(valid: np.ndarray, scheme: str, k: int, bins: list[float] | None) ->
     if k < 2:
         return [top]
     if scheme == "quantiles":
+        import mapclassify  # here: its import (scikit-learn, scipy.stats) takes a second
+
         with warnings.catch_warnings():  # "not enough unique values": fewer classes is fine
             warnings.simplefilter("ignore", UserWarning)
             return list(mapclassify.Quantiles(valid, k=k).bins)

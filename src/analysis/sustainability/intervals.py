@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import beta
 
 LEVEL = 0.95
 
@@ -13,6 +12,8 @@ def jeffreys(k, n, level: float = LEVEL) -> tuple[np.ndarray, np.ndarray]:
 
     Good coverage from a handful of households on (Brown, Cai & DasGupta 2001); the lower
     bound is 0 when k = 0 and the upper 1 when k = n; NaN when n = 0."""
+    from scipy.stats import beta  # here: scipy.stats takes most of a second to import
+
     k = np.asarray(k, dtype=float)
     n = np.asarray(n, dtype=float)
     tail = (1 - level) / 2
