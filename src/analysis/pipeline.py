@@ -43,7 +43,7 @@ from analysis.documents.pdf import html_to_pdf
 from analysis.errors import FileSystemError, UserError, fs_error, parse_os_error_text
 from analysis.progress import bar as progress_bar
 from analysis.progress import quiet_children
-from analysis.workbench import kernel
+from analysis.workbench import kernel, review_cache
 from analysis.workbench import steps as workbench_steps
 
 MISSING_LISTS_FLAG = "--allow-incomplete"  # in the ingest's message for communes without a list
@@ -266,7 +266,7 @@ def _run_cycle(
             except OSError as exc:
                 raise fs_error(exc, final.parent, "dọn thư mục kết quả") from None
             # the config against its data and the run year: fatal problems stop before 01
-            with timings.step(PREFLIGHT_STEP):
+            with timings.step(PREFLIGHT_STEP), preflight.keeping_review() as kept:
                 warnings = preflight.require_ok(config, year)
             for warning in warnings:
                 print(i18n.t("Cảnh báo: {message}", message=warning), file=sys.stderr)
@@ -274,6 +274,8 @@ def _run_cycle(
                 work = run_folders.new_run_dir(final)
             except OSError as exc:
                 raise fs_error(exc, final.parent, "tạo thư mục của lần chạy") from None
+            # the inputs the preflight read, for notebook 01 (not read a second time)
+            review_cache.save(kept.get("review"), config, work)
             _run_steps(config, config_path, year, work, final, notebooks, progress, on_step,
                        allow_incomplete, run_date, budget, timings)  # fmt: skip
     finally:
@@ -311,20 +313,24 @@ def _run_steps(
     try:
         (work / "notebooks").mkdir()
         bar = progress_bar(
-            notebooks, desc=i18n.t("Chu trình năm"), unit=i18n.t("bước"), enabled=progress, delay=0
-        )
+            None, desc=i18n.t("Chu trình năm"), total=len(notebooks), unit=i18n.t("bước"),
+            enabled=progress, delay=0,
+        )  # fmt: skip
         with reproducible.run_environment(run_date) as day, quiet_children():
             # the factsheets read only the tables of the notebooks before the maps: their
             # worker processes start once those ran and make them while the rest runs
             factsheets = _Factsheets(config_path, year, work, notebooks, timings)
             try:
-                for i, name in enumerate(bar):
-                    bar.set_postfix_str(name)
+                groups = step_groups(notebooks)
+                for i, group in enumerate(groups):
+                    bar.set_postfix_str(" + ".join(group))
                     if on_step:
-                        on_step(name)
-                    # the kernel of the next notebook starts while this one runs
-                    _warm(work, notebooks[i : i + 2])
-                    with timings.step(name):
+                        for name in group:
+                            on_step(name)
+                    # the kernels of the next notebooks start while these run
+                    _warm(work, (*group, *(groups[i + 1] if i + 1 < len(groups) else ())))
+
+                    def one(name: str) -> None:
                         _execute(
                             name,
                             work,
@@ -335,10 +341,16 @@ def _run_steps(
                         executed = work / "notebooks" / f"{name}.ipynb"
                         if executed.exists():  # a step may write no notebook (tests' fake steps)
                             reproducible.pin_notebook(executed, {str(work): str(final)})
-                    factsheets.ran(name)
+
+                    _run_group(group, one, work, timings)
+                    for name in group:
+                        factsheets.ran(name)
+                        bar.update(1)
                 _export_briefing(work, config, year, timings)
                 factsheets.finish()
             finally:
+                review_cache.discard(work)  # never among the results (01 removes it on use)
+                bar.close()
                 factsheets.stop()
                 _unwarm(work)
             _write_manifest(work, config, config_path, {**params, **budget}, started, notebooks,
@@ -388,6 +400,73 @@ def _keep(work: Path, final: Path, error: str) -> Path | None:
     except OSError:
         run_folders.remove(work)
         return None
+
+
+def step_groups(notebooks: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The notebooks in run order, in groups run at the same time: a notebook joins the one
+    before it when it reads none of its results (`workbench.steps.STEPS` needs; 04 budget beside
+    03 targets), at most two at a time (two CPUs). Notebooks the suite does not know run alone."""
+    groups: list[tuple[str, ...]] = []
+    for name in notebooks:
+        last = groups[-1] if groups else ()
+        info = workbench_steps.STEPS.get(name)
+        if (
+            len(last) == 1
+            and info is not None
+            and last[0] in workbench_steps.STEPS
+            and last[0] not in info.needs
+        ):
+            groups[-1] = (*last, name)
+        else:
+            groups.append((name,))
+    return groups
+
+
+def _run_group(
+    group: tuple[str, ...], run: Callable[[str], None], work: Path, timings: StepTimings
+) -> None:
+    """Run the notebooks of `group` (`run(name)`), the second in a thread beside the first;
+    each timed. The first failure in run order is raised once both have finished."""
+    if len(group) == 1:
+        with timings.step(group[0]):
+            run(group[0])
+        return
+    import threading
+
+    # papermill changes the process's working folder around each execution (to the project
+    # root, for both): set it once around the pair, so the two restores cannot leave it changed
+    errors: dict[str, BaseException] = {}
+    done: dict[str, tuple[float, float, float]] = {}  # name -> start, end, CPU at the end
+
+    def timed(name: str) -> None:
+        start = timings.now()
+        try:
+            run(name)
+        except BaseException as exc:  # re-raised in the run's thread
+            errors[name] = exc
+        finally:
+            done[name] = (start, timings.now(), StepTimings._cpu())
+
+    cpu0 = StepTimings._cpu()
+    with contextlib.chdir(PROJECT_ROOT):
+        side = threading.Thread(target=timed, args=(group[1],), name=f"step-{group[1]}")
+        side.start()
+        try:
+            timed(group[0])
+        finally:
+            side.join()
+    # CPU: a kernel's time counts when it exits; the step that ended first gets the time
+    # until its end, the other the rest of the pair's (every process of the run in both)
+    first, second = sorted(group, key=lambda n: done[n][1])
+    cpu_first = done[first][2] - cpu0
+    cpu_all = max(done[second][2], StepTimings._cpu()) - cpu0
+    for name, cpu in ((first, cpu_first), (second, cpu_all - cpu_first)):
+        start, end, _ = done[name]
+        timings.add(name, start, end - start, max(cpu, 0.0))
+    timings.steps.sort(key=lambda s: s["start"])
+    for name in group:
+        if name in errors:
+            raise errors[name]
 
 
 # Kernels started ahead for the next notebooks of a run: (run folder, notebook) -> WarmKernel

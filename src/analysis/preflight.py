@@ -15,6 +15,8 @@ value, the config key and the file.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import get_args
 
 import pandas as pd
@@ -31,6 +33,20 @@ INPUT = "input"  # kind of the problems the ingest step itself reports, file by 
 
 
 MISSING_LIST = "missing_list"  # a commune with a resident total and no list that year
+
+_kept: dict | None = None  # set by `keeping_review`: the review `check_data` read
+
+
+@contextlib.contextmanager
+def keeping_review() -> Iterator[dict]:
+    """Inside, `check_data` keeps the review it read in the yielded dict ("review"), for the
+    run to hand to notebook 01 (analysis.workbench.review_cache)."""
+    global _kept
+    saved, _kept = _kept, {}
+    try:
+        yield _kept
+    finally:
+        _kept = saved
 
 
 def _item(severity: str, message: str) -> dict:
@@ -215,6 +231,8 @@ def check_data(config: Config, year: int | None = None) -> list[dict]:
     if config.data.household_lists is None and config.data.summary_tables is None:
         return [_item(ERROR, "data: cấu hình không khai báo household_lists hay summary_tables.")]
     review = collect_review(config)
+    if _kept is not None:
+        _kept["review"] = review
     if not review.ok:  # unreadable inputs: the other data checks would only mislead
         return [dict(_item(ERROR, fatal_message(review.problems, limit=5)), kind=INPUT)]
     out = []

@@ -31,6 +31,9 @@ from analysis.maps.text import tr
 
 FORMATS = ("png", "svg", "pdf")
 DPI = 300
+# zlib level of the PNG files: 1 instead of Pillow's 6 encodes a 300 dpi A4 map about a third
+# faster for files about a tenth larger (same pixels; the same level gives the same bytes)
+PNG_COMPRESS_LEVEL = 1
 RATE_MAPS = ("poor_rate", "near_poor_rate", "multidim_rate")
 
 
@@ -56,7 +59,8 @@ def save_figure(fig: Figure, out_dir: Path, stem: str, formats=FORMATS) -> list[
     paths = []
     for fmt in formats:
         path = out_dir / f"{stem}.{fmt}"
-        paths.append(reproducible.save_figure(fig, path, dpi=DPI))
+        png = {"pil_kwargs": {"compress_level": PNG_COMPRESS_LEVEL}} if fmt == "png" else {}
+        paths.append(reproducible.save_figure(fig, path, dpi=DPI, **png))
     return paths
 
 
