@@ -143,6 +143,25 @@ def test_run_factsheets__each_2025_commune_gets_a_pdf_and_a_docx_of_at_most_two_
     assert [c.text for c in table.rows[-1].cells] == shown.iloc[-1].tolist()
 
 
+def test_start_factsheets__held_workers_write_nothing_until_released(run, tmp_path):
+    import time
+
+    run_dir = tmp_path / "run"
+    job = fs.start_factsheets(run["config_path"], 2025, run_dir, codes=["18133", "18160"],
+                              max_workers=2, hold=True)  # fmt: skip
+    try:
+        time.sleep(1.0)
+        assert all(p.poll() is None for p in job.procs)  # importing, then waiting
+        assert not (run_dir / fs.FACTSHEET_DIR).exists()
+    finally:
+        job.stop()
+    assert not (run_dir / fs.FACTSHEET_DIR).exists()  # stopped before the release: nothing made
+    # released: the same files as workers started at once
+    held = fs.start_factsheets(run["config_path"], 2025, run["run_dir"], max_workers=2, hold=True)
+    held.release()
+    assert held.wait() == fs._paths(run["run_dir"], fs.communes(run["config"], 2025))
+
+
 def test_run_factsheets__a_failing_commune_is_named(run, tmp_path):
     config = run["config"]
     with pytest.raises(fs.FactsheetError) as caught:

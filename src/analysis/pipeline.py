@@ -577,15 +577,30 @@ class _Factsheets:
         self.waiting = {n for n in FACTSHEET_INPUTS if n in notebooks}
         self.job = None
         self.started = 0.0
+        self.released = False
+
+    def _start(self, hold: bool) -> None:
+        from analysis.documents.factsheet import start_factsheets
+
+        self.job = start_factsheets(self.config_path, self.year, self.work,
+                                    max_workers=factsheet_workers(), hold=hold)  # fmt: skip
 
     def ran(self, name: str) -> None:
+        """`name` has run: once the first step ran, the workers start and import their
+        libraries (while a single notebook runs, a CPU is mostly free); once every step
+        they read from ran, they make the factsheets."""
         self.waiting.discard(name)
-        if self.wanted and self.job is None and not self.waiting:
-            from analysis.documents.factsheet import start_factsheets
-
+        if not self.wanted or self.released:
+            return
+        if not self.waiting:
             self.started = self.timings.now()
-            self.job = start_factsheets(self.config_path, self.year, self.work,
-                                        max_workers=factsheet_workers())  # fmt: skip
+            if self.job is None:
+                self._start(hold=False)
+            else:
+                self.job.release()
+            self.released = True
+        elif self.job is None and name:
+            self._start(hold=True)
 
     def finish(self) -> None:
         if not self.wanted:

@@ -14,6 +14,7 @@ The run renders the factsheets directly from this module in up to two worker pro
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -594,12 +595,16 @@ def start_factsheets(
     run_dir: str | Path,
     codes: Iterable[str] | None = None,
     max_workers: int | None = None,
+    hold: bool = False,
 ) -> FactsheetJob:
     """The factsheets made in the background (always in worker processes) while the caller
-    goes on; `wait()` returns what `run_factsheets` returns, `stop()` ends the workers."""
+    goes on; `wait()` returns what `run_factsheets` returns, `stop()` ends the workers.
+
+    `hold`: the workers start and import their libraries, then wait for `release()` (the
+    tables they read not written yet); `wait()` releases them if that was not done."""
     chosen = _chosen(load_config(config_path), year, codes)
     n = min(max_workers or workers(), len(chosen)) or 1
-    return FactsheetJob(config_path, year, run_dir, chosen, n)
+    return FactsheetJob(config_path, year, run_dir, chosen, n, hold=hold)
 
 
 def _chosen(config: Config, year: int, codes: Iterable[str] | None) -> list[Commune]:
@@ -621,29 +626,50 @@ class FactsheetJob:
     """The worker processes of one set of factsheets, started at construction."""
 
     def __init__(
-        self, config_path: str | Path, year: int, run_dir: str | Path, chosen: list[Commune], n: int
+        self,
+        config_path: str | Path,
+        year: int,
+        run_dir: str | Path,
+        chosen: list[Commune],
+        n: int,
+        hold: bool = False,
     ):
-        self.run_dir, self.chosen = run_dir, chosen
+        self.run_dir, self.chosen, self.held = run_dir, chosen, hold
         self.chunks = [[c.code for c in chosen[i::n]] for i in range(n)]
         self.cpu_seconds = 0.0  # the workers' own CPU time, once they are done
         src = str(Path(__file__).resolve().parents[1])
         path = os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH", "")) if p)
         env = {**os.environ, "PYTHONPATH": path}
         command = [sys.executable, "-m", "analysis.documents.factsheet",
-                   str(config_path), str(int(year)), str(run_dir)]  # fmt: skip
+                   *([HOLD_FLAG] if hold else []), str(config_path), str(int(year)),
+                   str(run_dir)]  # fmt: skip
         self.procs: list[subprocess.Popen] = []
         try:
             for chunk in self.chunks:
                 self.procs.append(
                     subprocess.Popen(command + chunk, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env)
+                                     stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env,
+                                     stdin=subprocess.PIPE if hold else None)
                 )  # fmt: skip
         except BaseException:
             self.stop()
             raise
 
+    def release(self) -> None:
+        """Let held workers make their factsheets (the tables they read are written)."""
+        if not self.held:
+            return
+        self.held = False
+        for proc in self.procs:
+            stdin, proc.stdin = proc.stdin, None  # closed here, not again by communicate()
+            with contextlib.suppress(OSError):  # a worker that died is reported by `wait`
+                stdin.write(GO + "\n")
+            with contextlib.suppress(OSError):
+                stdin.close()
+
     def wait(self) -> list[Path]:
         """The pdf and docx paths in commune order; the first failure as FactsheetError."""
+        self.release()
         try:
             results = [proc.communicate() for proc in self.procs]
         finally:
@@ -674,11 +700,34 @@ class FactsheetJob:
 
 FAILED_PREFIX = "FACTSHEET-FAILED "
 CPU_PREFIX = "FACTSHEET-CPU "  # a worker's own CPU seconds (the run's timing record)
+HOLD_FLAG = "--hold"  # a worker that imports its libraries, then waits for GO on its input
+GO = "go"
+
+
+def _import_libraries() -> None:
+    """What making a factsheet imports (the PDF, DOCX and map writers)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import docx  # noqa: F401
+    import geopandas  # noqa: F401
+    import matplotlib.pyplot
+    import weasyprint  # noqa: F401
+
+    from analysis.documents import pdf, word  # noqa: F401
+    from analysis.geography import boundaries  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m analysis.documents.factsheet CONFIG YEAR RUN_DIR CODE...`: one worker's communes."""
-    config_path, year, run_dir, *codes = argv if argv is not None else sys.argv[1:]
+    """`python -m analysis.documents.factsheet [--hold] CONFIG YEAR RUN_DIR CODE...`: one
+    worker's communes; with --hold, made once a line GO arrives on the input (none: exit)."""
+    args = list(argv if argv is not None else sys.argv[1:])
+    if args[:1] == [HOLD_FLAG]:
+        args.pop(0)
+        _import_libraries()
+        if sys.stdin.readline().strip() != GO:  # the run stopped before the tables were made
+            return 0
+    config_path, year, run_dir, *codes = args
     try:
         for code in codes:
             _one(config_path, int(year), run_dir, code)

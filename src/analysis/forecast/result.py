@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -86,14 +87,30 @@ class ForecastResult:
         return _quantity(quantity, self.poor, self.near_poor, self.households[None])
 
     def observed(self, quantity: str, year: int, code: str = DISTRICT_CODE) -> float:
-        h = self.district_history if code == DISTRICT_CODE else self.history
-        row = h[(h["year"] == year) & (h["commune_code"] == code)]
-        if row.empty:
+        """The observed value of `quantity` for `code` (the district by default) in `year`, the
+        first such row of the history; NaN when there is none."""
+        rows = self._observed_rows[code == DISTRICT_CODE]
+        key = (year, code)
+        if key not in rows:
             return float("nan")
-        col = "n_poor_or_near_poor" if quantity == "n_poor_or_near_poor" else quantity
-        if col == "n_poor_or_near_poor":
-            return float(row["n_poor"].iloc[0] + row["n_near_poor"].iloc[0])
-        return float(row[col].iloc[0])
+        h, i = rows[key]
+        if quantity == "n_poor_or_near_poor":
+            return float(h["n_poor"].iat[i] + h["n_near_poor"].iat[i])
+        return float(h[quantity].iat[i])
+
+    @cached_property
+    def _observed_rows(self) -> dict[bool, dict[tuple, tuple[pd.DataFrame, int]]]:
+        """(year, commune code) -> (history, position of its first row), for the communes' history
+        (False) and the district's (True): `observed` is asked for many units and years."""
+        out: dict[bool, dict[tuple, tuple[pd.DataFrame, int]]] = {}
+        for district, h in ((False, self.history), (True, self.district_history)):
+            rows: dict[tuple, tuple[pd.DataFrame, int]] = {}
+            if {"year", "commune_code"} <= set(h.columns):
+                keys = zip(h["year"].tolist(), h["commune_code"].tolist(), strict=True)
+                for i, key in enumerate(keys):
+                    rows.setdefault(key, (h, i))
+            out[district] = rows
+        return out
 
 
 def _quantity(quantity: str, p, q, n):

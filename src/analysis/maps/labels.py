@@ -34,6 +34,9 @@ def candidate_offsets() -> list[tuple[float, float]]:
     return out
 
 
+OFFSETS = tuple(candidate_offsets())
+
+
 def label_box(text: Text, renderer) -> Bbox:
     """The text's own extent (without any leader line), padded, in display pixels."""
     box = Text.get_window_extent(text, renderer)
@@ -80,6 +83,7 @@ def place_labels(
     Font sizes are in points (the figure's size is the printed size)."""
     renderer = ax.figure.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
+    px_per_pt = renderer.points_to_pixels(1.0)
     placed: list[Bbox] = list(obstacles or [])
     result: dict[int, Annotation] = {}
     sizes = [fontsize]
@@ -100,10 +104,12 @@ def place_labels(
         best, best_cost, size = (0.0, 0.0), math.inf, fontsize
         for size in sizes:
             ann.set_fontsize(size)
-            for offset in candidate_offsets():
-                ann.xyann = offset
-                ann.update_positions(renderer)
-                box = label_box(ann, renderer)
+            ann.xyann = (0.0, 0.0)
+            ann.update_positions(renderer)
+            # an offset (points) moves the text's box by as many pixels, unchanged otherwise
+            at_anchor = label_box(ann, renderer)
+            for offset in OFFSETS:
+                box = at_anchor.translated(offset[0] * px_per_pt, offset[1] * px_per_pt)
                 hard = sum(_overlap(box, p) for p in placed)
                 soft = sum(_overlap(box, p) for p in pending.values()) if offset != (0, 0) else 0
                 cost = HARD * hard + soft + (0 if _inside(box, frame) else OUTSIDE)
