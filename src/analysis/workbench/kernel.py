@@ -21,6 +21,9 @@ KERNEL_NAME = "python3"
 KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]
 # what nbclient adds when it starts a kernel itself (no history file written)
 HISTORY_ARGS = ["--HistoryManager.hist_file=:memory:"]
+# slow imports the suite makes inside functions, not at a notebook's top (scipy.stats: about
+# a second, for the profile's intervals): a kernel started ahead imports them too
+LAZY_IMPORTS = ("scipy.stats",)
 
 
 def kernel_config():
@@ -100,7 +103,7 @@ class WarmKernel:
     to the execution, which then starts its own kernel."""
 
     def __init__(self, notebook: str | Path, cwd: str | Path):
-        self.modules = notebook_imports(notebook)
+        self.modules = notebook_imports(notebook) + list(LAZY_IMPORTS)
         self.cwd = str(cwd)
         self.km = None
         self.failed: BaseException | None = None
