@@ -112,6 +112,7 @@ def read_review(
     for_run: bool = False,
     allow_incomplete: bool = False,
     key_history_dir: str | Path | None = None,
+    collected: Review | None = None,
 ) -> Review:
     """Read the lists, the totals and the summary tables named in the config.
 
@@ -128,8 +129,11 @@ def read_review(
     `key_history_dir`: the district's output folder (`outputs/<slug>`). Earlier outputs
     whose manifest records another pseudonym key are listed in `Review.key_changes` and
     warned about loudly (their household codes do not link with this run's).
+
+    `collected`: what `collect_review(config, years)` gave for these same inputs (the run's
+    preflight read them: `analysis.workbench.review_cache`), used instead of reading again.
     """
-    review = collect_review(config, years)
+    review = collected if collected is not None else collect_review(config, years)
     found = boundary_problems(config)  # the configured boundary file, checked with the inputs
     if not found.empty:
         review.problems = pd.concat([review.problems, found], ignore_index=True)

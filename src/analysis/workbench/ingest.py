@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-from unittest import mock
-
 from analysis import ingest, store
-from analysis.ingest import review as ingest_review
 from analysis.vietnamese import format_number
 from analysis.workbench import review_cache
 from analysis.workbench.display import Finding
@@ -25,17 +21,12 @@ class Ingest:
         self.step = step
         # the inputs as the run's preflight read them, when unchanged since (else read here)
         collected = review_cache.take(step.config, step.run_dir)
-        reuse = (
-            mock.patch.object(ingest_review, "collect_review", lambda config, years=None: collected)
-            if collected is not None
-            else contextlib.nullcontext()
-        )
-        with reuse:
-            self.review = ingest.read_review(
-                step.config, report_dir=step.run_dir, for_run=True,
-                allow_incomplete=allow_incomplete,
-                key_history_dir=step.district_dir,  # the district's earlier results: their key
-            )  # fmt: skip
+        self.review = ingest.read_review(
+            step.config, report_dir=step.run_dir, for_run=True,
+            allow_incomplete=allow_incomplete,
+            key_history_dir=step.district_dir,  # the district's earlier results: their key
+            collected=collected,
+        )  # fmt: skip
         for name in TABLES:
             store.save_table(step.run_dir, name, getattr(self.review, name))
 

@@ -67,7 +67,8 @@ def save(review, config, run_dir: str | Path) -> Path | None:
         return None
     path = Path(run_dir) / CACHE_FILE
     try:
-        with path.open("wb") as f:
+        # household rows (pseudonymised, but microdata): readable by the run's owner only
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
             pickle.dump((fingerprint(config), review), f, protocol=pickle.HIGHEST_PROTOCOL)
     except OSError:
         discard(run_dir)
