@@ -131,7 +131,11 @@ def _run_many(configs, year, out, allow_incomplete, day, scenario, workers, sche
     for r in runs:
         typer.echo(f"  {r.slug}: {r.final}")  # a city or town as well as a huyện
     typer.echo(
-        i18n.t("Hoàn thành {n} huyện. Bảng tổng hợp tỉnh tại: {path}", n=len(runs), path=province)
+        i18n.t(
+            "Hoàn thành {n} đơn vị cấp huyện. Bảng tổng hợp tỉnh tại: {path}",
+            n=len(runs),
+            path=province,
+        )
     )
 
 
