@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import builtins
 import contextlib
-import hashlib
 import json
 import os
 import subprocess
@@ -644,14 +643,6 @@ def _html_outputs(nb) -> str:
     return "\n".join(parts)
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _boundary_files(config: Config) -> list[Path]:
     """The configured boundary file with its shapefile companions (.dbf, .shx, .prj, .cpg)."""
     from analysis.geography.boundaries import resolve_boundary_path
@@ -695,11 +686,11 @@ def _boundary_record(config: Config) -> dict | None:
     main = next((f for f in files if f.suffix.lower() == ".shp"), files[0])
     return {
         "path": _rel(main),
-        "sha256": _sha256(main),
+        "sha256": reproducible.file_sha256(main),
         "vintage": config.boundaries.vintage,
         "code_field": config.boundaries.code_field,
         "name_field": config.boundaries.name_field,
-        "files": [{"path": _rel(f), "sha256": _sha256(f)} for f in files],
+        "files": [{"path": _rel(f), "sha256": reproducible.file_sha256(f)} for f in files],
     }
 
 
@@ -743,7 +734,7 @@ def _write_manifest(
         "git_commit": _git_commit(),
         "python": sys.version.split()[0],
         "config_file": _rel(config_path),
-        "config_sha256": _sha256(config_path),
+        "config_sha256": reproducible.file_sha256(config_path),
         "config": json.loads(config.model_dump_json(exclude={"source_path"})),
         "parameters": {
             "config_path": _rel(config_path),
@@ -755,7 +746,7 @@ def _write_manifest(
         "communes_missing_data": _missing_lists(work),
         "notebooks": list(notebooks),
         "inputs": [
-            {"path": _rel(f), "sha256": _sha256(f), "bytes": f.stat().st_size}
+            {"path": _rel(f), "sha256": reproducible.file_sha256(f), "bytes": f.stat().st_size}
             for f in _input_files(config)
         ],
         "boundaries": _boundary_record(config),

@@ -13,6 +13,7 @@ The run's manifest keeps the real start and finish times.
 from __future__ import annotations
 
 import calendar
+import hashlib
 import io
 import json
 import os
@@ -230,3 +231,12 @@ def pin_notebook(path: str | Path, replace: dict[str, str] | None = None) -> Pat
 def _drop(mapping: dict, keys) -> None:
     for key in keys:
         mapping.pop(key, None)
+
+
+def file_sha256(path: str | Path) -> str:
+    """The SHA-256 of a file's bytes (read in 1 MiB chunks), as the manifests record it."""
+    h = hashlib.sha256()
+    with Path(path).open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

@@ -16,7 +16,6 @@ seed of its own, the template's targets marked as sample targets).
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -308,7 +307,3 @@ def run_province(
     final = build_rollup(run_set.province, [(r.config, r.final) for r in runs], year,
                          out_root=out_root, run_date=run_date)  # fmt: skip
     return runs, final
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

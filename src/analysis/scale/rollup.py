@@ -29,20 +29,9 @@ from analysis import reproducible, run_folders, store
 from analysis.config import PROJECT_ROOT, Config, load_config
 from analysis.errors import fs_error
 from analysis.measures.rates import MISSING_FLAG, district_indicators
-from analysis.scale.province import ProvinceInfo, sha256
+from analysis.scale.province import ProvinceInfo
 
 DISTRICT_COLUMNS = ["district_slug", "district_name", "district_code"]
-TABLE_HEADERS_VI = {
-    "district_name": "Huyện",
-    "commune_name": "Xã",
-    "commune_code": "Mã xã",
-    "n_households": "Tổng số hộ",
-    "n_poor": "Số hộ nghèo",
-    "poor_rate": "Tỷ lệ hộ nghèo",
-    "n_near_poor": "Số hộ cận nghèo",
-    "near_poor_rate": "Tỷ lệ hộ cận nghèo",
-    "multidim_rate": "Tỷ lệ nghèo đa chiều",
-}
 
 
 def province_dir(province: ProvinceInfo, year: int, root: Path | None = None) -> Path:
@@ -163,7 +152,7 @@ def _manifest(work: Path, province: ProvinceInfo, runs, configs: list[Config], y
                 "slug": c.district.slug,
                 "name": c.district.name,
                 "config_file": _rel(path),
-                "config_sha256": sha256(path),
+                "config_sha256": reproducible.file_sha256(path),
                 "run": Path(final).resolve().name,
             }
             for c, (path, final) in zip(configs, runs, strict=True)

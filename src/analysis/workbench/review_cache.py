@@ -18,15 +18,9 @@ import os
 import pickle
 from pathlib import Path
 
+from analysis.reproducible import file_sha256
+
 CACHE_FILE = ".preflight_review.pickle"  # in the run folder, removed before the results switch
-
-
-def _file_digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def fingerprint(config) -> str:
@@ -42,7 +36,7 @@ def fingerprint(config) -> str:
             h.update(str(part).encode("utf-8") + b"\0")
 
     if config.source_path is not None and Path(config.source_path).is_file():
-        add("config", _file_digest(Path(config.source_path)))
+        add("config", file_sha256(Path(config.source_path)))
     add("model", config.model_dump_json(exclude={"source_path"}))
     add("language", os.environ.get(i18n.LANGUAGE_ENV, ""))
     for key in ("household_lists", "household_totals", "summary_tables"):
@@ -52,11 +46,11 @@ def fingerprint(config) -> str:
             continue
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for f in files:
-            add(f, f.stat().st_size, _file_digest(f))
+            add(f, f.stat().st_size, file_sha256(f))
     secret = os.environ.get(config.data.pseudonym_key_env, "")
     add("key-env", hashlib.sha256(secret.encode("utf-8")).hexdigest())
     machine = PROJECT_ROOT / MACHINE_KEY_FILE
-    add("key-file", _file_digest(machine) if not secret and machine.is_file() else "")
+    add("key-file", file_sha256(machine) if not secret and machine.is_file() else "")
     return h.hexdigest()
 
 
